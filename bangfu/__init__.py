@@ -1,0 +1,1 @@
+"""bangfu (帮扶): employment assistance for county and city governments."""

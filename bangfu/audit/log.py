@@ -1,0 +1,23 @@
+"""Writing the audit log; every reveal of an identifier and every change goes through here."""
+
+from bangfu.audit.models import Action, AuditEntry
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def record(user, action: Action, obj=None, *, field: str = "", region_code: str = "",
+           detail: dict | None = None, request=None, username: str = "") -> AuditEntry:
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        user=user if authenticated else None,
+        username=user.get_username() if authenticated else username,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        field=field,
+        region_code=region_code or getattr(obj, "region_code", "") or "",
+        detail=detail or {},
+        ip=client_ip(request),
+    )

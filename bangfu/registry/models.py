@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from bangfu.registry import choices as c
+from bangfu.registry.identifiers import mask
+
+
+
+
+class Skill(models.Model):
+    name = models.CharField(_("技能"), max_length=40, unique=True)
+    standard = models.BooleanField(_("标准技能"), default=False)
+
+    class Meta:
+        ordering = ["-standard", "name"]
+        verbose_name = _("技能")
+        verbose_name_plural = _("技能")
+
+    def __str__(self):
+        return self.name
+
+
+class Household(models.Model):
+    """A household (户) in a village, with its members' employment summed up."""
+
+    number = models.CharField(_("户编号"), max_length=30, unique=True)
+    region_code = models.CharField(_("所在村"), max_length=12)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    poverty_status = models.CharField(_("户类型"), max_length=16, choices=c.PovertyStatus.choices,
+                                      default=c.PovertyStatus.NONE)
+    monitoring_category = models.CharField(_("监测类型"), max_length=16, blank=True,
+                                           choices=c.MonitoringCategory.choices)
+    relocated = models.BooleanField(_("易地扶贫搬迁户"), default=False)
+    relocation_site = models.CharField(_("安置点"), max_length=100, blank=True)
+    # Derived from the members by services.refresh_households; never edited by hand.
+    head_name = models.CharField(_("户主"), max_length=50, blank=True)
+    member_count = models.PositiveSmallIntegerField(_("人口数"), default=0)
+    labour_count = models.PositiveSmallIntegerField(_("劳动力数"), default=0)
+    employed_count = models.PositiveSmallIntegerField(_("就业人数"), default=0)
+    zero_employment = models.BooleanField(_("零就业家庭"), default=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["head_name", "member_count", "labour_count", "employed_count",
+                         "zero_employment", "updated_at"]
+    )
+
+    class Meta:
+        ordering = ["region_code", "id"]
+        verbose_name = _("家庭户")
+        verbose_name_plural = _("家庭户")
+        indexes = [
+            models.Index(fields=["region_code", "id"], name="household_region"),
+            models.Index(fields=["zero_employment", "region_code"], name="household_zero"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.head_name}".strip()
+
+
+class Person(models.Model):
+    """One person of the labour ledger (台账)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="members")
+    relationship = models.CharField(_("与户主关系"), max_length=16, choices=c.Relationship.choices,
+                                    default=c.Relationship.HEAD)
+    region_code = models.CharField(_("所在村"), max_length=12)
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(max_length=120, db_index=True)
+    name_initials = models.CharField(max_length=20)
+    # Identifiers: encrypted value, keyed hash to find it, and the digits a masked view shows.
+    id_number_enc = models.TextField()
+    id_number_hash = models.CharField(max_length=32, unique=True)
+    id_head = models.CharField(max_length=4)
+    id_tail = models.CharField(max_length=4, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=c.Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    phone_enc = models.TextField(blank=True)
+    phone_hash = models.CharField(max_length=32, blank=True, db_index=True)
+    phone_head = models.CharField(max_length=3, blank=True)
+    phone_tail = models.CharField(max_length=4, blank=True)
+    education = models.CharField(_("文化程度"), max_length=16, choices=c.Education.choices, blank=True)
+    skills = models.ManyToManyField(Skill, verbose_name=_("技能"), blank=True, related_name="people")
+    labour_ability = models.CharField(_("劳动能力"), max_length=8, choices=c.LabourAbility.choices,
+                                      default=c.LabourAbility.FULL)
+    # Working age (16–59) with some labour ability; refreshed daily as people age.
+    is_labour = models.BooleanField(_("劳动力"), default=False)
+    poverty_status = models.CharField(_("人口类型"), max_length=16, choices=c.PovertyStatus.choices,
+                                      default=c.PovertyStatus.NONE)
+    monitoring_category = models.CharField(_("监测类型"), max_length=16, blank=True,
+                                           choices=c.MonitoringCategory.choices)
+    relocated = models.BooleanField(_("易地扶贫搬迁"), default=False)
+    relocation_site = models.CharField(_("安置点"), max_length=100, blank=True)
+    disability_category = models.PositiveSmallIntegerField(
+        _("残疾类别"), choices=c.DisabilityCategory.choices, null=True, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("残疾等级"), choices=c.DisabilityGrade.choices, null=True, blank=True)
+    disability_card_enc = models.TextField(blank=True)
+    disability_card_hash = models.CharField(max_length=32, blank=True)
+    employment_status = models.CharField(_("就业状态"), max_length=16, choices=c.EmploymentStatus.choices,
+                                         default=c.EmploymentStatus.SEEKING)
+    employer_name = models.CharField(_("就业单位/地点"), max_length=200, blank=True)
+    not_seeking_reason = models.CharField(_("无就业意愿原因"), max_length=16, blank=True,
+                                          choices=c.NotSeekingReason.choices)
+    wish_jobs = models.CharField(_("意向岗位"), max_length=200, blank=True)
+    wish_travel = models.CharField(_("可接受务工范围"), max_length=16, blank=True,
+                                   choices=c.TravelRange.choices)
+    wish_pay = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
+    wish_hours = models.CharField(_("工作时间意向"), max_length=16, blank=True, choices=c.Hours.choices)
+    training_wishes = models.CharField(_("培训意愿"), max_length=200, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"],
+                                m2m_fields=[skills])
+
+    class Meta:
+        ordering = ["region_code", "id"]
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        indexes = [
+            models.Index(fields=["region_code", "id"], name="person_region"),
+            models.Index(fields=["name_initials", "region_code"], name="person_initials"),
+            models.Index(fields=["name", "region_code"], name="person_name"),
+            models.Index(fields=["employment_status", "region_code"], name="person_employment"),
+            models.Index(fields=["poverty_status", "region_code"], name="person_poverty"),
+            models.Index(fields=["disability_category", "region_code"], name="person_disability"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask(self.id_head + "*" * 10 + self.id_tail)
+
+    @property
+    def phone_masked(self) -> str:
+        return f"{self.phone_head}****{self.phone_tail}" if self.phone_tail else ""
+
+    @property
+    def disability_card_masked(self) -> str:
+        if not self.disability_card_hash:
+            return ""
+        return f"{self.id_head}{'*' * 10}{self.id_tail}{self.disability_category}{self.disability_grade}"
+
+    @property
+    def is_employed(self) -> bool:
+        return self.employment_status in c.EMPLOYED_STATUSES
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disability_category is not None
+
+
+class Survey(models.Model):
+    """A door-to-door visit (走访): what the surveyor found, and the fields it changed."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE,
+                               related_name="surveys")
+    region_code = models.CharField(_("所在村"), max_length=12, db_index=True)
+    visited_on = models.DateField(_("走访日期"))
+    surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("走访人"),
+                                 on_delete=models.PROTECT, related_name="+")
+    findings = models.TextField(_("走访情况"))
+    changes = models.JSONField(_("更新的字段"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+
+
+class FollowUp(models.Model):
+    """An officer's follow-up of a zero-employment household (零就业家庭动态清零)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.CASCADE,
+                                  related_name="follow_ups")
+    region_code = models.CharField(_("所在村"), max_length=12, db_index=True)
+    done_on = models.DateField(_("日期"))
+    action = models.CharField(_("跟进措施"), max_length=20, choices=c.FollowUpAction.choices)
+    note = models.TextField(_("说明"), blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"),
+                                on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+        verbose_name = _("零就业家庭跟进")
+        verbose_name_plural = _("零就业家庭跟进")

@@ -1,0 +1,91 @@
+"""Derived values of the ledger: pinyin keys, working age, and household employment counts."""
+
+import datetime
+import functools
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from pypinyin import Style, lazy_pinyin
+
+from bangfu.registry import choices as c
+from bangfu.registry.models import Household, Person
+
+WORKING_AGE = (16, 59)  # inclusive, in whole years: the statistical definition of 劳动力年龄
+
+
+@functools.lru_cache(maxsize=100_000)
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """('zhangsanfeng', 'zsf') for 张三丰; letters in a name are kept as they are."""
+    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default") if s.strip()]
+    full = "".join(syllables)
+    initials = "".join(s[0] for s in syllables if s[0].isalpha())
+    return full[:120], initials[:20]
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def is_labour(birth_date: datetime.date, labour_ability: str, today: datetime.date | None = None) -> bool:
+    today = today or datetime.date.today()  # noqa: DTZ011 (a calendar date)
+    low, high = WORKING_AGE
+    return low <= age_on(birth_date, today) <= high and labour_ability != c.LabourAbility.NONE
+
+
+def working_age_births(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The birth dates (inclusive) of people of working age on this day."""
+    low, high = WORKING_AGE
+
+    def years_before(years: int) -> datetime.date:
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - years, day=28)
+
+    return years_before(high + 1) + datetime.timedelta(days=1), years_before(low)
+
+
+def refresh_labour(region_prefix: str = "", today: datetime.date | None = None) -> int:
+    """Recompute is_labour for everyone whose flag no longer matches their age (set-based)."""
+    from bangfu.regions.codes import within
+
+    earliest, latest = working_age_births(today or datetime.date.today())  # noqa: DTZ011
+    should = Q(birth_date__range=(earliest, latest)) & ~Q(labour_ability=c.LabourAbility.NONE)
+    people = Person.objects.filter(within(region_prefix))
+    changed = people.filter(should, is_labour=False).update(is_labour=True)
+    changed += people.filter(~should, is_labour=True).update(is_labour=False)
+    return changed
+
+
+def _member_count(condition: Q | None = None):
+    members = Person.objects.filter(household=OuterRef("pk"))
+    if condition is not None:
+        members = members.filter(condition)
+    counted = members.order_by().values("household").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def refresh_households(households) -> int:
+    """Recount members, labour and employed for these households (a queryset), in one UPDATE each."""
+    employed = Q(employment_status__in=c.EMPLOYED_STATUSES)
+    updated = households.update(
+        member_count=_member_count(),
+        labour_count=_member_count(Q(is_labour=True)),
+        employed_count=_member_count(employed),
+        head_name=Coalesce(
+            Subquery(Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD)
+                     .order_by("id").values("name")[:1]),
+            Value(""),
+        ),
+    )
+    # Zero-employment: has labour, and nobody in the household is employed.
+    households.filter(labour_count__gt=0, employed_count=0, zero_employment=False).update(zero_employment=True)
+    households.filter(Q(labour_count=0) | Q(employed_count__gt=0), zero_employment=True).update(
+        zero_employment=False
+    )
+    return updated
+
+
+def refresh_household(household_id: int | None) -> None:
+    if household_id:
+        refresh_households(Household.objects.filter(pk=household_id))

@@ -1,0 +1,201 @@
+"""Checking and normalising what a user gives for a person, the same for pages, API and imports."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from bangfu import crypto
+from bangfu.registry import choices as c
+from bangfu.registry.identifiers import IdentifierError, parse_disability_card, parse_resident_id, validate_phone
+from bangfu.registry.models import Household, Person
+from bangfu.registry.services import is_labour, pinyin_keys
+from bangfu.regions import codes
+from bangfu.regions.models import Region
+
+
+class DuplicatePerson(ValidationError):
+    """The ID number is on file already; `existing` is that person."""
+
+    def __init__(self, existing: Person):
+        self.existing = existing
+        super().__init__(
+            {"id_number": [ValidationError(
+                _("该身份证号已登记：%(name)s（编号 %(pk)d），请打开已有记录") % {"name": existing.name, "pk": existing.pk},
+                code="duplicate",
+            )]}
+        )
+
+
+def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None) -> dict:
+    """Model field values for a new or changed person, or ValidationError naming each bad field.
+
+    `data` holds the plain fields of the person form (id_number, phone and disability_card in
+    clear text). Keys not in `data` keep the person's current values.
+    """
+    sealer = sealer or crypto.Sealer()
+    errors: dict[str, list[str]] = {}
+    values: dict = {}
+
+    def fail(field: str, message: str):
+        errors.setdefault(field, []).append(message)
+
+    name = (data.get("name", person.name if person else "") or "").strip()
+    if not name:
+        fail("name", _("姓名不能为空"))
+    elif len(name) > 50:
+        fail("name", _("姓名不能超过 50 个字"))
+    else:
+        values["name"] = name
+        values["name_pinyin"], values["name_initials"] = pinyin_keys(name)
+
+    resident = None
+    if "id_number" in data or person is None:
+        try:
+            resident = parse_resident_id(data.get("id_number") or "")
+        except IdentifierError as exc:
+            fail("id_number", str(exc))
+        else:
+            id_hash = sealer.hash(resident.number)
+            existing = Person.objects.filter(id_number_hash=id_hash).exclude(pk=person.pk if person else None).first()
+            if existing is not None:
+                raise DuplicatePerson(existing)
+            values.update(
+                id_number_enc=sealer.encrypt(resident.number) if not person or id_hash != person.id_number_hash
+                else person.id_number_enc,
+                id_number_hash=id_hash, id_head=resident.number[:4], id_tail=resident.number[-4:],
+                gender=resident.gender, birth_date=resident.birth_date,
+            )
+    if (resident and person and person.disability_card_hash and "disability_card" not in data
+            and values.get("id_number_hash") != person.id_number_hash):
+        fail("disability_card", _("身份证号已更改，残疾人证号须一并更新"))
+    id_number = resident.number if resident else (sealer.decrypt(person.id_number_enc) if person else "")
+
+    if "phone" in data:
+        phone = (data.get("phone") or "").strip()
+        if not phone:
+            values.update(phone_enc="", phone_hash="", phone_head="", phone_tail="")
+        else:
+            try:
+                phone = validate_phone(phone)
+            except IdentifierError as exc:
+                fail("phone", str(exc))
+            else:
+                values.update(phone_enc=sealer.encrypt(phone), phone_hash=sealer.hash(phone),
+                              phone_head=phone[:3], phone_tail=phone[-4:])
+
+    household = data.get("household", person.household if person else None)
+    if isinstance(household, int):
+        household = Household.objects.filter(pk=household).first()
+        if household is None:
+            fail("household", _("家庭户不存在"))
+    values["household"] = household
+    region_code = household.region_code if household else (data.get("region_code") or (person.region_code if person else ""))
+    if not codes.is_valid_code(region_code) or codes.level_of(region_code) != codes.VILLAGE:
+        fail("region_code", _("所在村应为 12 位村级区划代码"))
+    elif not Region.objects.filter(code=region_code).exists():
+        fail("region_code", _("区划代码 %(code)s 不存在") % {"code": region_code})
+    else:
+        values["region_code"] = region_code
+
+    def choice(field: str, options, required=False):
+        if field not in data:
+            return
+        value = data.get(field) or ""
+        if value and value not in options.values:
+            fail(field, _("“%(v)s”不是可选的值") % {"v": value})
+        elif required and not value:
+            fail(field, _("此项必填"))
+        else:
+            values[field] = value
+
+    choice("relationship", c.Relationship, required=True)
+    choice("education", c.Education)
+    choice("labour_ability", c.LabourAbility, required=True)
+    choice("poverty_status", c.PovertyStatus, required=True)
+    choice("monitoring_category", c.MonitoringCategory)
+    choice("employment_status", c.EmploymentStatus, required=True)
+    choice("not_seeking_reason", c.NotSeekingReason)
+    choice("wish_travel", c.TravelRange)
+    choice("wish_hours", c.Hours)
+    for field, limit in (("relocation_site", 100), ("employer_name", 200), ("wish_jobs", 200),
+                         ("training_wishes", 200), ("notes", 5000)):
+        if field in data:
+            text = (data.get(field) or "").strip()
+            if len(text) > limit:
+                fail(field, _("不能超过 %(n)d 个字") % {"n": limit})
+            values[field] = text
+    if "relocated" in data:
+        values["relocated"] = bool(data.get("relocated"))
+    if "wish_pay" in data:
+        pay = data.get("wish_pay")
+        if pay in (None, ""):
+            values["wish_pay"] = None
+        elif not isinstance(pay, int) or not 0 <= pay <= 1_000_000:
+            fail("wish_pay", _("期望月薪应为 0 到 1,000,000 之间的整数（元）"))
+        else:
+            values["wish_pay"] = pay
+
+    merged = {**_current(person), **values}
+    if merged.get("poverty_status") == c.PovertyStatus.MONITORED and not merged.get("monitoring_category"):
+        fail("monitoring_category", _("监测对象须选择监测类型"))
+    if merged.get("poverty_status") != c.PovertyStatus.MONITORED and "poverty_status" in values:
+        values["monitoring_category"] = ""
+    if merged.get("relocated") and not merged.get("relocation_site"):
+        fail("relocation_site", _("搬迁户须填写安置点"))
+    if merged.get("employment_status") == c.EmploymentStatus.NOT_SEEKING and not merged.get("not_seeking_reason"):
+        fail("not_seeking_reason", _("暂无就业意愿须说明原因"))
+    if merged.get("employment_status") != c.EmploymentStatus.NOT_SEEKING and "employment_status" in values:
+        values["not_seeking_reason"] = ""
+
+    _clean_disability(data, person, id_number, values, fail, sealer)
+    if "birth_date" in merged and merged.get("labour_ability"):
+        values["is_labour"] = is_labour(merged["birth_date"], merged["labour_ability"])
+
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _current(person: Person | None) -> dict:
+    if person is None:
+        return {}
+    return {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}
+
+
+def _clean_disability(data, person, id_number, values, fail, sealer) -> None:
+    if not any(k in data for k in ("disability_category", "disability_grade", "disability_card")):
+        return
+    category = _int_or_none(data.get("disability_category"))
+    grade = _int_or_none(data.get("disability_grade"))
+    card = (data.get("disability_card") or "").strip()
+    if category is not None and category not in c.DisabilityCategory.values:
+        fail("disability_category", _("残疾类别应为 1–7"))
+        return
+    if grade is not None and grade not in c.DisabilityGrade.values:
+        fail("disability_grade", _("残疾等级应为 1–4"))
+        return
+    if card:
+        try:
+            card, card_category, card_grade = parse_disability_card(card, id_number)
+        except IdentifierError as exc:
+            fail("disability_card", str(exc))
+            return
+        if category not in (None, card_category) or grade not in (None, card_grade):
+            fail("disability_card", _("残疾人证号中的类别、等级与所填的残疾类别、等级不一致"))
+            return
+        category, grade = card_category, card_grade
+        values.update(disability_card_enc=sealer.encrypt(card), disability_card_hash=sealer.hash(card))
+    elif "disability_card" in data:
+        values.update(disability_card_enc="", disability_card_hash="")
+    if (category is None) != (grade is None):
+        fail("disability_grade" if grade is None else "disability_category", _("残疾类别与残疾等级须同时填写"))
+        return
+    values.update(disability_category=category, disability_grade=grade)
+
+
+def _int_or_none(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

@@ -1,0 +1,162 @@
+"""Django settings, all read from BANGFU_* environment variables (see docs/operations.md)."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from bangfu.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data")))
+
+# Production mode turns on the system checks in bangfu.checks that refuse DEBUG, the development
+# secret key, a missing field-encryption key and insecure cookies.
+PRODUCTION = env_bool("BANGFU_PRODUCTION", False)
+DEBUG = env_bool("BANGFU_DEBUG", False)
+DEV_SECRET_KEY = "bangfu-development-key-never-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("BANGFU_SECRET_KEY", DEV_SECRET_KEY)
+# Key of personal-identifier encryption and of the keyed hashes that find them (base64, 32 bytes).
+FIELD_KEY = env_str("BANGFU_FIELD_KEY")
+ALLOWED_HOSTS = env_list("BANGFU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("BANGFU_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "simple_history",
+    "ninja",
+    "bangfu.apps.BangfuConfig",
+    "bangfu.regions",
+    "bangfu.accounts",
+    "bangfu.audit",
+    "bangfu.registry",
+    "bangfu.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "bangfu.urls"
+WSGI_APPLICATION = "bangfu.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "bangfu.web.context.navigation",
+            ],
+        },
+    }
+]
+
+
+def _database():
+    url = env_str("BANGFU_DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=env_int("BANGFU_DB_CONN_MAX_AGE", 60))
+        if config["ENGINE"].endswith("postgresql"):
+            config["TEST"] = {"NAME": env_str("BANGFU_TEST_DATABASE_NAME", "test_bangfu")}
+        return config
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "bangfu.sqlite3",
+        "OPTIONS": {
+            # WAL lets readers go on while the server writes; IMMEDIATE avoids "database is locked"
+            # on upgrades from read to write transactions.
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+            ),
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling: after this many failures for one user name or address in the window,
+# further attempts are refused until the window has passed.
+LOGIN_FAILURE_LIMIT = env_int("BANGFU_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("BANGFU_LOGIN_FAILURE_WINDOW", 15 * 60)
+
+# Sessions end after 30 idle minutes; every request extends them.
+SESSION_COOKIE_AGE = env_int("BANGFU_SESSION_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("BANGFU_HSTS_SECONDS", 0)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("BANGFU_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the installed packages; no collectstatic step
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BANGFU_LOG_LEVEL", "WARNING")},
+}
+
+# Ledger pages list this many rows; exports are capped so one click cannot pull a province.
+PAGE_SIZE = 50
+EXPORT_ROW_LIMIT = env_int("BANGFU_EXPORT_ROW_LIMIT", 200_000)
+NINJA_PAGINATION_PER_PAGE = 50

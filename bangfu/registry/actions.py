@@ -113,12 +113,16 @@ def do_record_survey(user, person: Person, *, visited_on: datetime.date, finding
     survey.save()
     changed = do_update_person(user, person, fields, skills=skills, perm=Perm.RECORD_SURVEY,
                                reason=_("走访 %(date)s") % {"date": visited_on.isoformat()}, request=request)
-    survey.changes = {k: [str(before.get(k, "")), str(_plain(person, k))] for k in changed if k in before}
+    survey.changes = {k: [_text(before.get(k)), _text(_plain(person, k))] for k in changed if k in before}
     if "skills" in changed:
         survey.changes["skills"] = ["", "、".join(skills or [])]
     survey.save(update_fields=["changes"])
     log.record(user, Action.SURVEY, survey, request=request, detail={"person": person.pk, "fields": changed})
     return survey
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _plain(person: Person, field: str):

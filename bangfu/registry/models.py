@@ -178,6 +178,19 @@ class Survey(models.Model):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
 
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) for what this survey changed, labels in the reader's language."""
+        named = {"phone": _("联系电话"), "disability_card": _("残疾人证号"), "skills": _("技能")}
+        rows = []
+        for name, (old, new) in self.changes.items():
+            if name in named:
+                rows.append((str(named[name]), old or "—", new or "—"))
+                continue
+            field = Person._meta.get_field(name)
+            labels = {str(k): str(v) for k, v in field.flatchoices} if field.choices else {}
+            rows.append((str(field.verbose_name), labels.get(old, old) or "—", labels.get(new, new) or "—"))
+        return rows
+
 
 class FollowUp(models.Model):
     """An officer's follow-up of a zero-employment household (零就业家庭动态清零)."""

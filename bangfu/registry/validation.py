@@ -184,8 +184,12 @@ def _clean_disability(data, person, id_number, values, fail, sealer) -> None:
             return
         category, grade = card_category, card_grade
         values.update(disability_card_enc=sealer.encrypt(card), disability_card_hash=sealer.hash(card))
-    elif "disability_card" in data:
+    elif "disability_card" in data or category is None:
         values.update(disability_card_enc="", disability_card_hash="")
+    elif person is not None and person.disability_card_hash and (category, grade) != (
+            person.disability_category, person.disability_grade):
+        fail("disability_card", _("残疾类别或等级已更改，请一并更新残疾人证号"))
+        return
     if (category is None) != (grade is None):
         fail("disability_grade" if grade is None else "disability_category", _("残疾类别与残疾等级须同时填写"))
         return

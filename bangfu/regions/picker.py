@@ -1,0 +1,23 @@
+"""The region choices a user is offered in list filters: their own node and two levels below."""
+
+from bangfu.regions import codes
+from bangfu.regions.models import Region
+
+MAX_OPTIONS = 1500
+
+
+def region_options(user) -> list[tuple[str, str]]:
+    """(prefix, indented name) pairs under the user's region, at most two levels down."""
+    prefix = user.region_prefix
+    if prefix == "-":
+        return []
+    top = user.region if user.region_id else None
+    top_level = top.level if top else 0
+    nodes = Region.objects.filter(level__in=(top_level + 1, top_level + 2))
+    if prefix:
+        nodes = nodes.filter(codes.within(prefix, "code"))
+    options = [(prefix, top.name)] if top else []
+    for region in nodes.order_by("code")[:MAX_OPTIONS]:
+        indent = "\u3000" * (region.level - top_level - 1)
+        options.append((region.prefix, f"{indent}{region.name}"))
+    return options

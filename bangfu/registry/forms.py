@@ -1,0 +1,187 @@
+"""Page forms of the ledger: they parse what was typed; the rules live in validation.clean_person."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.registry import choices as c
+from bangfu.registry.models import Household, Person
+
+BLANK = [("", "—")]
+
+
+def _choice(label, options, required=False):
+    return forms.ChoiceField(label=label, choices=(BLANK if not required else []) + list(options),
+                             required=required)
+
+
+class PersonForm(forms.Form):
+    """Create or edit a person. Identifier fields left empty on an edit keep the stored value."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    household_number = forms.CharField(label=_("户编号"), max_length=30, required=False,
+                                       help_text=_("属于已登记家庭户时填写；留空则按所在村登记"))
+    relationship = _choice(_("与户主关系"), c.Relationship.choices, required=True)
+    region_code = forms.CharField(label=_("所在村（区划代码）"), max_length=12, required=False)
+    education = _choice(_("文化程度"), c.Education.choices)
+    skills = forms.MultipleChoiceField(label=_("技能"), required=False, widget=forms.CheckboxSelectMultiple,
+                                       choices=[(s, s) for s in c.STANDARD_SKILLS])
+    other_skills = forms.CharField(label=_("其他技能"), required=False, max_length=200,
+                                   help_text=_("多个技能用顿号或逗号分隔"))
+    labour_ability = _choice(_("劳动能力"), c.LabourAbility.choices, required=True)
+    poverty_status = _choice(_("人口类型"), c.PovertyStatus.choices, required=True)
+    monitoring_category = _choice(_("监测类型"), c.MonitoringCategory.choices)
+    relocated = forms.BooleanField(label=_("易地扶贫搬迁"), required=False)
+    relocation_site = forms.CharField(label=_("安置点"), max_length=100, required=False)
+    disability_category = forms.TypedChoiceField(label=_("残疾类别"), choices=BLANK + c.DisabilityCategory.choices,
+                                                 coerce=int, empty_value=None, required=False)
+    disability_grade = forms.TypedChoiceField(label=_("残疾等级"), choices=BLANK + c.DisabilityGrade.choices,
+                                              coerce=int, empty_value=None, required=False)
+    disability_card = forms.CharField(label=_("残疾人证号"), max_length=20, required=False)
+    employment_status = _choice(_("就业状态"), c.EmploymentStatus.choices, required=True)
+    employer_name = forms.CharField(label=_("就业单位/地点"), max_length=200, required=False)
+    not_seeking_reason = _choice(_("无就业意愿原因"), c.NotSeekingReason.choices)
+    wish_jobs = forms.CharField(label=_("意向岗位"), max_length=200, required=False)
+    wish_travel = _choice(_("可接受务工范围"), c.TravelRange.choices)
+    wish_pay = forms.IntegerField(label=_("期望月薪（元）"), min_value=0, max_value=1_000_000, required=False)
+    wish_hours = _choice(_("工作时间意向"), c.Hours.choices)
+    training_wishes = forms.CharField(label=_("培训意愿"), max_length=200, required=False)
+    notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    IDENTIFIER_FIELDS = ("id_number", "phone", "disability_card")
+    GROUPS = [
+        (_("基本信息"), ["name", "id_number", "phone", "household_number", "relationship", "region_code",
+                      "education"]),
+        (_("劳动能力与技能"), ["labour_ability", "skills", "other_skills"]),
+        (_("帮扶身份"), ["poverty_status", "monitoring_category", "relocated", "relocation_site"]),
+        (_("残疾情况"), ["disability_category", "disability_grade", "disability_card"]),
+        (_("就业情况"), ["employment_status", "employer_name", "not_seeking_reason"]),
+        (_("就业与培训意愿"), ["wish_jobs", "wish_travel", "wish_pay", "wish_hours", "training_wishes", "notes"]),
+    ]
+
+    def __init__(self, *args, person: Person | None = None, households=None, **kwargs):
+        self.person = person
+        self.households = households  # the user's scoped households, to resolve household_number
+        if person is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_for(person)
+        super().__init__(*args, **kwargs)
+        if person is None:
+            self.fields["id_number"].required = True
+        else:
+            for name, masked in (("id_number", person.id_number_masked), ("phone", person.phone_masked),
+                                 ("disability_card", person.disability_card_masked)):
+                self.fields[name].widget.attrs["placeholder"] = masked or ""
+                self.fields[name].help_text = _("留空则不修改")
+
+    def groups(self):
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+
+    def clean_household_number(self):
+        number = self.cleaned_data["household_number"].strip()
+        if not number:
+            return None
+        household = self.households.filter(number=number).first() if self.households is not None else None
+        if household is None:
+            raise forms.ValidationError(_("户编号 %(n)s 不存在或不在您的管辖范围内"), params={"n": number})
+        return household
+
+    def ledger_data(self) -> tuple[dict, list[str]]:
+        """The values for clean_person (blank identifiers on an edit mean "keep"), and the skills."""
+        data = dict(self.cleaned_data)
+        data["household"] = data.pop("household_number")
+        skills = list(data.pop("skills")) + [
+            s.strip() for s in data.pop("other_skills").replace("，", "、").replace(",", "、").split("、") if s.strip()
+        ]
+        if self.person is not None:
+            for name in self.IDENTIFIER_FIELDS:
+                if not data[name]:
+                    del data[name]
+        return data, skills
+
+
+def initial_for(person: Person) -> dict:
+    skills = list(person.skills.values_list("name", flat=True))
+    standard = set(c.STANDARD_SKILLS)
+    initial = {name: getattr(person, name) for name in (
+        "name", "relationship", "region_code", "education", "labour_ability", "poverty_status",
+        "monitoring_category", "relocated", "relocation_site", "disability_category", "disability_grade",
+        "employment_status", "employer_name", "not_seeking_reason", "wish_jobs", "wish_travel", "wish_pay",
+        "wish_hours", "training_wishes", "notes")}
+    initial["household_number"] = person.household.number if person.household_id else ""
+    initial["skills"] = [s for s in skills if s in standard]
+    initial["other_skills"] = "、".join(s for s in skills if s not in standard)
+    return initial
+
+
+class SurveyForm(forms.Form):
+    """A door-to-door visit: what was found, and the person's fields as they are now."""
+
+    visited_on = forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    findings = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    employment_status = PersonForm.base_fields["employment_status"]
+    employer_name = PersonForm.base_fields["employer_name"]
+    not_seeking_reason = PersonForm.base_fields["not_seeking_reason"]
+    labour_ability = PersonForm.base_fields["labour_ability"]
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, help_text=_("留空则不修改"))
+    wish_jobs = PersonForm.base_fields["wish_jobs"]
+    wish_travel = PersonForm.base_fields["wish_travel"]
+    wish_pay = PersonForm.base_fields["wish_pay"]
+    wish_hours = PersonForm.base_fields["wish_hours"]
+    training_wishes = PersonForm.base_fields["training_wishes"]
+
+    def __init__(self, *args, person: Person, **kwargs):
+        kwargs.setdefault("initial", {**initial_for(person), "visited_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_visited_on(self):
+        day = self.cleaned_data["visited_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("走访日期不能晚于今天"))
+        if day < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("走访日期不合理"))
+        return day
+
+    def ledger_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("visited_on", "findings")}
+        if not data["phone"]:
+            del data["phone"]
+        return data
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["region_code", "address", "poverty_status", "monitoring_category", "relocated",
+                  "relocation_site"]
+
+    def clean(self):
+        from bangfu.regions import codes
+        from bangfu.regions.models import Region
+
+        data = super().clean()
+        code = data.get("region_code", "")
+        if code and (not codes.is_valid_code(code) or codes.level_of(code) != codes.VILLAGE
+                     or not Region.objects.filter(code=code).exists()):
+            self.add_error("region_code", _("所在村应为已登记的 12 位村级区划代码"))
+        if data.get("poverty_status") == c.PovertyStatus.MONITORED and not data.get("monitoring_category"):
+            self.add_error("monitoring_category", _("监测对象须选择监测类型"))
+        if data.get("relocated") and not data.get("relocation_site"):
+            self.add_error("relocation_site", _("搬迁户须填写安置点"))
+        return data
+
+
+class FollowUpForm(forms.Form):
+    done_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.ChoiceField(label=_("跟进措施"), choices=c.FollowUpAction.choices)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=2000)
+
+    def clean_done_on(self):
+        day = self.cleaned_data["done_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("日期不能晚于今天"))
+        return day

@@ -1,0 +1,235 @@
+"""Ledger pages: thin views over selectors (reads) and actions (writes)."""
+
+from django.contrib import messages
+from django.db.models import OuterRef, Subquery
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bangfu.accounts.permissions import Perm, can
+from bangfu.exchange.xlsx import export_households, export_people
+from bangfu.registry import actions, selectors
+from bangfu.registry import choices as c
+from bangfu.registry.forms import FollowUpForm, HouseholdForm, PersonForm, SurveyForm
+from bangfu.registry.history import history_entries
+from bangfu.registry.models import FollowUp, Household
+from bangfu.registry.validation import DuplicatePerson
+from bangfu.regions.picker import region_options
+from bangfu.web.decorators import requires
+from bangfu.web.pagination import paginate
+
+
+def _filter_context(request):
+    return {
+        "region_options": region_options(request.user),
+        "choices": {
+            "employment": [("employed", _("已就业（全部）")), *c.EmploymentStatus.choices],
+            "poverty": c.PovertyStatus.choices,
+            "disability": [("any", _("全部残疾人")), *c.DisabilityCategory.choices],
+        },
+        "params": request.GET,
+    }
+
+
+@requires(Perm.VIEW_LEDGER)
+def person_list(request):
+    people = selectors.filter_people(selectors.people_for_user(request.user), request.GET)
+    page = paginate(request, people.select_related("household").order_by("region_code", "id"))
+    return render(request, "registry/person_list.html", {"page": page, **_filter_context(request)})
+
+
+@requires(Perm.EXPORT)
+def person_export(request):
+    people = selectors.filter_people(selectors.people_for_user(request.user, Perm.EXPORT), request.GET)
+    return _xlsx(export_people(request.user, people, request.GET, request=request), "people.xlsx")
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@requires(Perm.VIEW_LEDGER)
+def person_detail(request, pk):
+    person = selectors.get_person_for_user(request.user, pk)
+    context = {
+        "person": person,
+        "skills": person.skills.all(),
+        "surveys": person.surveys.select_related("surveyor")[:20],
+        "members": person.household.members.exclude(pk=person.pk) if person.household_id else [],
+        "can_edit": can(request.user, Perm.EDIT_LEDGER, person.region_code),
+        "can_survey": can(request.user, Perm.RECORD_SURVEY, person.region_code),
+        "can_reveal": can(request.user, Perm.REVEAL_IDENTIFIER, person.region_code),
+    }
+    return render(request, "registry/person_detail.html", context)
+
+
+@require_POST
+@requires(Perm.REVEAL_IDENTIFIER)
+def person_reveal(request, pk, field):
+    person = selectors.get_person_for_user(request.user, pk, Perm.REVEAL_IDENTIFIER)
+    if field not in actions.IDENTIFIER_FIELDS:
+        raise PermissionDenied
+    value = actions.do_reveal_identifier(request.user, person, field, request=request)
+    return render(request, "registry/_revealed.html", {"value": value})
+
+
+def _save_person(request, form, person=None):
+    """Run the action for a valid form; on a rule's refusal put its messages on the form."""
+    data, skills = form.ledger_data()
+    try:
+        if person is None:
+            return actions.do_create_person(request.user, data, skills=skills, request=request)
+        actions.do_update_person(request.user, person, data, skills=skills, request=request)
+        return person
+    except DuplicatePerson as exc:
+        form.duplicate_of = exc.existing
+        form.add_error(None, exc)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    except actions.NotAllowed as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@requires(Perm.EDIT_LEDGER)
+def person_create(request):
+    households = selectors.households_for_user(request.user, Perm.EDIT_LEDGER)
+    initial = {"relationship": c.Relationship.HEAD, "labour_ability": c.LabourAbility.FULL,
+               "poverty_status": c.PovertyStatus.NONE, "employment_status": c.EmploymentStatus.SEEKING}
+    if request.GET.get("household"):
+        initial["household_number"] = request.GET["household"]
+        initial["relationship"] = c.Relationship.CHILD
+    form = PersonForm(request.POST or None, households=households, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        person = _save_person(request, form)
+        if person is not None:
+            messages.success(request, _("已新增人员 %(name)s") % {"name": person.name})
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": None})
+
+
+@requires(Perm.EDIT_LEDGER)
+def person_edit(request, pk):
+    person = selectors.get_person_for_user(request.user, pk, Perm.EDIT_LEDGER)
+    households = selectors.households_for_user(request.user, Perm.EDIT_LEDGER)
+    form = PersonForm(request.POST or None, person=person, households=households)
+    if request.method == "POST" and form.is_valid() and _save_person(request, form, person) is not None:
+        messages.success(request, _("已保存"))
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@requires(Perm.VIEW_HISTORY)
+def person_history(request, pk):
+    person = selectors.get_person_for_user(request.user, pk, Perm.VIEW_HISTORY)
+    return render(request, "registry/history.html",
+                  {"object": person, "entries": history_entries(person), "back": person})
+
+
+@requires(Perm.RECORD_SURVEY)
+def survey_create(request, pk):
+    person = selectors.get_person_for_user(request.user, pk, Perm.RECORD_SURVEY)
+    form = SurveyForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_record_survey(
+                request.user, person, visited_on=form.cleaned_data["visited_on"],
+                findings=form.cleaned_data["findings"], data=form.ledger_data(), request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except actions.NotAllowed as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("走访记录已保存"))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/survey_form.html", {"form": form, "person": person})
+
+
+@requires(Perm.VIEW_LEDGER)
+def household_list(request):
+    households = selectors.filter_households(selectors.households_for_user(request.user), request.GET)
+    page = paginate(request, households.order_by("region_code", "id"))
+    return render(request, "registry/household_list.html", {"page": page, **_filter_context(request)})
+
+
+@requires(Perm.EXPORT)
+def household_export(request):
+    households = selectors.filter_households(selectors.households_for_user(request.user, Perm.EXPORT), request.GET)
+    return _xlsx(export_households(request.user, households, request.GET, request=request), "households.xlsx")
+
+
+@requires(Perm.VIEW_LEDGER)
+def household_detail(request, pk):
+    household = selectors.get_household_for_user(request.user, pk)
+    can_follow = can(request.user, Perm.FOLLOW_UP, household.region_code)
+    form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST":
+        if not can_follow:
+            raise PermissionDenied
+        if form.is_valid():
+            actions.do_record_follow_up(request.user, household, request=request, **form.cleaned_data)
+            messages.success(request, _("跟进记录已保存"))
+            return redirect("household_detail", pk=household.pk)
+    context = {
+        "household": household,
+        "members": household.members.order_by("id"),
+        "follow_ups": household.follow_ups.select_related("officer")[:50],
+        "form": form,
+        "can_follow": can_follow,
+        "can_edit": can(request.user, Perm.EDIT_LEDGER, household.region_code),
+    }
+    return render(request, "registry/household_detail.html", context)
+
+
+def _household_form(request, household):
+    form = HouseholdForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.do_save_household(request.user, form.instance, request=request)
+        except actions.NotAllowed as exc:
+            form.add_error("region_code", str(exc))
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("household_detail", pk=saved.pk)
+    return render(request, "registry/household_form.html", {"form": form, "household": household})
+
+
+@requires(Perm.EDIT_LEDGER)
+def household_create(request):
+    return _household_form(request, Household())
+
+
+@requires(Perm.EDIT_LEDGER)
+def household_edit(request, pk):
+    return _household_form(request, selectors.get_household_for_user(request.user, pk, Perm.EDIT_LEDGER))
+
+
+@requires(Perm.VIEW_HISTORY)
+def household_history(request, pk):
+    household = selectors.get_household_for_user(request.user, pk, Perm.VIEW_HISTORY)
+    return render(request, "registry/history.html",
+                  {"object": household, "entries": history_entries(household), "back": household})
+
+
+@requires(Perm.VIEW_LEDGER)
+def zero_employment(request):
+    """The work queue of zero-employment households, with each one's latest follow-up."""
+    latest = FollowUp.objects.filter(household=OuterRef("pk")).order_by("-done_on", "-id")
+    households = (
+        selectors.filter_households(selectors.households_for_user(request.user), request.GET)
+        .filter(zero_employment=True)
+        .annotate(last_action=Subquery(latest.values("action")[:1]),
+                  last_done_on=Subquery(latest.values("done_on")[:1]))
+        .order_by("region_code", "id")
+    )
+    page = paginate(request, households)
+    labels = dict(c.FollowUpAction.choices)
+    for household in page:
+        household.last_action_label = labels.get(household.last_action, "")
+    return render(request, "registry/zero_employment.html", {"page": page, **_filter_context(request)})

@@ -21,3 +21,14 @@ def region_options(user) -> list[tuple[str, str]]:
         indent = "\u3000" * (region.level - top_level - 1)
         options.append((region.prefix, f"{indent}{region.name}"))
     return options
+
+
+def village_labels(region_codes) -> dict[str, str]:
+    """Code -> "township village" names for the village codes on one page, in one query."""
+    wanted = set(region_codes)
+    townships = {codes.full_code(code[:9]) for code in wanted}
+    names = dict(Region.objects.filter(code__in=wanted | townships).values_list("code", "name"))
+    return {
+        code: " ".join(n for n in (names.get(codes.full_code(code[:9])), names.get(code)) if n) or code
+        for code in wanted
+    }

@@ -17,7 +17,7 @@ from bangfu.registry.forms import FollowUpForm, HouseholdForm, PersonForm, Surve
 from bangfu.registry.history import history_entries
 from bangfu.registry.models import FollowUp, Household
 from bangfu.registry.validation import DuplicatePerson
-from bangfu.regions.picker import region_options
+from bangfu.regions.picker import region_options, village_labels
 from bangfu.web.decorators import requires
 from bangfu.web.pagination import paginate
 
@@ -38,7 +38,14 @@ def _filter_context(request):
 def person_list(request):
     people = selectors.filter_people(selectors.people_for_user(request.user), request.GET)
     page = paginate(request, people.select_related("household").order_by("region_code", "id"))
+    _label_villages(page)
     return render(request, "registry/person_list.html", {"page": page, **_filter_context(request)})
+
+
+def _label_villages(rows) -> None:
+    labels = village_labels(row.region_code for row in rows)
+    for row in rows:
+        row.village = labels[row.region_code]
 
 
 @requires(Perm.EXPORT)
@@ -56,6 +63,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 @requires(Perm.VIEW_LEDGER)
 def person_detail(request, pk):
     person = selectors.get_person_for_user(request.user, pk)
+    _label_villages([person])
     context = {
         "person": person,
         "skills": person.skills.all(),
@@ -155,6 +163,7 @@ def survey_create(request, pk):
 def household_list(request):
     households = selectors.filter_households(selectors.households_for_user(request.user), request.GET)
     page = paginate(request, households.order_by("region_code", "id"))
+    _label_villages(page)
     return render(request, "registry/household_list.html", {"page": page, **_filter_context(request)})
 
 
@@ -167,6 +176,7 @@ def household_export(request):
 @requires(Perm.VIEW_LEDGER)
 def household_detail(request, pk):
     household = selectors.get_household_for_user(request.user, pk)
+    _label_villages([household])
     can_follow = can(request.user, Perm.FOLLOW_UP, household.region_code)
     form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
     if request.method == "POST":
@@ -229,6 +239,7 @@ def zero_employment(request):
         .order_by("region_code", "id")
     )
     page = paginate(request, households)
+    _label_villages(page)
     labels = dict(c.FollowUpAction.choices)
     for household in page:
         household.last_action_label = labels.get(household.last_action, "")

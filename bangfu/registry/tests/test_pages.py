@@ -188,3 +188,13 @@ def test_household_outside_the_region_is_refused(alice, world):
     })
     assert response.status_code == 200
     assert not Household.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["person_list", "household_list", "zero_employment"])
+def test_lists_take_a_fixed_number_of_queries(alice, world, name, django_assert_max_num_queries):
+    household = Household.objects.create(number="5226331010010001", region_code="522633101001")
+    for seq in range(61, 81, 2):
+        make_person(world.alice, name="测试", seq=seq, household=household)
+    # session, user, region, count, page rows, village names, filter options, session save (3)
+    with django_assert_max_num_queries(10):
+        assert alice.get(reverse(name)).status_code == 200

@@ -105,3 +105,9 @@ def test_production_mode_accepts_safe_settings(settings):
     settings.SECRET_KEY = "x" * 50
     settings.FIELD_KEY = TEST_FIELD_KEY
     call_command("check")
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, world):
+    client.force_login(world.alice)
+    body = client.get(reverse("person_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "人员台账" in body

@@ -12,12 +12,12 @@ import types
 import pytest
 
 from bangfu.accounts.models import Role, User
+from bangfu.regions.services import ensure_regions
 from bangfu.registry import actions
 from bangfu.registry.identifiers import build_resident_id
-from bangfu.regions.services import ensure_regions
 
 TEST_FIELD_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdCE="
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
 REGIONS = [
     ("520000000000", "贵州省", 1), ("522600000000", "黔东南苗族侗族自治州", 2),

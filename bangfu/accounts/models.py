@@ -48,6 +48,9 @@ class LoginFailure(models.Model):
     ip = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    def __str__(self):
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     """A bearer token for another system; only its SHA-256 digest is stored."""
@@ -62,6 +65,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
 
     @staticmethod
     def digest_of(token: str) -> str:

@@ -1,4 +1,6 @@
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +37,38 @@ class AuditEntry(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+    def field_label(self) -> str:
+        return label_of(self.field)
+
+    def detail_text(self) -> str:
+        """The detail as a short readable line: 字段: 姓名、电话；原因: 走访 2026-11-01."""
+        parts = []
+        for key, value in self.detail.items():
+            if key == "fields":
+                value = "、".join(label_of(v) for v in value)
+            elif isinstance(value, dict):
+                value = ", ".join(f"{k}={v}" for k, v in value.items()) or "—"
+            parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+        return "；".join(parts)
+
+
+FIELD_LABELS = {"id_number": _("身份证号"), "phone": _("联系电话"), "disability_card": _("残疾人证号"),
+                "skills": _("技能")}
+
+
+def label_of(field: str) -> str:
+    """A changed field's name as users know it (the audit log names ledger fields)."""
+    if field in FIELD_LABELS:
+        return str(FIELD_LABELS[field])
+    try:
+        return str(apps.get_model("registry", "Person")._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
+
+
+DETAIL_LABELS = {"fields": _("字段"), "reason": _("原因"), "rows": _("行数"), "filters": _("筛选条件"),
+                 "what": _("内容"), "person": _("人员"), "household": _("家庭户")}

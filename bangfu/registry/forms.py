@@ -10,6 +10,8 @@ from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Person
 
 BLANK = [("", "—")]
+# <input type=date> only shows ISO dates, whatever the language's display format is.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _choice(label, options, required=False):
@@ -120,7 +122,7 @@ def initial_for(person: Person) -> dict:
 class SurveyForm(forms.Form):
     """A door-to-door visit: what was found, and the person's fields as they are now."""
 
-    visited_on = forms.DateField(label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
     findings = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     employment_status = PersonForm.base_fields["employment_status"]
     employer_name = PersonForm.base_fields["employer_name"]
@@ -175,7 +177,7 @@ class HouseholdForm(forms.ModelForm):
 
 
 class FollowUpForm(forms.Form):
-    done_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     action = forms.ChoiceField(label=_("跟进措施"), choices=c.FollowUpAction.choices)
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=2000)

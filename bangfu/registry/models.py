@@ -7,8 +7,6 @@ from bangfu.registry import choices as c
 from bangfu.registry.identifiers import mask
 
 
-
-
 class Skill(models.Model):
     name = models.CharField(_("技能"), max_length=40, unique=True)
     standard = models.BooleanField(_("标准技能"), default=False)
@@ -178,6 +176,9 @@ class Survey(models.Model):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
 
+    def __str__(self):
+        return f"{self.visited_on} {self.person_id}"
+
     def change_rows(self) -> list[tuple[str, str, str]]:
         """(field label, old, new) for what this survey changed, labels in the reader's language."""
         named = {"phone": _("联系电话"), "disability_card": _("残疾人证号"), "skills": _("技能")}
@@ -211,3 +212,6 @@ class FollowUp(models.Model):
         ordering = ["-done_on", "-id"]
         verbose_name = _("零就业家庭跟进")
         verbose_name_plural = _("零就业家庭跟进")
+
+    def __str__(self):
+        return f"{self.done_on} {self.get_action_display()}"

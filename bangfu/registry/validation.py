@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bangfu import crypto
+from bangfu.regions import codes
+from bangfu.regions.models import Region
 from bangfu.registry import choices as c
 from bangfu.registry.identifiers import IdentifierError, parse_disability_card, parse_resident_id, validate_phone
 from bangfu.registry.models import Household, Person
 from bangfu.registry.services import is_labour, pinyin_keys
-from bangfu.regions import codes
-from bangfu.regions.models import Region
 
 
 class DuplicatePerson(ValidationError):
@@ -19,7 +19,8 @@ class DuplicatePerson(ValidationError):
         self.existing = existing
         super().__init__(
             {"id_number": [ValidationError(
-                _("该身份证号已登记：%(name)s（编号 %(pk)d），请打开已有记录") % {"name": existing.name, "pk": existing.pk},
+                _("该身份证号已登记：%(name)s（编号 %(pk)d），请打开已有记录")
+                % {"name": existing.name, "pk": existing.pk},
                 code="duplicate",
             )]}
         )
@@ -88,7 +89,10 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         if household is None:
             fail("household", _("家庭户不存在"))
     values["household"] = household
-    region_code = household.region_code if household else (data.get("region_code") or (person.region_code if person else ""))
+    if household:
+        region_code = household.region_code
+    else:
+        region_code = data.get("region_code") or (person.region_code if person else "")
     if not codes.is_valid_code(region_code) or codes.level_of(region_code) != codes.VILLAGE:
         fail("region_code", _("所在村应为 12 位村级区划代码"))
     elif not Region.objects.filter(code=region_code).exists():

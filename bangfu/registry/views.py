@@ -1,8 +1,8 @@
 """Ledger pages: thin views over selectors (reads) and actions (writes)."""
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.permissions import Perm, can
 from bangfu.exchange.xlsx import export_households, export_people
+from bangfu.regions.picker import region_options, village_labels
 from bangfu.registry import actions, selectors
 from bangfu.registry import choices as c
 from bangfu.registry.forms import FollowUpForm, HouseholdForm, PersonForm, SurveyForm
 from bangfu.registry.history import history_entries
 from bangfu.registry.models import FollowUp, Household
 from bangfu.registry.validation import DuplicatePerson
-from bangfu.regions.picker import region_options, village_labels
 from bangfu.web.decorators import requires
 from bangfu.web.pagination import paginate
 

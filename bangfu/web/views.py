@@ -2,12 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from bangfu.accounts.permissions import Perm, has_perm, scope
 from bangfu.audit.models import AuditEntry
-from bangfu.registry import selectors, stats
 from bangfu.regions import codes
 from bangfu.regions.models import Region
+from bangfu.registry import selectors, stats
 from bangfu.web.decorators import requires
 from bangfu.web.pagination import paginate
 
@@ -20,8 +21,8 @@ def home(request):
         figures = stats.person_counts(selectors.people_for_user(request.user))
         people_url = reverse("person_list")
         context["figures"] = {
-            key: {"value": figures[key], "url": people_url + ("?" + "&".join(f"{k}={v}" for k, v in q.items()) if q else "")}
-            for key, (_, q) in stats.PERSON_FIGURES.items()
+            key: {"value": figures[key], "url": people_url + (f"?{urlencode(query)}" if query else "")}
+            for key, (_, query) in stats.PERSON_FIGURES.items()
         }
         context["households"] = stats.household_counts(selectors.households_for_user(request.user))
     return render(request, "web/home.html", context)

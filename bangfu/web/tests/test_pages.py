@@ -111,3 +111,11 @@ def test_chinese_is_the_default_whatever_the_browser_asks(client, world):
     client.force_login(world.alice)
     body = client.get(reverse("person_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "人员台账" in body
+
+
+def test_audit_log_reads_as_words(client, world):
+    actions.do_update_person(world.alice, world.person, {"wish_jobs": "保安"}, reason="电话核实")
+    actions.do_reveal_identifier(world.alice, world.person, "id_number")
+    client.force_login(world.admin)
+    body = client.get(reverse("audit_log")).content.decode()
+    assert "意向岗位" in body and "电话核实" in body and "身份证号" in body

@@ -3,9 +3,9 @@
 from django.db import transaction
 
 from bangfu.accounts.models import Role, User
-from bangfu.registry.models import Person
 from bangfu.regions import codes
 from bangfu.regions.models import Region
+from bangfu.registry.models import Person
 
 DEMO_COUNTY = "522633"  # 从江县, the county of seed 003
 DEMO_PASSWORD = "bangfu-demo-2026"  # noqa: S105 (printed to the person who started the demo)

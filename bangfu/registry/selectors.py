@@ -7,9 +7,9 @@ from django.http import Http404
 
 from bangfu import crypto
 from bangfu.accounts.permissions import Perm, scope
+from bangfu.regions import codes
 from bangfu.registry import choices as c
 from bangfu.registry.models import FollowUp, Household, Person, Survey
-from bangfu.regions import codes
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -3,9 +3,9 @@
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
+from bangfu.regions import codes
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Person
-from bangfu.regions import codes
 
 E = c.EmploymentStatus
 

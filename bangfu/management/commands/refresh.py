@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from bangfu.regions import codes
 from bangfu.registry.models import Household
 from bangfu.registry.services import refresh_households, refresh_labour
-from bangfu.regions import codes
 
 
 class Command(BaseCommand):

@@ -15,8 +15,6 @@ from bangfu.registry.identifiers import (
 )
 
 
-
-
 def test_it_accepts_known_valid_numbers():
     parsed = parse_resident_id("11010519491231002X")
     assert parsed.birth_date == datetime.date(1949, 12, 31)

@@ -1,5 +1,161 @@
-"""The REST API (django-ninja): /api/, its OpenAPI spec at /api/openapi.json, docs at /api/docs."""
+"""The REST API (django-ninja): /api/, its OpenAPI spec at /api/openapi.json, docs at /api/docs.
 
+Callers authenticate with `Authorization: Bearer <token>` (`bangfu issuetoken`) or, from the
+browser, with their logged-in session (plus the CSRF token on writes). Errors are JSON:
+`{"detail": "…"}`, or for invalid input `{"detail": [{"field": …, "message": …}]}` (422), in
+Chinese, or in English with the cookie `django_language=en`. Lists are paged with `?page=`
+and `?page_size=` (at most 200) and answer `{"items", "count", "page", "page_size"}`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as RuleError
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+from ninja.renderers import JSONRenderer
 
-api = NinjaAPI(title="bangfu API", version="1", urls_namespace="api")
+from bangfu.accounts.api_auth import SessionAuth, TokenAuth
+from bangfu.accounts.permissions import permissions_of
+from bangfu.regions import api as regions_api
+from bangfu.registry import actions
+from bangfu.registry import api as registry_api
+from bangfu.registry import schemas as s
+from bangfu.registry.validation import DuplicatePerson
+
+
+class Utf8Renderer(JSONRenderer):
+    # Chinese as UTF-8 rather than \uXXXX escapes: half the bytes, and readable in logs and curl.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="bangfu API",
+    version="1",
+    description=__doc__,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    renderer=Utf8Renderer(),
+)
+api.add_router("/regions", regions_api.router)
+api.add_router("/people", registry_api.people)
+api.add_router("/households", registry_api.households)
+api.add_router("/surveys", registry_api.surveys)
+
+
+@api.get("/me", response=s.responses({200: s.MeOut}, 401), tags=["me"])
+def me(request):
+    """The caller: role, region and what they may do."""
+    user = request.auth
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name(),
+        "role": user.role,
+        "role_label": user.get_role_display(),
+        "region_code": user.region_id,
+        "region_name": user.region.name if user.region_id else None,
+        "permissions": sorted(permissions_of(user)),
+    }
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+def _detail(request, message, status: int):
+    return api.create_response(request, {"detail": str(message)}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    response = _detail(request, _("需要有效的 API 令牌（Authorization: Bearer …）或登录"), 401)
+    response["WWW-Authenticate"] = 'Bearer realm="bangfu"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # ninja raises 400 itself for a body that is not JSON; its message is English.
+    message = _("请求内容不是有效的 JSON") if exc.status_code == 400 else str(exc)
+    return _detail(request, message, exc.status_code)
+
+
+@api.exception_handler(PermissionDenied)
+@api.exception_handler(actions.NotAllowed)
+def forbidden(request, exc):
+    # NotAllowed carries its own message (the region); a bare PermissionDenied is the role.
+    message = str(exc) if isinstance(exc, actions.NotAllowed) else _("您的角色无权进行此操作")
+    return _detail(request, message, 403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _detail(request, _("未找到，或不在您的管辖范围内"), 404)
+
+
+@api.exception_handler(DuplicatePerson)
+def duplicate(request, exc: DuplicatePerson):
+    # The action names the existing person only to a caller who may see them.
+    body = {"detail": exc.messages[0], "id": None, "url": None}
+    if exc.visible:
+        body.update(id=exc.existing.pk, url=reverse("api:person", kwargs={"person_id": exc.existing.pk}))
+    return api.create_response(request, body, status=409)
+
+
+# Field names of the ledger rules that the API spells differently.
+API_FIELD = {"household": "household_id", "__all__": None}
+
+
+@api.exception_handler(RuleError)
+def invalid(request, exc: RuleError):
+    """A rule of the ledger refused the input (validation.clean_person, the forms, the actions)."""
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": API_FIELD.get(field, field), "message": message}
+                  for field, messages in exc.message_dict.items() for message in messages]
+    else:
+        errors = [{"field": None, "message": message} for message in exc.messages]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(SchemaError)
+def malformed(request, exc: SchemaError):
+    """The request does not fit the spec (types, lengths, codes): the same shape as the rules' 422."""
+    errors = [{"field": _field_of(error.get("loc", ())), "message": schema_message(error)} for error in exc.errors]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+def _field_of(loc) -> str | None:
+    # ("body", "payload", "skills", 0) -> "skills.0"; ("query", "page") -> "page"
+    parts = [str(part) for part in loc[2 if loc[:1] == ("body",) else 1:]]
+    return ".".join(parts) or None
+
+
+def schema_message(error: dict) -> str:
+    """pydantic's English messages for the common mistakes, in the user's language."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    messages = {
+        "missing": lambda: _("此项必填"),
+        "string_too_long": lambda: _("不能超过 %(n)s 个字") % {"n": ctx.get("max_length")},
+        "string_too_short": lambda: _("不能为空"),
+        "string_pattern_mismatch": lambda: _("格式不正确"),
+        "string_type": lambda: _("应为文本"),
+        "literal_error": lambda: _("不是可选的值，可选：%(options)s") % {"options": ctx.get("expected", "")},
+        "int_parsing": lambda: _("应为整数"),
+        "int_type": lambda: _("应为整数"),
+        "int_from_float": lambda: _("应为整数"),
+        "greater_than_equal": lambda: _("不能小于 %(n)s") % {"n": ctx.get("ge")},
+        "less_than_equal": lambda: _("不能大于 %(n)s") % {"n": ctx.get("le")},
+        "bool_parsing": lambda: _("应为 true 或 false"),
+        "bool_type": lambda: _("应为 true 或 false"),
+        "date_from_datetime_parsing": lambda: _("应为日期（YYYY-MM-DD）"),
+        "date_parsing": lambda: _("应为日期（YYYY-MM-DD）"),
+        "date_type": lambda: _("应为日期（YYYY-MM-DD）"),
+        "list_type": lambda: _("应为列表"),
+        "too_long": lambda: _("最多 %(n)s 项") % {"n": ctx.get("max_length")},
+        "extra_forbidden": lambda: _("不是可接受的字段"),
+        "json_invalid": lambda: _("请求内容不是有效的 JSON"),
+        "model_attributes_type": lambda: _("请求内容应为 JSON 对象"),
+        "dict_type": lambda: _("请求内容应为 JSON 对象"),
+    }
+    make = messages.get(kind)
+    return make() if make else error.get("msg", kind)

@@ -10,6 +10,7 @@ import datetime
 import types
 
 import pytest
+from django.utils import translation
 
 from bangfu.accounts.models import Role, User
 from bangfu.regions.services import ensure_regions
@@ -34,6 +35,9 @@ def _test_settings(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     # Argon2 is deliberately slow; tests create many users (test_accounts checks the real hasher).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    # The language middleware leaves the last request's language active in this thread.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def valid_id(address: str = "522633", birth: datetime.date = datetime.date(1985, 3, 9), seq: int = 123) -> str:

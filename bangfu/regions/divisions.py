@@ -1,8 +1,8 @@
 """Province, city and county names from python-stdnum's GB/T 2260 table (stdnum/cn/loc.dat).
 
-The table lists every address code ever used in resident ID numbers, with the years a code was in
-use in brackets ("[-2010]崇文区" ended in 2010, "[1983-]凯里市" began in 1983). Divisions that
-still exist are those whose bracket has no end year.
+The table lists every address code ever used in resident ID numbers, with the years each name was
+in use in brackets ("[-2010]崇文区" ended in 2010, "[-1980]旅大市,[1981-]大连市" was renamed).
+Divisions that still exist are those with a name whose bracket has no end year.
 """
 
 import functools
@@ -15,10 +15,14 @@ _YEARS = re.compile(r"^\[(\d{4})?-(\d{4})?\]")
 
 
 def _current_name(raw: str) -> str | None:
-    match = _YEARS.match(raw)
-    if not match:
-        return raw
-    return None if match.group(2) else raw[match.end():]
+    """The name in use today from entries like "[-1980]旅大市,[1981-]大连市"; None if abolished."""
+    for part in reversed(raw.split(",")):
+        match = _YEARS.match(part)
+        if not match:
+            return part
+        if not match.group(2):
+            return part[match.end():]
+    return None
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,16 +2,18 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu import crypto
-from bangfu.accounts.permissions import Perm, can
+from bangfu.accounts.permissions import Perm, can, in_region
 from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
 from bangfu.registry.services import refresh_household
-from bangfu.registry.validation import clean_person
+from bangfu.registry.validation import DuplicatePerson, clean_person
 
 # Person fields a survey may update (the household and identity stay with officers).
 SURVEY_FIELDS = [
@@ -20,6 +22,9 @@ SURVEY_FIELDS = [
     "employment_status", "employer_name", "not_seeking_reason", "wish_jobs", "wish_travel",
     "wish_pay", "wish_hours", "training_wishes",
 ]
+
+
+EARLIEST_VISIT = datetime.date(2000, 1, 1)
 
 
 class NotAllowed(PermissionError):
@@ -47,9 +52,18 @@ def _ensure_baseline(person: Person) -> None:
         )
 
 
+def _clean(user, data: dict, person: Person | None = None) -> dict:
+    try:
+        return clean_person(data, person)
+    except DuplicatePerson as exc:
+        if exc.visible and not in_region(user, exc.existing.region_code):
+            raise DuplicatePerson(exc.existing, visible=False) from None
+        raise
+
+
 @transaction.atomic
 def do_create_person(user, data: dict, *, skills: list[str] | None = None, request=None) -> Person:
-    values = clean_person(data)
+    values = _clean(user, data)
     _check(user, Perm.EDIT_LEDGER, values["region_code"])
     person = Person(**values)
     person._change_reason = _("新增")
@@ -76,7 +90,7 @@ def do_update_person(user, person: Person, data: dict, *, skills: list[str] | No
                      reason: str = "", perm: Perm = Perm.EDIT_LEDGER, request=None) -> list[str]:
     """Apply the changed fields; returns the names of the fields that changed."""
     _check(user, perm, person.region_code)
-    values = clean_person(data, person)
+    values = _clean(user, data, person)
     _check(user, perm, values.get("region_code", person.region_code))
     old_household = person.household_id
     changed = _changed_fields(person, values)
@@ -102,10 +116,15 @@ def do_record_survey(user, person: Person, *, visited_on: datetime.date, finding
                      skills: list[str] | None = None, request=None) -> Survey:
     """Save a door-to-door survey and apply what it found to the person's record."""
     _check(user, Perm.RECORD_SURVEY, person.region_code)
+    problems = {}
     if not findings.strip():
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"findings": [_("请填写走访情况")]})
+        problems["findings"] = [_("请填写走访情况")]
+    if visited_on > timezone.localdate():
+        problems["visited_on"] = [_("走访日期不能晚于今天")]
+    elif visited_on < EARLIEST_VISIT:
+        problems["visited_on"] = [_("走访日期不合理")]
+    if problems:
+        raise ValidationError(problems)
     fields = {k: v for k, v in data.items() if k in SURVEY_FIELDS}
     before = {k: _plain(person, k) for k in fields}
     survey = Survey(person=person, region_code=person.region_code, visited_on=visited_on,

@@ -1,6 +1,5 @@
 """Page forms of the ledger: they parse what was typed; the rules live in validation.clean_person."""
 
-import datetime
 
 from django import forms
 from django.utils import timezone
@@ -138,14 +137,6 @@ class SurveyForm(forms.Form):
     def __init__(self, *args, person: Person, **kwargs):
         kwargs.setdefault("initial", {**initial_for(person), "visited_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-
-    def clean_visited_on(self):
-        day = self.cleaned_data["visited_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("走访日期不能晚于今天"))
-        if day < datetime.date(2000, 1, 1):
-            raise forms.ValidationError(_("走访日期不合理"))
-        return day
 
     def ledger_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("visited_on", "findings")}

@@ -13,17 +13,29 @@ from bangfu.registry.services import is_labour, pinyin_keys
 
 
 class DuplicatePerson(ValidationError):
-    """The ID number is on file already; `existing` is that person."""
+    """The ID number is on file already; `existing` is that person. Only a user who may see them
+    (`visible`) is told who it is; anyone else learns just that the number is taken."""
 
-    def __init__(self, existing: Person):
+    def __init__(self, existing: Person, visible: bool = True):
         self.existing = existing
-        super().__init__(
-            {"id_number": [ValidationError(
-                _("该身份证号已登记：%(name)s（编号 %(pk)d），请打开已有记录")
-                % {"name": existing.name, "pk": existing.pk},
-                code="duplicate",
-            )]}
-        )
+        self.visible = visible
+        if visible:
+            message = _("该身份证号已登记：%(name)s（编号 %(pk)d），请打开已有记录") % {
+                "name": existing.name, "pk": existing.pk}
+        else:
+            message = _("该身份证号已在其他区划登记")
+        super().__init__({"id_number": [ValidationError(message, code="duplicate")]})
+
+
+def clean_text(value, limit: int) -> tuple[str, str | None]:
+    """Trimmed text and the reason it is refused, if it is (too long, or control characters that
+    PostgreSQL cannot store or that no keyboard types)."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        return text, _("不能超过 %(n)d 个字") % {"n": limit}
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        return text, _("含有不可见的控制字符")
+    return text, None
 
 
 def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None) -> dict:
@@ -39,11 +51,11 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     def fail(field: str, message: str):
         errors.setdefault(field, []).append(message)
 
-    name = (data.get("name", person.name if person else "") or "").strip()
+    name, problem = clean_text(data.get("name", person.name if person else ""), 50)
     if not name:
         fail("name", _("姓名不能为空"))
-    elif len(name) > 50:
-        fail("name", _("姓名不能超过 50 个字"))
+    elif problem:
+        fail("name", problem)
     else:
         values["name"] = name
         values["name_pinyin"], values["name_initials"] = pinyin_keys(name)
@@ -123,9 +135,9 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     for field, limit in (("relocation_site", 100), ("employer_name", 200), ("wish_jobs", 200),
                          ("training_wishes", 200), ("notes", 5000)):
         if field in data:
-            text = (data.get(field) or "").strip()
-            if len(text) > limit:
-                fail(field, _("不能超过 %(n)d 个字") % {"n": limit})
+            text, problem = clean_text(data.get(field), limit)
+            if problem:
+                fail(field, problem)
             values[field] = text
     if "relocated" in data:
         values["relocated"] = bool(data.get("relocated"))

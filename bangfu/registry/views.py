@@ -95,7 +95,7 @@ def _save_person(request, form, person=None):
         actions.do_update_person(request.user, person, data, skills=skills, request=request)
         return person
     except DuplicatePerson as exc:
-        form.duplicate_of = exc.existing
+        form.duplicate_of = exc.existing if exc.visible else None
         form.add_error(None, exc)
     except ValidationError as exc:
         form.add_error(None, exc)

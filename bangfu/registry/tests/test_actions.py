@@ -101,3 +101,26 @@ def test_disability_card_must_match_the_id(world):
     with pytest.raises(ValidationError) as excinfo:
         actions.do_update_person(world.alice, world.person, {"disability_card": valid_id(seq=13) + "41"})
     assert "disability_card" in excinfo.value.message_dict
+
+
+def test_a_duplicate_outside_the_region_does_not_say_whose_it_is(world):
+    with pytest.raises(DuplicatePerson) as excinfo:
+        make_person(world.bob, name="冒用", seq=11, region_code="522631101001")
+    assert not excinfo.value.visible
+    assert "张三丰" not in str(excinfo.value)
+
+
+def test_control_characters_are_refused(world):
+    with pytest.raises(ValidationError) as excinfo:
+        actions.do_update_person(world.alice, world.person, {"name": "张\x00三", "wish_jobs": "保安\x07"})
+    assert set(excinfo.value.message_dict) == {"name", "wish_jobs"}
+
+
+def test_a_survey_cannot_be_dated_in_the_future(world):
+    import datetime
+
+    with pytest.raises(ValidationError) as excinfo:
+        actions.do_record_survey(world.sam, world.person, visited_on=datetime.date(2999, 1, 1),
+                                 findings="x", data={})
+    assert "visited_on" in excinfo.value.message_dict
+    assert not world.person.surveys.exists()

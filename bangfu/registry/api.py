@@ -1,0 +1,226 @@
+"""The ledger over the API: people, households and surveys.
+
+Thin handlers: reads start from the scoped selectors, writes go through the actions, and the
+rules answer through the exception handlers of bangfu.api (422, 409, 403, 404).
+"""
+
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import PaginationBase, paginate
+from ninja.responses import Status
+
+from bangfu.accounts.permissions import Perm, has_perm
+from bangfu.regions import codes
+from bangfu.registry import actions, selectors
+from bangfu.registry import schemas as s
+from bangfu.registry.forms import HouseholdForm
+from bangfu.registry.history import history_entries
+from bangfu.registry.models import Household
+
+people = Router(tags=["people"])
+households = Router(tags=["households"])
+surveys = Router(tags=["surveys"])
+
+MAX_PAGE_SIZE = 200
+MAX_PAGE = 100_000  # 200 × 100,000 rows is past any province; larger pages are typing errors
+
+
+class PageInput(Schema):
+    page: s.whole_number(1, MAX_PAGE) = 1
+    page_size: s.whole_number(1, MAX_PAGE_SIZE) = 50
+
+
+class Pages(PaginationBase):
+    """`?page=` (from 1) and `?page_size=` (1–200, default 50); `count` is the total."""
+
+    Input = PageInput
+
+    class Output(Schema):
+        items: list
+        count: int
+        page: int
+        page_size: int
+
+    def paginate_queryset(self, queryset, pagination: PageInput, **params):
+        start = (pagination.page - 1) * pagination.page_size
+        return {
+            "items": queryset[start:start + pagination.page_size],
+            "count": queryset.count(),
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+        }
+
+
+def _require(request, perm: Perm) -> None:
+    """403 for a role that never has this permission; the region check is the scoped fetch's 404."""
+    if not has_perm(request.auth, perm):
+        raise PermissionDenied
+
+
+def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | None]:
+    """The plain values for clean_person from the fields sent, and the skills if sent."""
+    data = payload.model_dump(exclude_unset=True)
+    skills = data.pop("skills", None)
+    if "household_id" in data:
+        household_id = data.pop("household_id")
+        data["household"] = None
+        if household_id is not None:
+            # Someone else's household reads as absent, the same as one that does not exist.
+            households = selectors.households_for_user(request.auth, Perm.EDIT_LEDGER)
+            data["household"] = households.filter(pk=household_id).first()
+            if data["household"] is None:
+                raise ValidationError({"household_id": [_("家庭户不存在")]})
+    return data, skills
+
+
+# --- people ------------------------------------------------------------------------------------
+
+@people.get("", response=s.responses({200: list[s.PersonOut]}, 401, 403, 422), url_name="person_list")
+@paginate(Pages)
+def list_people(request, filters: Query[s.PersonFilters]):
+    """People you may see, filtered like the ledger page; ordered by village, then id."""
+    _require(request, Perm.VIEW_LEDGER)
+    queryset = selectors.filter_people(selectors.people_for_user(request.auth),
+                                       filters.model_dump(exclude_none=True))
+    return queryset.select_related("household").prefetch_related("skills").order_by("region_code", "id")
+
+
+@people.get("/{person_id}", response=s.responses({200: s.PersonOut}, 401, 403, 404, 422), url_name="person")
+def get_person(request, person_id: s.Id):
+    _require(request, Perm.VIEW_LEDGER)
+    return selectors.get_person_for_user(request.auth, person_id)
+
+
+@people.post("", response=s.responses({201: s.PersonOut}, 400, 401, 403, 409, 422))
+def create_person(request, payload: s.PersonCreate):
+    """Register a person; a known ID number answers 409 with the person on file."""
+    _require(request, Perm.EDIT_LEDGER)
+    data, skills = _person_data(request, payload)
+    return Status(201, actions.do_create_person(request.auth, data, skills=skills, request=request))
+
+
+@people.patch("/{person_id}", response=s.responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 422))
+def update_person(request, person_id: s.Id, payload: s.PersonPatch):
+    """Change the fields sent; the others keep their values."""
+    _require(request, Perm.EDIT_LEDGER)
+    person = selectors.get_person_for_user(request.auth, person_id, Perm.EDIT_LEDGER)
+    data, skills = _person_data(request, payload)
+    actions.do_update_person(request.auth, person, data, skills=skills, request=request)
+    return person
+
+
+@people.post("/{person_id}/reveal", response=s.responses({200: s.RevealOut}, 400, 401, 403, 404, 422))
+def reveal_identifier(request, person_id: s.Id, payload: s.RevealIn, response: HttpResponse):
+    """The full ID number, phone or disability card number; every call is written to the audit log."""
+    _require(request, Perm.REVEAL_IDENTIFIER)
+    person = selectors.get_person_for_user(request.auth, person_id, Perm.REVEAL_IDENTIFIER)
+    value = actions.do_reveal_identifier(request.auth, person, payload.field, request=request)
+    response["Cache-Control"] = "no-store"
+    return {"field": payload.field, "value": value}
+
+
+# History columns of identifiers are keyed hashes: show them as the field a user knows.
+HISTORY_FIELD = {"id_number_hash": "id_number", "phone_hash": "phone", "disability_card_hash": "disability_card"}
+
+
+def _history(record) -> list[dict]:
+    return [
+        {"at": entry.at, "user": entry.user, "kind": entry.kind, "reason": entry.reason,
+         "changes": [{"field": HISTORY_FIELD.get(change.field, change.field), "label": change.label,
+                      "old": change.old, "new": change.new} for change in entry.changes]}
+        for entry in history_entries(record)
+    ]
+
+
+@people.get("/{person_id}/history", response=s.responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+def person_history(request, person_id: s.Id):
+    """Who changed what and when, newest first; identifier changes show only that they changed."""
+    _require(request, Perm.VIEW_HISTORY)
+    return _history(selectors.get_person_for_user(request.auth, person_id, Perm.VIEW_HISTORY))
+
+
+@people.post("/{person_id}/surveys", response=s.responses({201: s.SurveyOut}, 400, 401, 403, 404, 422))
+def record_survey(request, person_id: s.Id, payload: s.SurveyIn):
+    """A door-to-door visit: what was found, and the person's fields it updates."""
+    _require(request, Perm.RECORD_SURVEY)
+    person = selectors.get_person_for_user(request.auth, person_id, Perm.RECORD_SURVEY)
+    data = payload.model_dump(exclude_unset=True)
+    visited_on, findings, skills = data.pop("visited_on"), data.pop("findings"), data.pop("skills", None)
+    survey = actions.do_record_survey(request.auth, person, visited_on=visited_on, findings=findings,
+                                      data=data, skills=skills, request=request)
+    return Status(201, survey)
+
+
+# --- households --------------------------------------------------------------------------------
+
+@households.get("", response=s.responses({200: list[s.HouseholdOut]}, 401, 403, 422))
+@paginate(Pages)
+def list_households(request, filters: Query[s.HouseholdFilters]):
+    _require(request, Perm.VIEW_LEDGER)
+    queryset = selectors.filter_households(selectors.households_for_user(request.auth),
+                                           filters.model_dump(exclude_none=True))
+    return queryset.order_by("region_code", "id")
+
+
+def _household_out(request, household_id: int) -> Household:
+    members = selectors.people_for_user(request.auth).order_by("id")
+    return Household.objects.prefetch_related(Prefetch("members", queryset=members)).get(pk=household_id)
+
+
+@households.get("/{household_id}", response=s.responses({200: s.HouseholdDetail}, 401, 403, 404, 422))
+def get_household(request, household_id: s.Id):
+    _require(request, Perm.VIEW_LEDGER)
+    return _household_out(request, selectors.get_household_for_user(request.auth, household_id).pk)
+
+
+def _save_household(request, household: Household, payload: s.HouseholdPatch) -> Household:
+    """Validate with the page's form (the same rules and messages), then save through the action."""
+    data = {name: getattr(household, name) for name in HouseholdForm._meta.fields}
+    data.update({key: "" if value is None else value
+                 for key, value in payload.model_dump(exclude_unset=True).items()})
+    form = HouseholdForm(data=data, instance=household)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return actions.do_save_household(request.auth, form.instance, request=request)
+
+
+@households.post("", response=s.responses({201: s.HouseholdDetail}, 400, 401, 403, 422))
+def create_household(request, payload: s.HouseholdCreate):
+    """Register a household; its number is given from its village code."""
+    _require(request, Perm.EDIT_LEDGER)
+    household = _save_household(request, Household(), payload)
+    return Status(201, _household_out(request, household.pk))
+
+
+@households.patch("/{household_id}", response=s.responses({200: s.HouseholdDetail}, 400, 401, 403, 404, 422))
+def update_household(request, household_id: s.Id, payload: s.HouseholdPatch):
+    _require(request, Perm.EDIT_LEDGER)
+    household = selectors.get_household_for_user(request.auth, household_id, Perm.EDIT_LEDGER)
+    _save_household(request, household, payload)
+    return _household_out(request, household.pk)
+
+
+@households.get("/{household_id}/history",
+                response=s.responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+def household_history(request, household_id: s.Id):
+    _require(request, Perm.VIEW_HISTORY)
+    return _history(selectors.get_household_for_user(request.auth, household_id, Perm.VIEW_HISTORY))
+
+
+# --- surveys -----------------------------------------------------------------------------------
+
+@surveys.get("", response=s.responses({200: list[s.SurveyOut]}, 401, 403, 422))
+@paginate(Pages)
+def list_surveys(request, filters: Query[s.SurveyFilters]):
+    """Surveys in your region, newest visit first."""
+    _require(request, Perm.VIEW_LEDGER)
+    queryset = selectors.surveys_for_user(request.auth).select_related("surveyor")
+    if filters.person is not None:
+        queryset = queryset.filter(person_id=filters.person)
+    if filters.region:
+        queryset = queryset.filter(codes.within(filters.region))
+    return queryset.order_by("-visited_on", "-id")

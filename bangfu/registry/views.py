@@ -136,7 +136,7 @@ def person_edit(request, pk):
 def person_history(request, pk):
     person = selectors.get_person_for_user(request.user, pk, Perm.VIEW_HISTORY)
     return render(request, "registry/history.html",
-                  {"object": person, "entries": history_entries(person), "back": person})
+                  {"object": person, "entries": history_entries(person)})
 
 
 @requires(Perm.RECORD_SURVEY)
@@ -224,7 +224,7 @@ def household_edit(request, pk):
 def household_history(request, pk):
     household = selectors.get_household_for_user(request.user, pk, Perm.VIEW_HISTORY)
     return render(request, "registry/history.html",
-                  {"object": household, "entries": history_entries(household), "back": household})
+                  {"object": household, "entries": history_entries(household)})
 
 
 @requires(Perm.VIEW_LEDGER)

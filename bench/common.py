@@ -1,0 +1,156 @@
+"""What every benchmark shares: options, a throw-away database, timing and the JSON lines.
+
+A benchmark runs once per database. Given no --db, it runs itself again in a child process for
+each database that answers (PostgreSQL when it accepts a connection, SQLite always), because
+Django reads its database settings once per process. Progress goes to stderr; stdout carries only
+the JSON lines.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+POSTGRES_ADMIN_URL = os.environ.get("BANGFU_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+DATABASES = ("sqlite", "postgresql")
+
+
+def parse_args(description: str, extra=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scale", choices=("small", "full"), default="small")
+    parser.add_argument("--db", choices=DATABASES, help="default: both when PostgreSQL answers, else sqlite")
+    if extra:
+        extra(parser)
+    return parser.parse_args()
+
+
+def postgres_answers() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001 (any failure means "not available")
+        return False
+
+
+def run_each_database(args: argparse.Namespace) -> bool:
+    """Without --db, run this script once per available database; True if that was done."""
+    if args.db:
+        return False
+    chosen = ["sqlite", "postgresql"] if postgres_answers() else ["sqlite"]
+    failed = False
+    for db in chosen:
+        command = [sys.executable, sys.argv[0], *sys.argv[1:], "--db", db]
+        failed |= subprocess.run(command, check=False).returncode != 0  # noqa: S603 (our own script)
+    if failed:
+        sys.exit(1)
+    return True
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def emit(bench: str, measure: str, value: float, unit: str, *, baseline: str, baseline_value: float | None,
+         scale: str, db: str, **extra) -> None:
+    ratio = round(value / baseline_value, 2) if baseline_value else None
+    line = {"bench": bench, "measure": measure, "value": round(value, 2), "unit": unit, "baseline": baseline,
+            "baseline_value": None if baseline_value is None else round(baseline_value, 2), "ratio": ratio,
+            "scale": scale, "db": db, **extra}
+    print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+@contextlib.contextmanager
+def stopwatch():
+    """with stopwatch() as took: …; took() is the elapsed seconds (frozen when the block ends)."""
+    started = time.perf_counter()
+    ended = None
+
+    def took() -> float:
+        return (ended or time.perf_counter()) - started
+
+    yield took
+    ended = time.perf_counter()
+
+
+@contextlib.contextmanager
+def bench_database(db: str, name: str):
+    """A fresh database for one run (a temp SQLite file, or a PostgreSQL database created and
+    dropped here) with the migrations applied; Django is set up inside."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"bangfu-{name}-"))
+    from bangfu import crypto
+
+    os.environ["BANGFU_FIELD_KEY"] = crypto.new_key()
+    os.environ["BANGFU_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bangfu.settings"
+    database = f"bangfu_bench_{name}"
+    if db == "postgresql":
+        _postgres_admin(f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}")
+        os.environ["BANGFU_DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+    else:
+        os.environ.pop("BANGFU_DATABASE_URL", None)
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0, interactive=False)
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if db == "postgresql":
+            _postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _postgres_admin(*statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def clone_table(table: str, clone: str) -> None:
+    """An empty copy of a table with the same columns, keys and indexes (for insert baselines)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {clone}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TABLE {clone} (LIKE {table} INCLUDING ALL)")
+            return
+        cursor.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
+                       "ORDER BY type = 'index'", [table])
+        for _kind, name, sql in cursor.fetchall():
+            sql = sql.replace(f'"{table}"', f'"{clone}"').replace(f'"{name}"', f'"{clone}_{name}"')
+            cursor.execute(sql)

@@ -1,0 +1,194 @@
+"""The ledger at county scale: generating and loading people, the filtered person list, the
+pinyin search and the county counts by township, each against a plain-SQL baseline.
+
+    python bench/registry.py [--scale small|full] [--db sqlite|postgresql]
+
+small: 20,000 people; full: 1,000,000 people, all in 从江县 (522633).
+"""
+
+import random
+
+import common
+
+COUNTY = "522633"
+PEOPLE = {"small": 20_000, "full": 1_000_000}
+REQUESTS = 200
+PAGE = 50
+COPY_CHUNK = 50_000
+
+
+def main() -> None:
+    args = common.parse_args(__doc__, lambda p: p.add_argument("--requests", type=int, default=REQUESTS))
+    if common.run_each_database(args):
+        return
+    with common.bench_database(args.db, "registry"):
+        run(args.scale, args.db, args.requests)
+
+
+def run(scale: str, db: str, requests: int) -> None:
+    from bangfu.registry.generator import generate_county
+
+    def report(measure, value, unit, baseline, baseline_value, **extra):
+        common.emit("registry", measure, value, unit, baseline=baseline, baseline_value=baseline_value,
+                    scale=scale, db=db, **extra)
+
+    people = PEOPLE[scale]
+    common.log(f"{db}: generating {people:,} people in {COUNTY}")
+    result = generate_county(COUNTY, people, seed=1)
+    common.log(f"{db}: generated in {result.seconds:.1f} s; copying the same rows with executemany")
+    insert_seconds = _executemany_baseline()
+    report("generate_seconds", result.seconds, "s", "executemany INSERT of the same rows", insert_seconds,
+           people=result.people, households=result.households)
+    report("generate_people_per_second", result.people_per_second, "people/s", "none", None)
+    _vacuum()
+
+    client, township = _officer_client()
+    lists = [
+        ("employment=seeking&poverty=tuopin", "p.employment_status = 'seeking' AND p.poverty_status = 'tuopin'", []),
+        ("disability=any", "p.disability_category IS NOT NULL", []),
+        (f"region={township}", "p.region_code BETWEEN %s AND %s", [township.ljust(12, "0"), township.ljust(12, "9")]),
+    ]
+
+    def report_percentiles(name, times, **extra):
+        at_p95 = {**extra, "plain_sql_count_p95_ms": round(common.percentile(times["count"], 0.95), 1)}
+        if "per_filter_p95_ms" in times:
+            at_p95["per_filter_p95_ms"] = times["per_filter_p95_ms"]
+        for share, more in ((0.5, {}), (0.95, at_p95)):
+            report(f"{name}_p{round(share * 100)}_ms", common.percentile(times["page"], share), "ms", "plain SQL",
+                   common.percentile(times["sql"], share), requests=requests, **more)
+
+    common.log(f"{db}: person list, {requests} requests")
+    report_percentiles("person_list", _compare(client, lists, requests), target_ms=150)
+
+    searches = [(f"q={prefix}", "((p.name_initials >= %s AND p.name_initials < %s) OR "
+                 "(p.name_pinyin >= %s AND p.name_pinyin < %s))",
+                 [prefix, prefix + "\U0010ffff", prefix, prefix + "\U0010ffff"]) for prefix in _prefixes(requests)]
+    common.log(f"{db}: pinyin search, {requests} requests")
+    report_percentiles("person_search", _compare(client, searches, requests), target_ms=150)
+
+    common.log(f"{db}: county counts by township")
+    orm_ms, sql_ms = _county_counts(repeat=5 if scale == "full" else 20)
+    report("county_counts_by_township_ms", orm_ms, "ms", "one plain SQL GROUP BY", sql_ms, target_ratio=1.5)
+
+
+def _executemany_baseline() -> float:
+    """Seconds to insert the generated rows again, read back untimed, into identical empty tables."""
+    from django.db import connection, transaction
+
+    total = 0.0
+    for table in ("registry_household", "registry_person", "registry_person_skills"):
+        clone = f"bench_{table}"
+        common.clone_table(table, clone)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM {table} LIMIT 0")
+            columns = [col[0] for col in cursor.description]
+        insert = (f"INSERT INTO {clone} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})")
+        last = 0
+        with transaction.atomic():
+            while True:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT * FROM {table} WHERE id > %s ORDER BY id LIMIT {COPY_CHUNK}", [last])
+                    rows = cursor.fetchall()
+                if not rows:
+                    break
+                last = rows[-1][0]
+                with common.stopwatch() as took, connection.cursor() as cursor:
+                    cursor.executemany(insert, rows)
+                total += took()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {clone}")
+    return total
+
+
+def _vacuum() -> None:
+    """PostgreSQL: what autovacuum does soon after a big load (the visibility map lets counts use
+    index-only scans). The generator has already gathered planner statistics on both databases."""
+    from django.db import connection
+
+    if common.vendor() == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def _officer_client():
+    from django.test import Client
+
+    from bangfu.accounts.models import Role, User
+    from bangfu.regions import codes
+    from bangfu.regions.models import Region
+
+    user = User.objects.create_user("bench", role=Role.HRSS_OFFICER, region_id=codes.full_code(COUNTY))
+    client = Client()
+    client.force_login(user)
+    township = Region.objects.filter(codes.within(COUNTY, "code"), level=codes.TOWNSHIP).order_by("code").first()
+    return client, township.code[:9]
+
+
+def _compare(client, cases, requests) -> dict:
+    """Time the page and the plain-SQL page of rows alike, cycling through the cases; the plain
+    COUNT(*) the page's paginator also needs is timed on the side, to show where the time goes."""
+    from django.db import connection
+
+    scope = ("p.region_code BETWEEN %s AND %s", [COUNTY.ljust(12, "0"), COUNTY.ljust(12, "9")])
+    for query, _where, _params in cases[:3]:  # warm caches and the session
+        response = client.get(f"/people/?{query}")
+        if response.status_code != 200:
+            raise SystemExit(f"/people/?{query} answered {response.status_code}")
+    times: dict[str, list[float]] = {"page": [], "sql": [], "count": []}
+    per_filter: dict[str, list[float]] = {}
+    for number in range(requests):
+        query, where, params = cases[number % len(cases)]
+        with common.stopwatch() as took:
+            response = client.get(f"/people/?{query}")
+        assert response.status_code == 200, query
+        times["page"].append(took() * 1000)
+        per_filter.setdefault(query, []).append(took() * 1000)
+        rows = (f"SELECT p.*, h.* FROM registry_person p LEFT JOIN registry_household h ON h.id = p.household_id "
+                f"WHERE {scope[0]} AND {where} ORDER BY p.region_code, p.id LIMIT {PAGE}")
+        count = f"SELECT COUNT(*) FROM registry_person p WHERE {scope[0]} AND {where}"
+        for name, sql in (("sql", rows), ("count", count)):
+            with common.stopwatch() as took, connection.cursor() as cursor:
+                cursor.execute(sql, scope[1] + params)
+                cursor.fetchall()
+            times[name].append(took() * 1000)
+    if len(per_filter) <= 5:
+        times["per_filter_p95_ms"] = {q: round(common.percentile(t, 0.95), 1) for q, t in per_filter.items()}
+    return times
+
+
+def _prefixes(count: int) -> list[str]:
+    """Two or three leading pinyin initials of real generated names, as an officer would type them."""
+    from bangfu.registry.models import Person
+
+    rng = random.Random(7)
+    top = Person.objects.order_by("-id").values_list("id", flat=True).first()
+    ids = [rng.randint(1, top) for _ in range(count * 2)]
+    initials = list(Person.objects.filter(id__in=ids).values_list("name_initials", flat=True))[:count]
+    return [text[: rng.choice((2, 3))] for text in initials]
+
+
+def _county_counts(repeat: int) -> tuple[float, float]:
+    from django.db import connection
+
+    from bangfu.regions import codes
+    from bangfu.registry.models import Person
+    from bangfu.registry.stats import counts_by_child
+
+    low, high = COUNTY.ljust(12, "0"), COUNTY.ljust(12, "9")
+    sql = ("SELECT substr(region_code, 1, 9), count(*) FROM registry_person "
+           "WHERE region_code BETWEEN %s AND %s GROUP BY 1")
+    orm, plain = [], []
+    for _ in range(repeat):
+        with common.stopwatch() as took:
+            by_orm = counts_by_child(Person.objects.all(), COUNTY, codes.TOWNSHIP)
+        orm.append(took() * 1000)
+        with common.stopwatch() as took, connection.cursor() as cursor:
+            cursor.execute(sql, [low, high])
+            by_sql = {codes.full_code(code): n for code, n in cursor.fetchall()}
+        plain.append(took() * 1000)
+        assert by_orm == by_sql
+    return common.median(orm), common.median(plain)
+
+
+if __name__ == "__main__":
+    main()

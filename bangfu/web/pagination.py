@@ -2,10 +2,24 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows: a list of a whole county says "10,000+" instead of
+    counting a million rows on every page view (the home page gives the exact totals)."""
+
+    @cached_property
+    def count(self):
+        counted = self.object_list[: COUNT_CAP + 1].count()
+        self.capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
 
 
 def paginate(request, queryset, per_page: int | None = None):
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    paginator = CappedPaginator(queryset, per_page or settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

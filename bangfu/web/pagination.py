@@ -13,7 +13,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        counted = self.object_list[: COUNT_CAP + 1].count()
+        # Only the ids, unsorted and unjoined: the database may stop at the first COUNT_CAP + 1 matches.
+        counted = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
         self.capped = counted > COUNT_CAP
         return min(counted, COUNT_CAP)
 

@@ -167,9 +167,6 @@ def do_reveal_identifier(user, person: Person, field: str, *, request=None) -> s
     return value
 
 
-HOUSEHOLD_FIELDS = ["address", "poverty_status", "monitoring_category", "relocated", "relocation_site"]
-
-
 @transaction.atomic
 def do_save_household(user, household: Household, *, request=None) -> Household:
     """Create or update a household from an already validated instance (HouseholdForm)."""

@@ -5,7 +5,7 @@ rules answer through the exception handlers of bangfu.api (422, 409, 403, 404).
 """
 
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.responses import Status
 
-from bangfu.accounts.permissions import Perm, has_perm
+from bangfu.accounts.permissions import Perm, require
 from bangfu.regions import codes
 from bangfu.registry import actions, selectors
 from bangfu.registry import schemas as s
@@ -55,12 +55,6 @@ class Pages(PaginationBase):
         }
 
 
-def _require(request, perm: Perm) -> None:
-    """403 for a role that never has this permission; the region check is the scoped fetch's 404."""
-    if not has_perm(request.auth, perm):
-        raise PermissionDenied
-
-
 def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | None]:
     """The plain values for clean_person from the fields sent, and the skills if sent."""
     data = payload.model_dump(exclude_unset=True)
@@ -83,7 +77,7 @@ def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | Non
 @paginate(Pages)
 def list_people(request, filters: Query[s.PersonFilters]):
     """People you may see, filtered like the ledger page; ordered by village, then id."""
-    _require(request, Perm.VIEW_LEDGER)
+    require(request.auth, Perm.VIEW_LEDGER)
     queryset = selectors.filter_people(selectors.people_for_user(request.auth),
                                        filters.model_dump(exclude_none=True))
     return queryset.select_related("household").prefetch_related("skills").order_by("region_code", "id")
@@ -91,14 +85,14 @@ def list_people(request, filters: Query[s.PersonFilters]):
 
 @people.get("/{person_id}", response=s.responses({200: s.PersonOut}, 401, 403, 404, 422), url_name="person")
 def get_person(request, person_id: s.Id):
-    _require(request, Perm.VIEW_LEDGER)
+    require(request.auth, Perm.VIEW_LEDGER)
     return selectors.get_person_for_user(request.auth, person_id)
 
 
 @people.post("", response=s.responses({201: s.PersonOut}, 400, 401, 403, 409, 422))
 def create_person(request, payload: s.PersonCreate):
     """Register a person; a known ID number answers 409 with the person on file."""
-    _require(request, Perm.EDIT_LEDGER)
+    require(request.auth, Perm.EDIT_LEDGER)
     data, skills = _person_data(request, payload)
     return Status(201, actions.do_create_person(request.auth, data, skills=skills, request=request))
 
@@ -106,7 +100,7 @@ def create_person(request, payload: s.PersonCreate):
 @people.patch("/{person_id}", response=s.responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 422))
 def update_person(request, person_id: s.Id, payload: s.PersonPatch):
     """Change the fields sent; the others keep their values."""
-    _require(request, Perm.EDIT_LEDGER)
+    require(request.auth, Perm.EDIT_LEDGER)
     person = selectors.get_person_for_user(request.auth, person_id, Perm.EDIT_LEDGER)
     data, skills = _person_data(request, payload)
     actions.do_update_person(request.auth, person, data, skills=skills, request=request)
@@ -116,7 +110,7 @@ def update_person(request, person_id: s.Id, payload: s.PersonPatch):
 @people.post("/{person_id}/reveal", response=s.responses({200: s.RevealOut}, 400, 401, 403, 404, 422))
 def reveal_identifier(request, person_id: s.Id, payload: s.RevealIn, response: HttpResponse):
     """The full ID number, phone or disability card number; every call is written to the audit log."""
-    _require(request, Perm.REVEAL_IDENTIFIER)
+    require(request.auth, Perm.REVEAL_IDENTIFIER)
     person = selectors.get_person_for_user(request.auth, person_id, Perm.REVEAL_IDENTIFIER)
     value = actions.do_reveal_identifier(request.auth, person, payload.field, request=request)
     response["Cache-Control"] = "no-store"
@@ -139,14 +133,14 @@ def _history(record) -> list[dict]:
 @people.get("/{person_id}/history", response=s.responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
 def person_history(request, person_id: s.Id):
     """Who changed what and when, newest first; identifier changes show only that they changed."""
-    _require(request, Perm.VIEW_HISTORY)
+    require(request.auth, Perm.VIEW_HISTORY)
     return _history(selectors.get_person_for_user(request.auth, person_id, Perm.VIEW_HISTORY))
 
 
 @people.post("/{person_id}/surveys", response=s.responses({201: s.SurveyOut}, 400, 401, 403, 404, 422))
 def record_survey(request, person_id: s.Id, payload: s.SurveyIn):
     """A door-to-door visit: what was found, and the person's fields it updates."""
-    _require(request, Perm.RECORD_SURVEY)
+    require(request.auth, Perm.RECORD_SURVEY)
     person = selectors.get_person_for_user(request.auth, person_id, Perm.RECORD_SURVEY)
     data = payload.model_dump(exclude_unset=True)
     visited_on, findings, skills = data.pop("visited_on"), data.pop("findings"), data.pop("skills", None)
@@ -160,7 +154,7 @@ def record_survey(request, person_id: s.Id, payload: s.SurveyIn):
 @households.get("", response=s.responses({200: list[s.HouseholdOut]}, 401, 403, 422))
 @paginate(Pages)
 def list_households(request, filters: Query[s.HouseholdFilters]):
-    _require(request, Perm.VIEW_LEDGER)
+    require(request.auth, Perm.VIEW_LEDGER)
     queryset = selectors.filter_households(selectors.households_for_user(request.auth),
                                            filters.model_dump(exclude_none=True))
     return queryset.order_by("region_code", "id")
@@ -173,7 +167,7 @@ def _household_out(request, household_id: int) -> Household:
 
 @households.get("/{household_id}", response=s.responses({200: s.HouseholdDetail}, 401, 403, 404, 422))
 def get_household(request, household_id: s.Id):
-    _require(request, Perm.VIEW_LEDGER)
+    require(request.auth, Perm.VIEW_LEDGER)
     return _household_out(request, selectors.get_household_for_user(request.auth, household_id).pk)
 
 
@@ -191,14 +185,14 @@ def _save_household(request, household: Household, payload: s.HouseholdPatch) ->
 @households.post("", response=s.responses({201: s.HouseholdDetail}, 400, 401, 403, 422))
 def create_household(request, payload: s.HouseholdCreate):
     """Register a household; its number is given from its village code."""
-    _require(request, Perm.EDIT_LEDGER)
+    require(request.auth, Perm.EDIT_LEDGER)
     household = _save_household(request, Household(), payload)
     return Status(201, _household_out(request, household.pk))
 
 
 @households.patch("/{household_id}", response=s.responses({200: s.HouseholdDetail}, 400, 401, 403, 404, 422))
 def update_household(request, household_id: s.Id, payload: s.HouseholdPatch):
-    _require(request, Perm.EDIT_LEDGER)
+    require(request.auth, Perm.EDIT_LEDGER)
     household = selectors.get_household_for_user(request.auth, household_id, Perm.EDIT_LEDGER)
     _save_household(request, household, payload)
     return _household_out(request, household.pk)
@@ -207,7 +201,7 @@ def update_household(request, household_id: s.Id, payload: s.HouseholdPatch):
 @households.get("/{household_id}/history",
                 response=s.responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
 def household_history(request, household_id: s.Id):
-    _require(request, Perm.VIEW_HISTORY)
+    require(request.auth, Perm.VIEW_HISTORY)
     return _history(selectors.get_household_for_user(request.auth, household_id, Perm.VIEW_HISTORY))
 
 
@@ -217,7 +211,7 @@ def household_history(request, household_id: s.Id):
 @paginate(Pages)
 def list_surveys(request, filters: Query[s.SurveyFilters]):
     """Surveys in your region, newest visit first."""
-    _require(request, Perm.VIEW_LEDGER)
+    require(request.auth, Perm.VIEW_LEDGER)
     queryset = selectors.surveys_for_user(request.auth).select_related("surveyor")
     if filters.person is not None:
         queryset = queryset.filter(person_id=filters.person)

@@ -9,7 +9,7 @@ from bangfu import crypto
 from bangfu.accounts.permissions import Perm, scope
 from bangfu.regions import codes
 from bangfu.registry import choices as c
-from bangfu.registry.models import FollowUp, Household, Person, Survey
+from bangfu.registry.models import Household, Person, Survey
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 VOWELS = frozenset("aeiouv")
@@ -40,10 +40,6 @@ def get_household_for_user(user, pk, perm: Perm = Perm.VIEW_LEDGER) -> Household
 
 def surveys_for_user(user) -> QuerySet[Survey]:
     return scope(user, Survey.objects.all())
-
-
-def follow_ups_for_user(user) -> QuerySet[FollowUp]:
-    return scope(user, FollowUp.objects.all())
 
 
 def _prefix_range(field: str, text: str) -> Q:

@@ -126,6 +126,9 @@ class Person(models.Model):
             models.Index(fields=["name_initials", "region_code"], name="person_initials"),
             models.Index(fields=["name", "region_code"], name="person_name"),
             models.Index(fields=["employment_status", "region_code"], name="person_employment"),
+            # The officers' commonest list: people of one employment status and one poverty status.
+            models.Index(fields=["employment_status", "poverty_status", "region_code"],
+                         name="person_employment_poverty"),
             models.Index(fields=["poverty_status", "region_code"], name="person_poverty"),
             models.Index(fields=["disability_category", "region_code"], name="person_disability"),
         ]

@@ -47,7 +47,7 @@ def counts_by_child(people: QuerySet[Person], prefix: str, child_level: int) -> 
         people.filter(codes.within(prefix))
         .annotate(child=Substr("region_code", 1, digits))
         .values("child")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {codes.full_code(row["child"]): row["n"] for row in rows}

@@ -132,11 +132,13 @@ def person_edit(request, pk):
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
+def _history(request, record):
+    return render(request, "registry/history.html", {"object": record, "entries": history_entries(record)})
+
+
 @requires(Perm.VIEW_HISTORY)
 def person_history(request, pk):
-    person = selectors.get_person_for_user(request.user, pk, Perm.VIEW_HISTORY)
-    return render(request, "registry/history.html",
-                  {"object": person, "entries": history_entries(person)})
+    return _history(request, selectors.get_person_for_user(request.user, pk, Perm.VIEW_HISTORY))
 
 
 @requires(Perm.RECORD_SURVEY)
@@ -222,9 +224,7 @@ def household_edit(request, pk):
 
 @requires(Perm.VIEW_HISTORY)
 def household_history(request, pk):
-    household = selectors.get_household_for_user(request.user, pk, Perm.VIEW_HISTORY)
-    return render(request, "registry/history.html",
-                  {"object": household, "entries": history_entries(household)})
+    return _history(request, selectors.get_household_for_user(request.user, pk, Perm.VIEW_HISTORY))
 
 
 @requires(Perm.VIEW_LEDGER)

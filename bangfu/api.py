@@ -10,20 +10,19 @@ and `?page_size=` (at most 200) and answer `{"items", "count", "page", "page_siz
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as RuleError
 from django.http import Http404
-from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
 from bangfu.accounts.api_auth import SessionAuth, TokenAuth
-from bangfu.accounts.permissions import permissions_of
-from bangfu.regions import api as regions_api
-from bangfu.registry import actions
-from bangfu.registry import api as registry_api
-from bangfu.registry import schemas as s
-from bangfu.registry.validation import DuplicatePerson
+from bangfu.core import plugins
+from bangfu.core.errors import Duplicate
+from bangfu.core.filters import FilterError
+from bangfu.core.permissions import permissions_of
+from bangfu.core.schemas import responses
 
 
 class Utf8Renderer(JSONRenderer):
@@ -39,13 +38,22 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     renderer=Utf8Renderer(),
 )
-api.add_router("/regions", regions_api.router)
-api.add_router("/people", registry_api.people)
-api.add_router("/households", registry_api.households)
-api.add_router("/surveys", registry_api.surveys)
+for app in plugins.apps():
+    for prefix, router in app.api:
+        api.add_router(prefix, import_string(router.replace(":", ".")))
 
 
-@api.get("/me", response=s.responses({200: s.MeOut}, 401), tags=["me"])
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    role_label: str
+    region_code: str | None
+    region_name: str | None
+    permissions: list[str]
+
+
+@api.get("/me", response=responses({200: MeOut}, 401), tags=["me"])
 def me(request):
     """The caller: role, region and what they may do."""
     user = request.auth
@@ -81,11 +89,14 @@ def http_error(request, exc: HttpError):
 
 
 @api.exception_handler(PermissionDenied)
-@api.exception_handler(actions.NotAllowed)
 def forbidden(request, exc):
-    # NotAllowed carries its own message (the region); a bare PermissionDenied is the role.
-    message = str(exc) if isinstance(exc, actions.NotAllowed) else _("您的角色无权进行此操作")
-    return _detail(request, message, 403)
+    # core.permissions.Forbidden carries its own message; a bare PermissionDenied is the role.
+    return _detail(request, str(exc) or _("您的角色无权进行此操作"), 403)
+
+
+@api.exception_handler(FilterError)
+def bad_filter(request, exc: FilterError):
+    return _detail(request, exc.message, 400)
 
 
 @api.exception_handler(Http404)
@@ -93,12 +104,10 @@ def not_found(request, exc):
     return _detail(request, _("未找到，或不在您的管辖范围内"), 404)
 
 
-@api.exception_handler(DuplicatePerson)
-def duplicate(request, exc: DuplicatePerson):
-    # The action names the existing person only to a caller who may see them.
-    body = {"detail": exc.messages[0], "id": None, "url": None}
-    if exc.visible:
-        body.update(id=exc.existing.pk, url=reverse("api:person", kwargs={"person_id": exc.existing.pk}))
+@api.exception_handler(Duplicate)
+def duplicate(request, exc: Duplicate):
+    # The rule names the existing record only to a caller who may see it.
+    body = {"detail": exc.messages[0], "id": exc.existing.pk if exc.visible else None, "url": exc.api_url}
     return api.create_response(request, body, status=409)
 
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from bangfu import crypto
+from bangfu.core import crypto
 
 
 @register(deploy=False)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from bangfu.env import env_bool, env_int, env_list, env_str
+from bangfu.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data")))
@@ -31,10 +31,13 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "bangfu.apps.BangfuConfig",
+    # The platform, then the layers above it (docs/development.md, "Layers").
+    "bangfu.core",
     "bangfu.regions",
-    "bangfu.accounts",
     "bangfu.audit",
+    "bangfu.accounts",
     "bangfu.registry",
+    "bangfu.exchange",
     "bangfu.web",
 ]
 
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bangfu.core.middleware.BadFilterMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

@@ -99,7 +99,7 @@ def bench_database(db: str, name: str):
     """A fresh database for one run (a temp SQLite file, or a PostgreSQL database created and
     dropped here) with the migrations applied; Django is set up inside."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"bangfu-{name}-"))
-    from bangfu import crypto
+    from bangfu.core import crypto
 
     os.environ["BANGFU_FIELD_KEY"] = crypto.new_key()
     os.environ["BANGFU_DATA_DIR"] = str(data_dir)

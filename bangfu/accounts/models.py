@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.permissions import NOWHERE, Reach
 from bangfu.regions.models import Region
 
 
@@ -33,12 +34,17 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     @property
-    def region_prefix(self) -> str:
-        """Significant digits of the user's region; '' (everything) only for an administrator
-        without a region. Anyone else without a region sees nothing."""
+    def reach(self) -> Reach:
+        """Where the gate lets this user's role reach: an employer operator their organisation
+        (bound with the employers app), anyone else their region; an administrator without a
+        region everything, anyone else without one nothing."""
+        if self.role == Role.EMPLOYER:
+            return Reach(user_id=self.pk)
         if self.region_id:
-            return self.region.prefix
-        return "" if self.role == Role.ADMIN else "-"
+            return Reach(user_id=self.pk, region_prefix=self.region.prefix)
+        if self.role == Role.ADMIN:
+            return Reach(user_id=self.pk, region_prefix="", everything=True)
+        return NOWHERE
 
 
 class LoginFailure(models.Model):

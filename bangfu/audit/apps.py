@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "bangfu.audit"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from bangfu.audit import log
+        from bangfu.audit.models import AuditEntry
+        from bangfu.audit.permissions import VIEW_AUDIT
+        from bangfu.core import plugins
+        from bangfu.core.permissions import Scope, register_scope
+        from bangfu.core.sensitive import identifier_revealed
+
+        register_scope(AuditEntry, Scope(region="region_code"))
+        identifier_revealed.connect(log.record_reveal, dispatch_uid="audit-reveal")
+        plugins.register(plugins.App(name="audit", urls="bangfu.audit.urls",
+                                     nav=(plugins.NavItem(_("审计日志"), "audit_log", VIEW_AUDIT, 90),)))

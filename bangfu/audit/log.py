@@ -14,10 +14,15 @@ def record(user, action: Action, obj=None, *, field: str = "", region_code: str 
         user=user if authenticated else None,
         username=user.get_username() if authenticated else username,
         action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         field=field,
         region_code=region_code or getattr(obj, "region_code", "") or "",
         detail=detail or {},
         ip=client_ip(request),
     )
+
+
+def record_reveal(sender, *, user, obj, field, request=None, **kwargs) -> None:
+    """Every full view of a sensitive identifier (core.sensitive.identifier_revealed)."""
+    record(user, Action.REVEAL, obj, field=field, request=request)

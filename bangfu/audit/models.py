@@ -4,6 +4,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.sensitive import identifiers_of
+
 
 class Action(models.TextChoices):
     REVEAL = "reveal", _("查看完整证件号")
@@ -42,33 +44,61 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
 
     def field_label(self) -> str:
-        return label_of(self.field)
+        return label_of(self.field, model_of(self.object_type))
+
+    def object_url(self) -> str:
+        """The record's page, for models that have one."""
+        model = model_of(self.object_type)
+        if model is None or not hasattr(model, "get_absolute_url") or not self.object_id.isdigit():
+            return ""
+        return model(pk=int(self.object_id)).get_absolute_url()
+
+    def object_label(self) -> str:
+        model = model_of(self.object_type)
+        return str(model._meta.verbose_name) if model is not None else self.object_type
 
     def detail_text(self) -> str:
         """The detail as a short readable line: 字段: 姓名、电话；原因: 走访 2026-11-01."""
         parts = []
         for key, value in self.detail.items():
             if key == "fields":
-                value = "、".join(label_of(v) for v in value)
+                model = model_of(self.object_type)
+                value = "、".join(label_of(v, model) for v in value)
             elif isinstance(value, dict):
                 value = ", ".join(f"{k}={v}" for k, v in value.items()) or "—"
-            parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+            parts.append(f"{detail_label(key)}: {value}")
         return "；".join(parts)
 
 
-FIELD_LABELS = {"id_number": _("身份证号"), "phone": _("联系电话"), "disability_card": _("残疾人证号"),
-                "skills": _("技能")}
-
-
-def label_of(field: str) -> str:
-    """A changed field's name as users know it (the audit log names ledger fields)."""
-    if field in FIELD_LABELS:
-        return str(FIELD_LABELS[field])
+def model_of(object_type: str):
+    """The model an entry names ("registry.person"; entries before 0.2 name the model alone)."""
     try:
-        return str(apps.get_model("registry", "Person")._meta.get_field(field).verbose_name)
+        if "." in object_type:
+            return apps.get_model(object_type)
+        return next(m for m in apps.get_models() if m._meta.model_name == object_type)
+    except (LookupError, StopIteration):
+        return None
+
+
+def label_of(field: str, model=None) -> str:
+    """A field's name as users know it: a sensitive identifier's label or the field's own."""
+    if model is None:
+        return field
+    declared = identifiers_of(model).get(field)
+    if declared is not None:
+        return str(declared.label)
+    try:
+        return str(model._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:
         return field
 
 
 DETAIL_LABELS = {"fields": _("字段"), "reason": _("原因"), "rows": _("行数"), "filters": _("筛选条件"),
-                 "what": _("内容"), "person": _("人员"), "household": _("家庭户")}
+                 "what": _("内容")}
+
+
+def detail_label(key: str) -> str:
+    if key in DETAIL_LABELS:
+        return str(DETAIL_LABELS[key])
+    model = model_of(key)  # {"person": 12}: the record the entry relates to
+    return str(model._meta.verbose_name) if model is not None else key

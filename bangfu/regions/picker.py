@@ -1,5 +1,6 @@
 """The region choices a user is offered in list filters: their own node and two levels below."""
 
+from bangfu.core.permissions import reach_of
 from bangfu.regions import codes
 from bangfu.regions.models import Region
 
@@ -8,8 +9,8 @@ MAX_OPTIONS = 1500
 
 def region_options(user) -> list[tuple[str, str]]:
     """(prefix, indented name) pairs under the user's region, at most two levels down."""
-    prefix = user.region_prefix
-    if prefix == "-":
+    prefix = reach_of(user).region_prefix
+    if prefix is None:
         return []
     top = user.region if user.region_id else None
     top_level = top.level if top else 0

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu import crypto
-from bangfu.accounts.permissions import Perm, can, in_region
 from bangfu.audit import log
 from bangfu.audit.models import Action
+from bangfu.core import sensitive
+from bangfu.core.permissions import check, covers
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
+from bangfu.registry.permissions import Perm
 from bangfu.registry.services import refresh_household
 from bangfu.registry.validation import DuplicatePerson, clean_person
 
@@ -25,15 +26,6 @@ SURVEY_FIELDS = [
 
 
 EARLIEST_VISIT = datetime.date(2000, 1, 1)
-
-
-class NotAllowed(PermissionError):
-    pass
-
-
-def _check(user, perm: Perm, region_code: str) -> None:
-    if not can(user, perm, region_code):
-        raise NotAllowed(_("您无权在该区划进行此操作"))
 
 
 def set_skills(person: Person, names: list[str]) -> None:
@@ -56,7 +48,7 @@ def _clean(user, data: dict, person: Person | None = None) -> dict:
     try:
         return clean_person(data, person)
     except DuplicatePerson as exc:
-        if exc.visible and not in_region(user, exc.existing.region_code):
+        if exc.visible and not covers(user, exc.existing.region_code):
             raise DuplicatePerson(exc.existing, visible=False) from None
         raise
 
@@ -64,7 +56,7 @@ def _clean(user, data: dict, person: Person | None = None) -> dict:
 @transaction.atomic
 def do_create_person(user, data: dict, *, skills: list[str] | None = None, request=None) -> Person:
     values = _clean(user, data)
-    _check(user, Perm.EDIT_LEDGER, values["region_code"])
+    check(user, Perm.EDIT_LEDGER, values["region_code"])
     person = Person(**values)
     person._change_reason = _("新增")
     person.save()
@@ -76,9 +68,8 @@ def do_create_person(user, data: dict, *, skills: list[str] | None = None, reque
 
 
 # Stored columns that only follow another one; a change shows as the field a user knows.
-_DERIVED = {"name_pinyin", "name_initials", "id_number_enc", "id_head", "id_tail", "gender", "birth_date",
-            "phone_enc", "phone_head", "phone_tail", "disability_card_enc", "is_labour"}
-_SHOWN_AS = {"id_number_hash": "id_number", "phone_hash": "phone", "disability_card_hash": "disability_card"}
+_DERIVED = {"name_pinyin", "name_initials", "gender", "birth_date", "is_labour"} | sensitive.hidden_columns(Person)
+_SHOWN_AS = {column: declared.name for column, declared in sensitive.hash_columns(Person).items()}
 
 
 def _changed_fields(person: Person, values: dict) -> list[str]:
@@ -87,11 +78,11 @@ def _changed_fields(person: Person, values: dict) -> list[str]:
 
 @transaction.atomic
 def do_update_person(user, person: Person, data: dict, *, skills: list[str] | None = None,
-                     reason: str = "", perm: Perm = Perm.EDIT_LEDGER, request=None) -> list[str]:
+                     reason: str = "", perm: str = Perm.EDIT_LEDGER, request=None) -> list[str]:
     """Apply the changed fields; returns the names of the fields that changed."""
-    _check(user, perm, person.region_code)
+    check(user, perm, person.region_code)
     values = _clean(user, data, person)
-    _check(user, perm, values.get("region_code", person.region_code))
+    check(user, perm, values.get("region_code", person.region_code))
     old_household = person.household_id
     changed = _changed_fields(person, values)
     skills_changed = skills is not None and sorted(skills) != sorted(person.skills.values_list("name", flat=True))
@@ -115,7 +106,7 @@ def do_update_person(user, person: Person, data: dict, *, skills: list[str] | No
 def do_record_survey(user, person: Person, *, visited_on: datetime.date, findings: str, data: dict,
                      skills: list[str] | None = None, request=None) -> Survey:
     """Save a door-to-door survey and apply what it found to the person's record."""
-    _check(user, Perm.RECORD_SURVEY, person.region_code)
+    check(user, Perm.RECORD_SURVEY, person.region_code)
     problems = {}
     if not findings.strip():
         problems["findings"] = [_("请填写走访情况")]
@@ -145,38 +136,30 @@ def _text(value) -> str:
 
 
 def _plain(person: Person, field: str):
-    if field == "phone":
-        return person.phone_masked
-    if field == "disability_card":
-        return person.disability_card_masked
+    if field in IDENTIFIER_FIELDS:
+        return getattr(person, f"{field}_masked")
     return getattr(person, field, "")
 
 
-IDENTIFIER_FIELDS = {
-    "id_number": "id_number_enc",
-    "phone": "phone_enc",
-    "disability_card": "disability_card_enc",
-}
+IDENTIFIER_FIELDS = tuple(sensitive.identifiers_of(Person))
 
 
 def do_reveal_identifier(user, person: Person, field: str, *, request=None) -> str:
     """The full identifier, for a role that may see it; each reveal is written to the audit log."""
-    _check(user, Perm.REVEAL_IDENTIFIER, person.region_code)
-    value = crypto.decrypt(getattr(person, IDENTIFIER_FIELDS[field]))
-    log.record(user, Action.REVEAL, person, field=field, request=request)
-    return value
+    check(user, Perm.REVEAL_IDENTIFIER, person.region_code)
+    return sensitive.reveal(user, person, field, request=request)
 
 
 @transaction.atomic
 def do_save_household(user, household: Household, *, request=None) -> Household:
     """Create or update a household from an already validated instance (HouseholdForm)."""
-    _check(user, Perm.EDIT_LEDGER, household.region_code)
+    check(user, Perm.EDIT_LEDGER, household.region_code)
     creating = household.pk is None
     if creating:
         household.number = household.number or _next_household_number(household.region_code)
     elif Household.objects.filter(pk=household.pk).exclude(region_code=household.region_code).exists():
         old = Household.objects.get(pk=household.pk)
-        _check(user, Perm.EDIT_LEDGER, old.region_code)
+        check(user, Perm.EDIT_LEDGER, old.region_code)
         Person.objects.filter(household=household).update(region_code=household.region_code)
     household._change_reason = _("新增") if creating else _("修改")
     household.save()
@@ -194,7 +177,7 @@ def _next_household_number(region_code: str) -> str:
 @transaction.atomic
 def do_record_follow_up(user, household: Household, *, done_on: datetime.date, action: str, note: str,
                         request=None) -> FollowUp:
-    _check(user, Perm.FOLLOW_UP, household.region_code)
+    check(user, Perm.FOLLOW_UP, household.region_code)
     follow_up = FollowUp.objects.create(household=household, region_code=household.region_code,
                                         done_on=done_on, action=action, note=note.strip(), officer=user)
     log.record(user, Action.FOLLOW_UP, follow_up, request=request, detail={"household": household.pk})

@@ -13,13 +13,18 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.responses import Status
 
-from bangfu.accounts.permissions import Perm, require
-from bangfu.regions import codes
-from bangfu.registry import actions, selectors
+from bangfu.core.permissions import require
+from bangfu.core.schemas import Id, responses, whole_number
+from bangfu.registry import actions, filters, selectors
 from bangfu.registry import schemas as s
 from bangfu.registry.forms import HouseholdForm
 from bangfu.registry.history import history_entries
 from bangfu.registry.models import Household
+from bangfu.registry.permissions import Perm
+
+PersonFilters = filters.PEOPLE.schema()
+HouseholdFilters = filters.HOUSEHOLDS.schema()
+SurveyFilters = filters.SURVEYS.schema()
 
 people = Router(tags=["people"])
 households = Router(tags=["households"])
@@ -30,8 +35,8 @@ MAX_PAGE = 100_000  # 200 × 100,000 rows is past any province; larger pages are
 
 
 class PageInput(Schema):
-    page: s.whole_number(1, MAX_PAGE) = 1
-    page_size: s.whole_number(1, MAX_PAGE_SIZE) = 50
+    page: whole_number(1, MAX_PAGE) = 1
+    page_size: whole_number(1, MAX_PAGE_SIZE) = 50
 
 
 class Pages(PaginationBase):
@@ -73,23 +78,22 @@ def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | Non
 
 # --- people ------------------------------------------------------------------------------------
 
-@people.get("", response=s.responses({200: list[s.PersonOut]}, 401, 403, 422), url_name="person_list")
+@people.get("", response=responses({200: list[s.PersonOut]}, 401, 403, 422), url_name="person_list")
 @paginate(Pages)
-def list_people(request, filters: Query[s.PersonFilters]):
+def list_people(request, params: Query[PersonFilters]):
     """People you may see, filtered like the ledger page; ordered by village, then id."""
     require(request.auth, Perm.VIEW_LEDGER)
-    queryset = selectors.filter_people(selectors.people_for_user(request.auth),
-                                       filters.model_dump(exclude_none=True))
+    queryset = filters.PEOPLE.apply(selectors.people_for_user(request.auth), params.model_dump(exclude_none=True))
     return queryset.select_related("household").prefetch_related("skills").order_by("region_code", "id")
 
 
-@people.get("/{person_id}", response=s.responses({200: s.PersonOut}, 401, 403, 404, 422), url_name="person")
-def get_person(request, person_id: s.Id):
+@people.get("/{person_id}", response=responses({200: s.PersonOut}, 401, 403, 404, 422), url_name="person")
+def get_person(request, person_id: Id):
     require(request.auth, Perm.VIEW_LEDGER)
     return selectors.get_person_for_user(request.auth, person_id)
 
 
-@people.post("", response=s.responses({201: s.PersonOut}, 400, 401, 403, 409, 422))
+@people.post("", response=responses({201: s.PersonOut}, 400, 401, 403, 409, 422))
 def create_person(request, payload: s.PersonCreate):
     """Register a person; a known ID number answers 409 with the person on file."""
     require(request.auth, Perm.EDIT_LEDGER)
@@ -97,8 +101,8 @@ def create_person(request, payload: s.PersonCreate):
     return Status(201, actions.do_create_person(request.auth, data, skills=skills, request=request))
 
 
-@people.patch("/{person_id}", response=s.responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 422))
-def update_person(request, person_id: s.Id, payload: s.PersonPatch):
+@people.patch("/{person_id}", response=responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 422))
+def update_person(request, person_id: Id, payload: s.PersonPatch):
     """Change the fields sent; the others keep their values."""
     require(request.auth, Perm.EDIT_LEDGER)
     person = selectors.get_person_for_user(request.auth, person_id, Perm.EDIT_LEDGER)
@@ -107,8 +111,8 @@ def update_person(request, person_id: s.Id, payload: s.PersonPatch):
     return person
 
 
-@people.post("/{person_id}/reveal", response=s.responses({200: s.RevealOut}, 400, 401, 403, 404, 422))
-def reveal_identifier(request, person_id: s.Id, payload: s.RevealIn, response: HttpResponse):
+@people.post("/{person_id}/reveal", response=responses({200: s.RevealOut}, 400, 401, 403, 404, 422))
+def reveal_identifier(request, person_id: Id, payload: s.RevealIn, response: HttpResponse):
     """The full ID number, phone or disability card number; every call is written to the audit log."""
     require(request.auth, Perm.REVEAL_IDENTIFIER)
     person = selectors.get_person_for_user(request.auth, person_id, Perm.REVEAL_IDENTIFIER)
@@ -117,28 +121,24 @@ def reveal_identifier(request, person_id: s.Id, payload: s.RevealIn, response: H
     return {"field": payload.field, "value": value}
 
 
-# History columns of identifiers are keyed hashes: show them as the field a user knows.
-HISTORY_FIELD = {"id_number_hash": "id_number", "phone_hash": "phone", "disability_card_hash": "disability_card"}
-
-
 def _history(record) -> list[dict]:
     return [
         {"at": entry.at, "user": entry.user, "kind": entry.kind, "reason": entry.reason,
-         "changes": [{"field": HISTORY_FIELD.get(change.field, change.field), "label": change.label,
+         "changes": [{"field": change.field, "label": change.label,
                       "old": change.old, "new": change.new} for change in entry.changes]}
         for entry in history_entries(record)
     ]
 
 
-@people.get("/{person_id}/history", response=s.responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
-def person_history(request, person_id: s.Id):
+@people.get("/{person_id}/history", response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+def person_history(request, person_id: Id):
     """Who changed what and when, newest first; identifier changes show only that they changed."""
     require(request.auth, Perm.VIEW_HISTORY)
     return _history(selectors.get_person_for_user(request.auth, person_id, Perm.VIEW_HISTORY))
 
 
-@people.post("/{person_id}/surveys", response=s.responses({201: s.SurveyOut}, 400, 401, 403, 404, 422))
-def record_survey(request, person_id: s.Id, payload: s.SurveyIn):
+@people.post("/{person_id}/surveys", response=responses({201: s.SurveyOut}, 400, 401, 403, 404, 422))
+def record_survey(request, person_id: Id, payload: s.SurveyIn):
     """A door-to-door visit: what was found, and the person's fields it updates."""
     require(request.auth, Perm.RECORD_SURVEY)
     person = selectors.get_person_for_user(request.auth, person_id, Perm.RECORD_SURVEY)
@@ -151,12 +151,12 @@ def record_survey(request, person_id: s.Id, payload: s.SurveyIn):
 
 # --- households --------------------------------------------------------------------------------
 
-@households.get("", response=s.responses({200: list[s.HouseholdOut]}, 401, 403, 422))
+@households.get("", response=responses({200: list[s.HouseholdOut]}, 401, 403, 422))
 @paginate(Pages)
-def list_households(request, filters: Query[s.HouseholdFilters]):
+def list_households(request, params: Query[HouseholdFilters]):
     require(request.auth, Perm.VIEW_LEDGER)
-    queryset = selectors.filter_households(selectors.households_for_user(request.auth),
-                                           filters.model_dump(exclude_none=True))
+    queryset = filters.HOUSEHOLDS.apply(selectors.households_for_user(request.auth),
+                                        params.model_dump(exclude_none=True))
     return queryset.order_by("region_code", "id")
 
 
@@ -165,8 +165,8 @@ def _household_out(request, household_id: int) -> Household:
     return Household.objects.prefetch_related(Prefetch("members", queryset=members)).get(pk=household_id)
 
 
-@households.get("/{household_id}", response=s.responses({200: s.HouseholdDetail}, 401, 403, 404, 422))
-def get_household(request, household_id: s.Id):
+@households.get("/{household_id}", response=responses({200: s.HouseholdDetail}, 401, 403, 404, 422))
+def get_household(request, household_id: Id):
     require(request.auth, Perm.VIEW_LEDGER)
     return _household_out(request, selectors.get_household_for_user(request.auth, household_id).pk)
 
@@ -182,7 +182,7 @@ def _save_household(request, household: Household, payload: s.HouseholdPatch) ->
     return actions.do_save_household(request.auth, form.instance, request=request)
 
 
-@households.post("", response=s.responses({201: s.HouseholdDetail}, 400, 401, 403, 422))
+@households.post("", response=responses({201: s.HouseholdDetail}, 400, 401, 403, 422))
 def create_household(request, payload: s.HouseholdCreate):
     """Register a household; its number is given from its village code."""
     require(request.auth, Perm.EDIT_LEDGER)
@@ -190,8 +190,8 @@ def create_household(request, payload: s.HouseholdCreate):
     return Status(201, _household_out(request, household.pk))
 
 
-@households.patch("/{household_id}", response=s.responses({200: s.HouseholdDetail}, 400, 401, 403, 404, 422))
-def update_household(request, household_id: s.Id, payload: s.HouseholdPatch):
+@households.patch("/{household_id}", response=responses({200: s.HouseholdDetail}, 400, 401, 403, 404, 422))
+def update_household(request, household_id: Id, payload: s.HouseholdPatch):
     require(request.auth, Perm.EDIT_LEDGER)
     household = selectors.get_household_for_user(request.auth, household_id, Perm.EDIT_LEDGER)
     _save_household(request, household, payload)
@@ -199,22 +199,19 @@ def update_household(request, household_id: s.Id, payload: s.HouseholdPatch):
 
 
 @households.get("/{household_id}/history",
-                response=s.responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
-def household_history(request, household_id: s.Id):
+                response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+def household_history(request, household_id: Id):
     require(request.auth, Perm.VIEW_HISTORY)
     return _history(selectors.get_household_for_user(request.auth, household_id, Perm.VIEW_HISTORY))
 
 
 # --- surveys -----------------------------------------------------------------------------------
 
-@surveys.get("", response=s.responses({200: list[s.SurveyOut]}, 401, 403, 422))
+@surveys.get("", response=responses({200: list[s.SurveyOut]}, 401, 403, 422))
 @paginate(Pages)
-def list_surveys(request, filters: Query[s.SurveyFilters]):
-    """Surveys in your region, newest visit first."""
+def list_surveys(request, params: Query[SurveyFilters]):
+    """Surveys of the people you may see (where they live now), newest visit first."""
     require(request.auth, Perm.VIEW_LEDGER)
-    queryset = selectors.surveys_for_user(request.auth).select_related("surveyor")
-    if filters.person is not None:
-        queryset = queryset.filter(person_id=filters.person)
-    if filters.region:
-        queryset = queryset.filter(codes.within(filters.region))
+    queryset = filters.SURVEYS.apply(selectors.surveys_for_user(request.auth).select_related("surveyor"),
+                                     params.model_dump(exclude_none=True))
     return queryset.order_by("-visited_on", "-id")

@@ -20,9 +20,9 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from bangfu import crypto
 from bangfu.audit import log
 from bangfu.audit.models import Action
+from bangfu.core import crypto
 from bangfu.regions import codes, divisions, synthetic
 from bangfu.regions.models import Region
 from bangfu.regions.services import ensure_regions
@@ -546,7 +546,7 @@ def _villages(county6: str, county_name: str) -> tuple[list[Region], dict[str, s
     return villages, {code[:9]: name for code, name in sorted(townships.items())}
 
 
-def _free_of_collisions(generator: _Generator, members: list[_Member], sealer: crypto.Sealer) -> dict[int, str]:
+def _free_of_collisions(generator: _Generator, members: list[_Member], sealer: crypto.Sealer) -> None:
     """Hash every ID number; renumber the few that someone already holds (anywhere in the ledger)."""
     hashes = {id(m): sealer.hash(m.id_number) for m in members}
     pending = members
@@ -563,7 +563,6 @@ def _free_of_collisions(generator: _Generator, members: list[_Member], sealer: c
             if member.card:
                 member.card = member.id_number + member.card[18:]
             hashes[id(member)] = sealer.hash(member.id_number)
-    return hashes
 
 
 def _gather_statistics() -> None:
@@ -594,7 +593,7 @@ class _Rows:
 
 def _insert(generator: _Generator, batch: list[tuple[dict, list[_Member]]], sealer: crypto.Sealer) -> int:
     members = [m for _household, people in batch for m in people]
-    hashes = _free_of_collisions(generator, members, sealer)
+    _free_of_collisions(generator, members, sealer)
     for household, people in batch:
         labour = sum(m.values["is_labour"] for m in people)
         employed = sum(m.values["employment_status"] in EMPLOYED for m in people)
@@ -606,18 +605,15 @@ def _insert(generator: _Generator, batch: list[tuple[dict, list[_Member]]], seal
         ids = dict(Household.objects.filter(number__in=[h.number for h in households]).values_list("number", "id"))
         for household in households:
             household.pk = ids[household.number]
-    encrypt, lookup, make, people = sealer.encrypt, sealer.hash, generator.person_rows.make, []
+    make, people = generator.person_rows.make, []
+    id_number, phone, card = Person.id_number, Person.phone, Person.disability_card
     for household, (_values, members_of) in zip(households, batch, strict=True):
         for m in members_of:
-            number, phone, card = m.id_number, m.phone, m.card
             values = m.values
-            values.update(
-                household_id=household.pk, id_number_enc=encrypt(number), id_number_hash=hashes[id(m)],
-                id_head=number[:4], id_tail=number[-4:],
-                phone_enc=encrypt(phone) if phone else "", phone_hash=lookup(phone) if phone else "",
-                phone_head=phone[:3], phone_tail=phone[-4:],
-                disability_card_enc=encrypt(card) if card else "", disability_card_hash=lookup(card) if card else "",
-            )
+            values["household_id"] = household.pk
+            values.update(id_number.seal(m.id_number, sealer))
+            values.update(phone.seal(m.phone, sealer))
+            values.update(card.seal(m.card, sealer))
             people.append(make(values))
     Person.objects.bulk_create(people)
     links = Person.skills.through

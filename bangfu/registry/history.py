@@ -1,95 +1,11 @@
-"""A record's history as rows a person can read: who changed which field from what to what."""
+"""The ledger's records' history as people read it (core.history with the ledger's derived columns)."""
 
-import dataclasses
-import datetime
+from bangfu.core.history import Entry
+from bangfu.core.history import history_entries as _entries
 
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-# Columns that only mirror another one: the change shows once, under the field a user knows.
-HIDDEN = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user_id",
-          "name_pinyin", "name_initials", "id_number_enc", "id_head", "id_tail", "phone_enc",
-          "phone_head", "phone_tail", "disability_card_enc", "created_at", "updated_at", "is_labour",
-          "gender", "birth_date"}
-IDENTIFIERS = {
-    "id_number_hash": gettext_lazy("身份证号"),
-    "phone_hash": gettext_lazy("联系电话"),
-    "disability_card_hash": gettext_lazy("残疾人证号"),
-}
+# Columns derived from another one: a change shows under the field a user knows (the name, the ID number).
+DERIVED = frozenset({"name_pinyin", "name_initials", "is_labour", "gender", "birth_date"})
 
 
-@dataclasses.dataclass
-class Change:
-    field: str
-    label: str
-    old: str
-    new: str
-
-
-@dataclasses.dataclass
-class Entry:
-    at: datetime.datetime
-    user: str
-    kind: str
-    reason: str
-    changes: list[Change]
-    created: bool
-
-
-def _display(field, value) -> str:
-    if value in (None, ""):
-        return "—"
-    if field is not None and field.many_to_many:
-        # simple-history gives m2m values as through-table rows: {"person": 1, "skill": 3}
-        ids = [row.get(field.m2m_reverse_field_name()) for row in value]
-        names = field.related_model.objects.filter(pk__in=ids).values_list("name", flat=True)
-        return "、".join(sorted(names)) or "—"
-    if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    return str(value)
-
-
-def history_entries(obj, limit: int = 200) -> list[Entry]:
-    """Newest first; each entry compares a historical record with the one before it."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    model = obj._meta.model
-    entries = []
-    kinds = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in HIDDEN:
-                    continue
-                if change.field in IDENTIFIERS:
-                    changes.append(Change(change.field, str(IDENTIFIERS[change.field]), _("（已加密）"), _("已更改")))
-                    continue
-                field = _field(model, change.field)
-                label = str(field.verbose_name) if field is not None else change.field
-                if field is not None and field.is_relation and field.many_to_one:
-                    old, new = change.old, change.new
-                else:
-                    old, new = _display(field, change.old), _display(field, change.new)
-                changes.append(Change(change.field, label, str(old or "—"), str(new or "—")))
-        user = record.history_user
-        entries.append(Entry(
-            at=record.history_date,
-            user=(user.get_full_name() or user.get_username()) if user else _("系统"),
-            kind=kinds.get(record.history_type, record.history_type),
-            reason=record.history_change_reason or "",
-            changes=changes,
-            created=record.history_type == "+",
-        ))
-    return entries
-
-
-def _field(model, name):
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:  # a history column the model no longer has
-        return None
+def history_entries(record) -> list[Entry]:
+    return _entries(record, hidden=DERIVED)

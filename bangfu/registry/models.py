@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bangfu.core.sensitive import SensitiveIdentifier
 from bangfu.registry import choices as c
-from bangfu.registry.identifiers import mask
 
 
 class Skill(models.Model):
@@ -58,6 +59,9 @@ class Household(models.Model):
     def __str__(self):
         return f"{self.number} {self.head_name}".strip()
 
+    def get_absolute_url(self) -> str:
+        return reverse("household_detail", args=[self.pk])
+
 
 class Person(models.Model):
     """One person of the labour ledger (台账)."""
@@ -70,17 +74,11 @@ class Person(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(max_length=120, db_index=True)
     name_initials = models.CharField(max_length=20)
-    # Identifiers: encrypted value, keyed hash to find it, and the digits a masked view shows.
-    id_number_enc = models.TextField()
-    id_number_hash = models.CharField(max_length=32, unique=True)
-    id_head = models.CharField(max_length=4)
-    id_tail = models.CharField(max_length=4, db_index=True)
+    # Identifiers: encrypted, found by keyed hash, shown masked (core.sensitive).
+    id_number = SensitiveIdentifier(_("身份证号"), keep=(4, 4), unique=True, max_length=18)
     gender = models.CharField(_("性别"), max_length=1, choices=c.Gender.choices)
     birth_date = models.DateField(_("出生日期"))
-    phone_enc = models.TextField(blank=True)
-    phone_hash = models.CharField(max_length=32, blank=True, db_index=True)
-    phone_head = models.CharField(max_length=3, blank=True)
-    phone_tail = models.CharField(max_length=4, blank=True)
+    phone = SensitiveIdentifier(_("联系电话"), keep=(3, 4), max_length=11)
     education = models.CharField(_("文化程度"), max_length=16, choices=c.Education.choices, blank=True)
     skills = models.ManyToManyField(Skill, verbose_name=_("技能"), blank=True, related_name="people")
     labour_ability = models.CharField(_("劳动能力"), max_length=8, choices=c.LabourAbility.choices,
@@ -97,8 +95,8 @@ class Person(models.Model):
         _("残疾类别"), choices=c.DisabilityCategory.choices, null=True, blank=True)
     disability_grade = models.PositiveSmallIntegerField(
         _("残疾等级"), choices=c.DisabilityGrade.choices, null=True, blank=True)
-    disability_card_enc = models.TextField(blank=True)
-    disability_card_hash = models.CharField(max_length=32, blank=True)
+    # The card number is the ID number and two digits: its mask hides what the ID number's hides.
+    disability_card = SensitiveIdentifier(_("残疾人证号"), keep=(4, 6), max_length=20, index_tail=False)
     employment_status = models.CharField(_("就业状态"), max_length=16, choices=c.EmploymentStatus.choices,
                                          default=c.EmploymentStatus.SEEKING)
     employer_name = models.CharField(_("就业单位/地点"), max_length=200, blank=True)
@@ -114,8 +112,13 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"],
-                                m2m_fields=[skills])
+    # History keeps an identifier's keyed hash (to show that it changed), never its ciphertext:
+    # a retired field key must leave nothing behind that only it can read.
+    history = HistoricalRecords(
+        excluded_fields=["name_pinyin", "name_initials", "updated_at",
+                         *(f"{name}_{part}" for name in ("id_number", "phone", "disability_card")
+                           for part in ("enc", "head", "tail"))],
+        m2m_fields=[skills])
 
     class Meta:
         ordering = ["region_code", "id"]
@@ -136,19 +139,8 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def id_number_masked(self) -> str:
-        return mask(self.id_head + "*" * 10 + self.id_tail)
-
-    @property
-    def phone_masked(self) -> str:
-        return f"{self.phone_head}****{self.phone_tail}" if self.phone_tail else ""
-
-    @property
-    def disability_card_masked(self) -> str:
-        if not self.disability_card_hash:
-            return ""
-        return f"{self.id_head}{'*' * 10}{self.id_tail}{self.disability_category}{self.disability_grade}"
+    def get_absolute_url(self) -> str:
+        return reverse("person_detail", args=[self.pk])
 
     @property
     def is_employed(self) -> bool:

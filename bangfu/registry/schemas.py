@@ -1,151 +1,22 @@
 """What the ledger API reads and writes (django-ninja schemas, and so the OpenAPI spec).
 
-The constraints here are types, lengths, bounds and code lists, so that the spec tells a client
-what a request must look like. The rules of the ledger (ID checksums, a monitored person's
-category, a household's village...) stay in validation.clean_person and the forms, which answer
-with a message naming the field.
+The rules of the ledger (ID checksums, a monitored person's category, a household's village...)
+stay in the ledger's rules, which answer with a message naming the field.
 """
 
 import datetime
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, Strict, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict
 
+from bangfu.core.schemas import MAX_ID, Flag, IsoDate, RegionCode, blank_or, codes, number, text
 from bangfu.registry import choices as c
 from bangfu.registry.services import age_on
 
-# No control characters in single-line text; multi-line text may hold tabs and line breaks.
-# (PostgreSQL cannot store NUL at all, and the others have no business in a ledger.)
-LINE = r"^[^\x00-\x1f\x7f]*$"
-LINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-MAX_ID = 2**63 - 1  # the largest bigint: path ids beyond it cannot exist
-
-
-def text(max_length: int, *, min_length: int | None = None, multiline: bool = False):
-    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length,
-                                            pattern=LINES if multiline else LINE)]
-
-
-def codes(choices) -> Any:
-    """The stored codes of a choices class as a Literal (an enum in the spec)."""
-    return Literal[tuple(choices.values)]
-
-
-def blank_or(choices) -> Any:
-    """An optional choice: a code, or "" / null for none."""
-    return Literal[("", *choices.values)] | None
-
-
-def _iso_date(value):
-    # pydantic would also take 0 or "0" (a Unix time) for a date; the spec promises YYYY-MM-DD.
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError("date_parsing", "Input should be a valid date in the format YYYY-MM-DD")
-
-
-def _whole_number(value):
-    # From a path or query string pydantic would also read " 2", "2.0" and "+2" as 2.
-    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value):
-        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
-    return value
-
-
-def whole_number(low: int, high: int):
-    """An integer in a path or query string: decimal digits only, as the spec's `integer` says.
-    (The bounds go before the validator, or pydantic writes them into the spec as ge/le.)"""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole_number)]
-
-
-# In request bodies, numbers, flags and dates are taken only as JSON writes them: pydantic's lax
-# mode would read true as 1, 1 as true and 0 as 1970-01-01, which the spec does not allow.
-IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
-Flag = Annotated[bool, Strict()]
-
-
-def number(low: int, high: int):
-    return Annotated[int, Strict(), Field(ge=low, le=high)]
-
-
-RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
-RegionPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}$")]
-Id = whole_number(1, MAX_ID)  # in a path or query string
 IdentifierField = Literal["id_number", "phone", "disability_card"]
 Skills = Annotated[list[text(40, min_length=1)], Field(max_length=50)]
-
-
-# --- errors ------------------------------------------------------------------------------------
-
-class Message(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str | None = Field(description="the request field at fault; null for the request as a whole")
-    message: str
-
-
-class Invalid(Schema):
-    detail: list[FieldError]
-
-
-class Duplicate(Schema):
-    detail: str
-    id: int | None = Field(description="the person already on file, when they are in your region")
-    url: str | None = Field(description="that person's API address, when they are in your region")
-
-
-ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Duplicate, 422: Invalid}
-
-
-def responses(ok: dict, *errors: int) -> dict:
-    """An operation's documented answers: its success, and the error statuses it can give."""
-    return {**ok, **{code: ERRORS[code] for code in errors}}
-
-
-# --- the caller --------------------------------------------------------------------------------
-
-class MeOut(Schema):
-    username: str
-    name: str
-    role: str
-    role_label: str
-    region_code: str | None
-    region_name: str | None
-    permissions: list[str]
-
-
-# --- regions -----------------------------------------------------------------------------------
-
-class RegionOut(Schema):
-    code: str
-    name: str
-    level: int
-    level_label: str
-    parent_code: str
-
-    @staticmethod
-    def resolve_level_label(obj) -> str:
-        return obj.get_level_display()
-
-
-class RegionDetail(RegionOut):
-    full_name: str
-    people: int = Field(description="people on the ledger under this region that you may see")
-
-    @staticmethod
-    def resolve_full_name(obj) -> str:
-        return obj.full_name()
-
-
-class ChildRegion(RegionOut):
-    people: int = Field(description="people on the ledger under this region that you may see")
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -387,38 +258,3 @@ class SurveyOut(Schema):
 class SurveyIn(SurveyFields):
     visited_on: IsoDate
     findings: text(5000, min_length=1, multiline=True)
-
-
-# --- list filters (query strings: the same names and values as the ledger pages) ----------------
-
-# Query parameters are left out rather than sent as null, so their types have no null.
-OneZero = Literal["0", "1"]
-
-
-class PersonFilters(Schema):
-    region: RegionPrefix = Field(
-        None, description="region code or its leading digits (522633101 = the township 丙妹镇)")
-    employment: Literal[("employed", *c.EmploymentStatus.values)] = Field(
-        None, description="an employment status, or `employed` for all the employed ones")
-    poverty: codes(c.PovertyStatus) = None
-    disability: Literal[("any", *(str(v) for v in c.DisabilityCategory.values))] = Field(
-        None, description="a disability category, or `any`")
-    relocated: OneZero = None
-    labour: OneZero = None
-    zero_employment: OneZero = Field(None, description="member of a zero-employment household")
-    gender: codes(c.Gender) = None
-    q: text(50) = Field(None, description="name, pinyin initials (zsf) or full pinyin, last 4 digits "
-                                          "of ID or phone, or a whole ID number or phone")
-
-
-class HouseholdFilters(Schema):
-    region: RegionPrefix = Field(None, description="region code or its leading digits")
-    poverty: codes(c.PovertyStatus) = None
-    relocated: OneZero = None
-    zero_employment: OneZero = None
-    q: text(50) = Field(None, description="household number or head's name (leading characters)")
-
-
-class SurveyFilters(Schema):
-    person: Id = Field(None, description="only this person's surveys")
-    region: RegionPrefix = Field(None, description="region code or its leading digits")

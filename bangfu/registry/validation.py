@@ -1,9 +1,11 @@
 """Checking and normalising what a user gives for a person, the same for pages, API and imports."""
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bangfu import crypto
+from bangfu.core import crypto
+from bangfu.core.errors import Duplicate
 from bangfu.regions import codes
 from bangfu.regions.models import Region
 from bangfu.registry import choices as c
@@ -12,19 +14,18 @@ from bangfu.registry.models import Household, Person
 from bangfu.registry.services import is_labour, pinyin_keys
 
 
-class DuplicatePerson(ValidationError):
+class DuplicatePerson(Duplicate):
     """The ID number is on file already; `existing` is that person. Only a user who may see them
     (`visible`) is told who it is; anyone else learns just that the number is taken."""
 
     def __init__(self, existing: Person, visible: bool = True):
-        self.existing = existing
-        self.visible = visible
         if visible:
             message = _("该身份证号已登记：%(name)s（编号 %(pk)d），请打开已有记录") % {
                 "name": existing.name, "pk": existing.pk}
         else:
             message = _("该身份证号已在其他区划登记")
-        super().__init__({"id_number": [ValidationError(message, code="duplicate")]})
+        super().__init__("id_number", message, existing, visible,
+                         reverse("api:person", kwargs={"person_id": existing.pk}))
 
 
 def clean_text(value, limit: int) -> tuple[str, str | None]:
@@ -67,33 +68,30 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         except IdentifierError as exc:
             fail("id_number", str(exc))
         else:
-            id_hash = sealer.hash(resident.number)
-            existing = Person.objects.filter(id_number_hash=id_hash).exclude(pk=person.pk if person else None).first()
+            existing = (Person.objects.filter(Person.id_number.lookup(resident.number))
+                        .exclude(pk=person.pk if person else None).first())
             if existing is not None:
                 raise DuplicatePerson(existing)
-            values.update(
-                id_number_enc=sealer.encrypt(resident.number) if not person or id_hash != person.id_number_hash
-                else person.id_number_enc,
-                id_number_hash=id_hash, id_head=resident.number[:4], id_tail=resident.number[-4:],
-                gender=resident.gender, birth_date=resident.birth_date,
-            )
+            sealed = Person.id_number.seal(resident.number, sealer)
+            if person is not None and sealed["id_number_hash"] == person.id_number_hash:
+                sealed = {}  # unchanged: keep the stored ciphertext rather than a fresh one
+            values.update(sealed, gender=resident.gender, birth_date=resident.birth_date)
     if (resident and person and person.disability_card_hash and "disability_card" not in data
-            and values.get("id_number_hash") != person.id_number_hash):
+            and values.get("id_number_hash", person.id_number_hash) != person.id_number_hash):
         fail("disability_card", _("身份证号已更改，残疾人证号须一并更新"))
-    id_number = resident.number if resident else (sealer.decrypt(person.id_number_enc) if person else "")
+    id_number = resident.number if resident else (Person.id_number.decrypt(person) if person else "")
 
     if "phone" in data:
         phone = (data.get("phone") or "").strip()
         if not phone:
-            values.update(phone_enc="", phone_hash="", phone_head="", phone_tail="")
+            values.update(Person.phone.seal(""))
         else:
             try:
                 phone = validate_phone(phone)
             except IdentifierError as exc:
                 fail("phone", str(exc))
             else:
-                values.update(phone_enc=sealer.encrypt(phone), phone_hash=sealer.hash(phone),
-                              phone_head=phone[:3], phone_tail=phone[-4:])
+                values.update(Person.phone.seal(phone, sealer))
 
     household = data.get("household", person.household if person else None)
     if isinstance(household, int):
@@ -199,9 +197,9 @@ def _clean_disability(data, person, id_number, values, fail, sealer) -> None:
             fail("disability_card", _("残疾人证号中的类别、等级与所填的残疾类别、等级不一致"))
             return
         category, grade = card_category, card_grade
-        values.update(disability_card_enc=sealer.encrypt(card), disability_card_hash=sealer.hash(card))
+        values.update(Person.disability_card.seal(card, sealer))
     elif "disability_card" in data or category is None:
-        values.update(disability_card_enc="", disability_card_hash="")
+        values.update(Person.disability_card.seal(""))
     elif person is not None and person.disability_card_hash and (category, grade) != (
             person.disability_category, person.disability_grade):
         fail("disability_card", _("残疾类别或等级已更改，请一并更新残疾人证号"))

@@ -1,25 +1,23 @@
 """Ledger pages: thin views over selectors (reads) and actions (writes)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.permissions import Perm, can
-from bangfu.exchange.xlsx import export_households, export_people
+from bangfu.core.pages import paginate, requires
+from bangfu.core.permissions import Forbidden, can
 from bangfu.regions.picker import region_options, village_labels
-from bangfu.registry import actions, selectors
+from bangfu.registry import actions, filters, selectors
 from bangfu.registry import choices as c
 from bangfu.registry.forms import FollowUpForm, HouseholdForm, PersonForm, SurveyForm
 from bangfu.registry.history import history_entries
 from bangfu.registry.models import FollowUp, Household
+from bangfu.registry.permissions import Perm
 from bangfu.registry.validation import DuplicatePerson
-from bangfu.web.decorators import requires
-from bangfu.web.pagination import paginate
 
 
 def _filter_context(request):
@@ -36,7 +34,7 @@ def _filter_context(request):
 
 @requires(Perm.VIEW_LEDGER)
 def person_list(request):
-    people = selectors.filter_people(selectors.people_for_user(request.user), request.GET)
+    people = filters.PEOPLE.apply(selectors.people_for_user(request.user), request.GET)
     page = paginate(request, people.select_related("household").order_by("region_code", "id"))
     _label_villages(page)
     return render(request, "registry/person_list.html", {"page": page, **_filter_context(request)})
@@ -48,18 +46,6 @@ def _label_villages(rows) -> None:
         row.village = labels[row.region_code]
 
 
-@requires(Perm.EXPORT)
-def person_export(request):
-    people = selectors.filter_people(selectors.people_for_user(request.user, Perm.EXPORT), request.GET)
-    return _xlsx(export_people(request.user, people, request.GET, request=request), "people.xlsx")
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @requires(Perm.VIEW_LEDGER)
 def person_detail(request, pk):
     person = selectors.get_person_for_user(request.user, pk)
@@ -67,8 +53,9 @@ def person_detail(request, pk):
     context = {
         "person": person,
         "skills": person.skills.all(),
-        "surveys": person.surveys.select_related("surveyor")[:20],
-        "members": person.household.members.exclude(pk=person.pk) if person.household_id else [],
+        "surveys": selectors.surveys_for_user(request.user).filter(person=person).select_related("surveyor")[:20],
+        "members": (selectors.members_for_user(request.user, person.household).exclude(pk=person.pk)
+                    if person.household_id else []),
         "can_edit": can(request.user, Perm.EDIT_LEDGER, person.region_code),
         "can_survey": can(request.user, Perm.RECORD_SURVEY, person.region_code),
         "can_reveal": can(request.user, Perm.REVEAL_IDENTIFIER, person.region_code),
@@ -81,7 +68,7 @@ def person_detail(request, pk):
 def person_reveal(request, pk, field):
     person = selectors.get_person_for_user(request.user, pk, Perm.REVEAL_IDENTIFIER)
     if field not in actions.IDENTIFIER_FIELDS:
-        raise PermissionDenied
+        raise Forbidden
     value = actions.do_reveal_identifier(request.user, person, field, request=request)
     return render(request, "registry/_revealed.html", {"value": value})
 
@@ -99,7 +86,7 @@ def _save_person(request, form, person=None):
         form.add_error(None, exc)
     except ValidationError as exc:
         form.add_error(None, exc)
-    except actions.NotAllowed as exc:
+    except Forbidden as exc:
         form.add_error(None, str(exc))
     return None
 
@@ -153,7 +140,7 @@ def survey_create(request, pk):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-        except actions.NotAllowed as exc:
+        except Forbidden as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("走访记录已保存"))
@@ -163,16 +150,10 @@ def survey_create(request, pk):
 
 @requires(Perm.VIEW_LEDGER)
 def household_list(request):
-    households = selectors.filter_households(selectors.households_for_user(request.user), request.GET)
+    households = filters.HOUSEHOLDS.apply(selectors.households_for_user(request.user), request.GET)
     page = paginate(request, households.order_by("region_code", "id"))
     _label_villages(page)
     return render(request, "registry/household_list.html", {"page": page, **_filter_context(request)})
-
-
-@requires(Perm.EXPORT)
-def household_export(request):
-    households = selectors.filter_households(selectors.households_for_user(request.user, Perm.EXPORT), request.GET)
-    return _xlsx(export_households(request.user, households, request.GET, request=request), "households.xlsx")
 
 
 @requires(Perm.VIEW_LEDGER)
@@ -183,15 +164,16 @@ def household_detail(request, pk):
     form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
     if request.method == "POST":
         if not can_follow:
-            raise PermissionDenied
+            raise Forbidden
         if form.is_valid():
             actions.do_record_follow_up(request.user, household, request=request, **form.cleaned_data)
             messages.success(request, _("跟进记录已保存"))
             return redirect("household_detail", pk=household.pk)
     context = {
         "household": household,
-        "members": household.members.order_by("id"),
-        "follow_ups": household.follow_ups.select_related("officer")[:50],
+        "members": selectors.members_for_user(request.user, household),
+        "follow_ups": selectors.follow_ups_for_user(request.user).filter(household=household)
+        .select_related("officer")[:50],
         "form": form,
         "can_follow": can_follow,
         "can_edit": can(request.user, Perm.EDIT_LEDGER, household.region_code),
@@ -204,7 +186,7 @@ def _household_form(request, household):
     if request.method == "POST" and form.is_valid():
         try:
             saved = actions.do_save_household(request.user, form.instance, request=request)
-        except actions.NotAllowed as exc:
+        except Forbidden as exc:
             form.add_error("region_code", str(exc))
         else:
             messages.success(request, _("已保存"))
@@ -232,7 +214,7 @@ def zero_employment(request):
     """The work queue of zero-employment households, with each one's latest follow-up."""
     latest = FollowUp.objects.filter(household=OuterRef("pk")).order_by("-done_on", "-id")
     households = (
-        selectors.filter_households(selectors.households_for_user(request.user), request.GET)
+        filters.HOUSEHOLDS.apply(selectors.households_for_user(request.user), request.GET)
         .filter(zero_employment=True)
         .annotate(last_action=Subquery(latest.values("action")[:1]),
                   last_done_on=Subquery(latest.values("done_on")[:1]))

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, settings
 
 from bangfu.accounts.models import ApiToken
 from bangfu.conftest import make_person
+from bangfu.core.schemas import MAX_ID
 from bangfu.registry import actions
 from bangfu.registry.models import Household
-from bangfu.registry.schemas import MAX_ID
 
 # Loaded through the app itself, so the spec tested is the one served. (The lazy
 # `schemathesis.pytest.from_fixture` loader does not work with pytest 9.2, which dropped Node._nodeid.)

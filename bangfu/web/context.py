@@ -1,6 +1,11 @@
-from bangfu.accounts.permissions import permissions_of
+from bangfu.core import plugins
+from bangfu.core.permissions import permissions_of
 
 
 def navigation(request):
-    """What the navigation shows: the actions this user's role allows."""
-    return {"perms_of_user": {p.value for p in permissions_of(request.user)} if hasattr(request, "user") else set()}
+    """The menu: every app's entries that this user's role allows, and which one is current."""
+    user = getattr(request, "user", None)
+    perms = permissions_of(user) if user is not None else frozenset()
+    current = getattr(getattr(request, "resolver_match", None), "url_name", None)
+    items = [(item, item.is_active(current)) for item in plugins.nav_items() if item.perm is None or item.perm in perms]
+    return {"perms_of_user": perms, "nav_items": items}

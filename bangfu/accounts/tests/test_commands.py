@@ -24,7 +24,7 @@ def test_createuser_with_a_password(world):
     assert (user.role, user.region_id, user.first_name) == ("township", "522633101000", "李丽")
     assert user.check_password(PASSWORD)
     assert "丙妹镇" in out and PASSWORD not in out
-    assert AuditEntry.objects.filter(object_type="user", object_id=str(user.pk)).exists()
+    assert AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk)).exists()
 
 
 def test_createuser_makes_up_a_password_when_not_at_a_terminal(world, monkeypatch):
@@ -64,7 +64,7 @@ def test_createuser_refuses_mistakes(world, args, message):
 
 def test_an_admin_may_have_no_region(db):
     run("createuser", "root", "--role", "admin", "--password", PASSWORD)
-    assert User.objects.get(username="root").region_prefix == ""
+    assert User.objects.get(username="root").reach.everything
 
 
 def test_issuetoken_prints_a_token_that_works_once_shown(world, client):

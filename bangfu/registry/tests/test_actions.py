@@ -1,9 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from bangfu import crypto
 from bangfu.audit.models import Action, AuditEntry
 from bangfu.conftest import make_person, valid_id
+from bangfu.core import crypto
+from bangfu.core.permissions import Forbidden
 from bangfu.registry import actions
 from bangfu.registry.models import Household, Person
 from bangfu.registry.validation import DuplicatePerson
@@ -42,9 +43,9 @@ def test_a_bad_update_changes_nothing(world):
 
 
 def test_officers_cannot_write_outside_their_region(world):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(Forbidden):
         actions.do_update_person(world.bob, world.person, {"name": "改名"})
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(Forbidden):
         make_person(world.alice, region_code="522631101001", seq=21, address="522631")
 
 
@@ -56,10 +57,10 @@ def test_surveyors_survey_only_their_own_villages(world):
         data={"employment_status": "in_county", "employer_name": "县城制衣厂"},
     )
     assert survey.changes["employment_status"] == ["seeking", "in_county"]
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(Forbidden):
         actions.do_record_survey(world.sam, world.other_village_person, visited_on=datetime.date(2026, 11, 1),
                                  findings="x", data={})
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(Forbidden):
         actions.do_update_person(world.sam, world.person, {"name": "改名"})
 
 
@@ -76,7 +77,7 @@ def test_reveal_is_audited(world):
     assert value == valid_id(seq=11)
     entry = AuditEntry.objects.get(action=Action.REVEAL)
     assert (entry.username, entry.field, entry.object_id) == ("alice", "id_number", str(world.person.pk))
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(Forbidden):
         actions.do_reveal_identifier(world.sam, world.person, "id_number")
 
 

@@ -399,12 +399,12 @@ def test_history_shows_who_changed_what_without_identifiers(world, as_user):
 
 def test_region_children_carry_the_callers_counts(world, as_user):
     children = as_user(world.alice).get("/api/regions/522633000000/children").json()
-    assert [(c["name"], c["people"]) for c in children] == [("丙妹镇", 1), ("贯洞镇", 1)]
+    assert [(c["name"], c["figures"]["people"]) for c in children] == [("丙妹镇", 1), ("贯洞镇", 1)]
     # Regions are public to any caller; the counts are not.
     children = as_user(world.bob).get("/api/regions/522633000000/children").json()
-    assert [(c["name"], c["people"]) for c in children] == [("丙妹镇", 0), ("贯洞镇", 0)]
+    assert [(c["name"], c["figures"]["people"]) for c in children] == [("丙妹镇", 0), ("贯洞镇", 0)]
     region = as_user(world.sam).get("/api/regions/522633101000").json()
-    assert (region["full_name"], region["people"]) == ("贵州省黔东南苗族侗族自治州从江县丙妹镇", 1)
+    assert (region["full_name"], region["figures"]["people"]) == ("贵州省黔东南苗族侗族自治州从江县丙妹镇", 1)
     assert as_user(world.alice).get("/api/regions/522633101001/children").json() == []
 
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from bangfu import crypto
 from bangfu.audit.models import Action, AuditEntry
+from bangfu.core import crypto
 from bangfu.regions import codes
 from bangfu.regions.models import Region
 from bangfu.registry import choices as c
@@ -46,7 +46,7 @@ def test_every_id_number_parses_and_has_the_county_address_code(county):
         assert parsed.address_code == COUNTY
         assert (parsed.birth_date, parsed.gender) == (person.birth_date, person.gender)
         assert person.id_number_hash == sealer.hash(number)
-        assert (person.id_head, person.id_tail) == (number[:4], number[-4:])
+        assert (person.id_number_head, person.id_number_tail) == (number[:4], number[-4:])
         numbers.add(number)
     assert len(numbers) == county.people
 

@@ -71,6 +71,11 @@ def lookup_hash(value: str) -> str:
     return Sealer().hash(value)
 
 
+def lookup_hashes(value: str) -> list[str]:
+    """The digests of a value under every active key (a record may not be rotated yet)."""
+    return [Sealer().hash(value)]
+
+
 class Sealer:
     """Encrypts and hashes many values with the keys looked up once (bulk generation, imports)."""
 

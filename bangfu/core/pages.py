@@ -1,8 +1,28 @@
-"""Paging of long lists, keeping the filters in the page links."""
+"""Page plumbing every app's views share: the permission decorator and paging of long lists."""
+
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+
+from bangfu.core.permissions import require
+
+
+def requires(perm: str):
+    """Logged in and holding the permission; the region check happens in the scoped fetch."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 COUNT_CAP = 10_000
 

@@ -1,0 +1,86 @@
+"""The registration points through which an app plugs into the platform.
+
+An app describes what it contributes in one `App` (its URLs, API routers, navigation entries,
+home-page sections, region figures and exports) and registers it from its AppConfig.ready().
+The web shell, the API root, the home page, the region tree and the export views read these
+registrations; adding an app touches no other app's files.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    perm: str | None = None
+    order: int = 100
+    # URL names under which this entry shows as the current page (its own by default)
+    active: tuple[str, ...] = ()
+
+    def is_active(self, url_name: str | None) -> bool:
+        return url_name == self.url_name or url_name in self.active
+
+
+@dataclasses.dataclass(frozen=True)
+class HomeSection:
+    """A part of the home page: a template and the context it needs, for users holding `perm`."""
+
+    template: str
+    context: Callable[[Any], dict]  # (user) -> context
+    perm: str | None = None
+    order: int = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class RegionFigure:
+    """A count shown beside every node of the region tree (pages and API)."""
+
+    key: str
+    label: Any
+    perm: str
+    # (user, prefix of the node, level of the children) -> {child code: count}
+    by_child: Callable[[Any, str, int], dict[str, int]]
+    # (user, prefix) -> count under the node
+    total: Callable[[Any, str], int]
+    list_url: str | None = None  # URL name of the list that ?region=<prefix> narrows
+
+
+@dataclasses.dataclass(frozen=True)
+class App:
+    name: str
+    urls: str | None = None                      # module with `urlpatterns`, included at /
+    api: tuple[tuple[str, str], ...] = ()        # (prefix, "module:router")
+    nav: tuple[NavItem, ...] = ()
+    home: tuple[HomeSection, ...] = ()
+    region_figures: tuple[RegionFigure, ...] = ()
+    exports: tuple[Any, ...] = ()                # core.exports.Export
+
+
+_APPS: dict[str, App] = {}
+
+
+def register(app: App) -> None:
+    _APPS[app.name] = app
+
+
+def apps() -> list[App]:
+    return list(_APPS.values())
+
+
+def nav_items() -> list[NavItem]:
+    return sorted((item for app in _APPS.values() for item in app.nav), key=lambda item: item.order)
+
+
+def home_sections() -> list[HomeSection]:
+    return sorted((s for app in _APPS.values() for s in app.home), key=lambda s: s.order)
+
+
+def region_figures() -> list[RegionFigure]:
+    return [figure for app in _APPS.values() for figure in app.region_figures]
+
+
+def exports() -> dict[str, Any]:
+    return {export.name: export for app in _APPS.values() for export in app.exports}

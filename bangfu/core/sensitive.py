@@ -1,0 +1,138 @@
+"""Personal identifiers declared once: `id_number = SensitiveIdentifier(_("身份证号"), keep=(4, 4))`.
+
+Declaring one on a model gives it four columns and everything around them:
+
+- `<name>_enc`  the value encrypted with the current field key (the ciphertext names its key id);
+- `<name>_hash` a keyed hash, to find a record by the whole identifier without decrypting;
+- `<name>_head`, `<name>_tail` the characters the mask keeps (the tail serves "last four" search);
+- `obj.<name>_masked` the masked value (`5226**********1234`) that pages, API and exports show;
+- the label, exclusion of the ciphertext from readable history, the export cell, and an audited
+  reveal (`reveal`, which sends `identifier_revealed` for the audit log).
+
+What a mask keeps is chosen so that nothing else shown beside it gives the value back: a resident
+ID number keeps its first four and last four characters, and its birth date is never shown in clear
+(pages show the age), so the eight hidden digits cannot be rebuilt.
+"""
+
+import dataclasses
+
+from django.db import models
+from django.db.models import Q
+from django.dispatch import Signal
+
+from bangfu.core import crypto
+
+# Sent after every full view of an identifier: sender=model, user, obj, field, request.
+identifier_revealed = Signal()
+
+
+@dataclasses.dataclass
+class SensitiveIdentifier:
+    label: object
+    keep: tuple[int, int] = (4, 4)
+    unique: bool = False
+    max_length: int = 20
+    index_tail: bool = True  # for "last four digits" search
+    name: str = ""
+
+    def contribute_to_class(self, cls, name):
+        self.name = name
+        head, tail = self.keep
+        cls.add_to_class(f"{name}_enc", models.TextField(blank=True, editable=False))
+        # Editable (as far as Django knows) so that history diffs see an identifier change.
+        cls.add_to_class(f"{name}_hash", models.CharField(max_length=32, blank=True,
+                                                          unique=self.unique, db_index=not self.unique))
+        cls.add_to_class(f"{name}_head", models.CharField(max_length=max(head, 1), blank=True, editable=False))
+        cls.add_to_class(f"{name}_tail", models.CharField(max_length=max(tail, 1), blank=True, editable=False,
+                                                          db_index=self.index_tail))
+        declared = dict(getattr(cls, "_sensitive_identifiers", {}))
+        declared[name] = self
+        cls._sensitive_identifiers = declared
+        setattr(cls, f"{name}_masked", property(lambda obj: self.masked(obj)))
+        setattr(cls, name, self)
+
+    def __get__(self, obj, owner=None):
+        # Model.id_number is the declaration; an instance never hands out the clear value.
+        if obj is None:
+            return self
+        raise AttributeError(f"{self.name} is sealed: use {self.name}_masked, or reveal()")
+
+    # --- columns ----------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[str, str, str, str]:
+        return f"{self.name}_enc", f"{self.name}_hash", f"{self.name}_head", f"{self.name}_tail"
+
+    def seal(self, value: str, sealer: crypto.Sealer | None = None) -> dict[str, str]:
+        """The column values that store this (already validated) value; all empty for none."""
+        enc, hash_, head, tail = self.columns
+        if not value:
+            return {enc: "", hash_: "", head: "", tail: ""}
+        sealer = sealer or crypto.Sealer()
+        start, end = self.keep
+        return {enc: sealer.encrypt(value), hash_: sealer.hash(value), head: value[:start],
+                tail: value[-end:] if end else ""}
+
+    def is_set(self, obj) -> bool:
+        return bool(getattr(obj, f"{self.name}_hash"))
+
+    def masked(self, obj) -> str:
+        head = getattr(obj, f"{self.name}_head")
+        tail = getattr(obj, f"{self.name}_tail")
+        if not getattr(obj, f"{self.name}_hash"):
+            return ""
+        hidden = self.max_length - len(head) - len(tail)
+        return f"{head}{'*' * max(hidden, 4)}{tail}"
+
+    def mask_text(self, value: str) -> str:
+        """The mask of a plain value (survey change lists, messages)."""
+        if not value:
+            return ""
+        start, end = self.keep
+        if len(value) <= start + end:
+            return "*" * len(value)
+        return value[:start] + "*" * (len(value) - start - end) + (value[-end:] if end else "")
+
+    def lookup(self, value: str) -> Q:
+        """Records holding exactly this value (under any active key, so a rotation in progress
+        still finds them)."""
+        return Q(**{f"{self.name}_hash__in": crypto.lookup_hashes(value)})
+
+    def decrypt(self, obj) -> str:
+        return crypto.decrypt(getattr(obj, f"{self.name}_enc"))
+
+
+def identifiers_of(model) -> dict[str, SensitiveIdentifier]:
+    return dict(getattr(model, "_sensitive_identifiers", {}))
+
+
+def identifier(model, name: str) -> SensitiveIdentifier:
+    return identifiers_of(model)[name]
+
+
+def hidden_columns(model) -> set[str]:
+    """Columns no reader of history or exports should see: ciphertexts and the masked parts."""
+    hidden = set()
+    for declared in identifiers_of(model).values():
+        enc, _hash, head, tail = declared.columns
+        hidden |= {enc, head, tail}
+    return hidden
+
+
+def hash_columns(model) -> dict[str, SensitiveIdentifier]:
+    """hash column -> identifier: a change of the hash is a change of the identifier."""
+    return {declared.columns[1]: declared for declared in identifiers_of(model).values()}
+
+
+def sensitive_models() -> list:
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if identifiers_of(model)]
+
+
+def reveal(user, obj, name: str, *, request=None) -> str:
+    """The full value. The caller has checked the user may reveal it (the gate); every reveal is
+    announced so the audit log records it."""
+    value = identifier(type(obj), name).decrypt(obj)
+    identifier_revealed.send(sender=type(obj), user=user, obj=obj, field=name, request=request)
+    return value

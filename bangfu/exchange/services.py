@@ -1,0 +1,29 @@
+"""Running an export: the gate, the declared filters, the row limit and the audit entry."""
+
+from django.conf import settings
+
+from bangfu.audit import log
+from bangfu.audit.models import Action
+from bangfu.core import plugins
+from bangfu.core.permissions import require
+from bangfu.exchange import xlsx
+
+
+class UnknownExport(LookupError):
+    pass
+
+
+def run_export(user, name: str, params, *, request=None) -> tuple[bytes, str]:
+    """The workbook of a registered export for this user and query string, and its file name."""
+    export = plugins.exports().get(name)
+    if export is None:
+        raise UnknownExport(name)
+    require(user, export.perm)
+    filters = export.filters.cleaned(params)
+    records = export.filters.apply(export.queryset(user), filters).order_by(*export.order)
+    limit = settings.EXPORT_ROW_LIMIT
+    rows = list(records[:limit])
+    content = xlsx.workbook(export, rows, xlsx.note(user, len(rows), limit))
+    log.record(user, Action.EXPORT, request=request, region_code=user.region.code if user.region_id else "",
+               detail={"what": name, "rows": len(rows), "filters": filters})
+    return content, f"{name}.xlsx"

@@ -1,0 +1,27 @@
+"""What the ledger's permissions are and which roles hold them (registered with the core gate)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.accounts.models import Role
+from bangfu.core.permissions import define, grant
+
+
+class Perm:
+    VIEW_LEDGER = define("view_ledger", _("查看台账"))
+    EDIT_LEDGER = define("edit_ledger", _("编辑台账"))
+    RECORD_SURVEY = define("record_survey", _("走访登记"))
+    REVEAL_IDENTIFIER = define("reveal_identifier", _("查看完整证件号"))
+    VIEW_HISTORY = define("view_history", _("查看修改记录"))
+    EXPORT = define("export", _("导出"))
+    FOLLOW_UP = define("follow_up", _("零就业家庭跟进"))
+
+
+OFFICERS = (Role.HRSS_OFFICER, Role.DPF_OFFICER, Role.TOWNSHIP_OFFICER)
+
+
+def grant_roles() -> None:
+    grant(OFFICERS, Perm.VIEW_LEDGER, Perm.EDIT_LEDGER, Perm.RECORD_SURVEY, Perm.REVEAL_IDENTIFIER,
+          Perm.VIEW_HISTORY, Perm.EXPORT, Perm.FOLLOW_UP)
+    # Surveyors keep the ledger current through door-to-door surveys in their own villages.
+    grant([Role.SURVEYOR], Perm.VIEW_LEDGER, Perm.RECORD_SURVEY)
+    grant([Role.AUDITOR], Perm.VIEW_LEDGER, Perm.REVEAL_IDENTIFIER, Perm.VIEW_HISTORY, Perm.EXPORT)

@@ -1,0 +1,54 @@
+"""How the ledger plugs into the platform: permissions, scopes, pages, API, menu, home, exports."""
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core import plugins
+from bangfu.core.permissions import Scope, prefix_q, register_scope
+from bangfu.registry import exports, selectors, stats
+from bangfu.registry.models import FollowUp, Household, Person, Survey
+from bangfu.registry.permissions import Perm, grant_roles
+
+
+def _home(user) -> dict:
+    figures = stats.person_counts(selectors.people_for_user(user))
+    people_url = reverse("person_list")
+    return {
+        "figures": {key: {"value": figures[key], "url": people_url + (f"?{urlencode(query)}" if query else "")}
+                    for key, (_q, query) in stats.PERSON_FIGURES.items()},
+        "households": stats.household_counts(selectors.households_for_user(user)),
+    }
+
+
+def _people_by_child(user, prefix: str, level: int) -> dict[str, int]:
+    return stats.counts_by_child(selectors.people_for_user(user), prefix, level)
+
+
+def _people_under(user, prefix: str) -> int:
+    return selectors.people_for_user(user).filter(prefix_q("region_code", prefix)).count()
+
+
+def register() -> None:
+    grant_roles()
+    register_scope(Person, Scope(region="region_code"))
+    register_scope(Household, Scope(region="region_code"))
+    # A survey or follow-up is seen where its person or household is now, not where it was.
+    register_scope(Survey, Scope(region="person__region_code"))
+    register_scope(FollowUp, Scope(region="household__region_code"))
+    plugins.register(plugins.App(
+        name="registry",
+        urls="bangfu.registry.urls",
+        api=(("/people", "bangfu.registry.api:people"), ("/households", "bangfu.registry.api:households"),
+             ("/surveys", "bangfu.registry.api:surveys")),
+        nav=(
+            plugins.NavItem(_("人员台账"), "person_list", Perm.VIEW_LEDGER, 10),
+            plugins.NavItem(_("家庭户"), "household_list", Perm.VIEW_LEDGER, 20),
+            plugins.NavItem(_("零就业家庭"), "zero_employment", Perm.VIEW_LEDGER, 30),
+            plugins.NavItem(_("行政区划"), "regions", Perm.VIEW_LEDGER, 40, active=("region",)),
+        ),
+        home=(plugins.HomeSection("registry/_home.html", _home, Perm.VIEW_LEDGER, 10),),
+        region_figures=(plugins.RegionFigure("people", _("登记人数"), Perm.VIEW_LEDGER, _people_by_child,
+                                             _people_under, "person_list"),),
+        exports=exports.EXPORTS,
+    ))

@@ -22,7 +22,8 @@ from bangfu.core import plugins
 from bangfu.core.errors import Duplicate
 from bangfu.core.filters import FilterError
 from bangfu.core.permissions import permissions_of
-from bangfu.core.schemas import responses
+from bangfu.core.schemas import PreconditionFailed, responses
+from bangfu.core.writes import StaleEdit
 
 
 class Utf8Renderer(JSONRenderer):
@@ -94,6 +95,20 @@ def forbidden(request, exc):
     return _detail(request, str(exc) or _("您的角色无权进行此操作"), 403)
 
 
+@api.exception_handler(StaleEdit)
+def stale(request, exc: StaleEdit):
+    body = {"detail": str(exc), "version": exc.record.version,
+            "changes": [{"field": c.field, "label": c.label, "old": c.old, "new": c.new} for c in exc.changes]}
+    response = api.create_response(request, body, status=412)
+    response["ETag"] = f'"{exc.record.version}"'
+    return response
+
+
+@api.exception_handler(PreconditionFailed)
+def bad_precondition(request, exc):
+    return _detail(request, _("If-Match 应为本接口给出的 ETag（例如 \"3\"）"), 412)
+
+
 @api.exception_handler(FilterError)
 def bad_filter(request, exc: FilterError):
     return _detail(request, exc.message, 400)
@@ -130,6 +145,10 @@ def invalid(request, exc: RuleError):
 def malformed(request, exc: SchemaError):
     """The request does not fit the spec (types, lengths, codes): the same shape as the rules' 422."""
     errors = [{"field": _field_of(error.get("loc", ())), "message": schema_message(error)} for error in exc.errors]
+    if all(tuple(error.get("loc", ()))[:1] == ("query",) for error in exc.errors):
+        # A list asked with a filter or page it does not accept: 400, as the pages answer.
+        return api.create_response(request, {"detail": "；".join(f"{e['field']}: {e['message']}" for e in errors)},
+                                   status=400)
     return api.create_response(request, {"detail": errors}, status=422)
 
 

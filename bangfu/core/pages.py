@@ -1,5 +1,7 @@
 """Page plumbing every app's views share: the permission decorator and paging of long lists."""
 
+import re
+import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -46,3 +48,23 @@ def paginate(request, queryset, per_page: int | None = None):
     params.pop("page", None)
     page.query = params.urlencode()
     return page
+
+
+def write_guard(request, record=None) -> dict:
+    """Hidden fields of an edit or create form: the version the user edits (a stale edit is refused)
+    and a submission key (a double submission creates one record). A re-shown form keeps both."""
+    version = request.POST.get("version") if request.method == "POST" else None
+    if version is None and record is not None:
+        version = getattr(record, "version", "")
+    key = posted_key(request) or uuid.uuid4().hex
+    return {"guard_version": version or "", "guard_key": key}
+
+
+def posted_version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def posted_key(request) -> str | None:
+    value = request.POST.get("submission", "") if request.method == "POST" else ""
+    return value if re.fullmatch(r"[0-9a-f]{32}", value) else None

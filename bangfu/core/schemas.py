@@ -93,7 +93,20 @@ class Conflict(Schema):
     url: str | None = Field(description="that record's API address, when you may see it")
 
 
-ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Conflict, 412: Message, 422: Invalid}
+class ChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class Stale(Schema):
+    detail: str
+    version: int | None = Field(None, description="the record's version now (its ETag)")
+    changes: list[ChangeOut] = Field([], description="what changed since the version you sent")
+
+
+ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Conflict, 412: Stale, 422: Invalid}
 
 
 def responses(ok: dict, *errors: int) -> dict:
@@ -101,3 +114,31 @@ def responses(ok: dict, *errors: int) -> dict:
     return {**ok, **{code: ERRORS[code] for code in errors}}
 
 
+
+
+# --- versions and repeated requests --------------------------------------------------------------
+
+class PreconditionFailed(Exception):
+    """An If-Match header that is not a version this API gave out."""
+
+
+def expected_version(request) -> int | None:
+    """The version of `If-Match: "3"` (the ETag a GET answered with); None without the header."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    match = re.fullmatch(r'(?:W/)?"([0-9]{1,9})"', header)
+    if match is None:
+        raise PreconditionFailed(header)
+    return int(match.group(1))
+
+
+def set_etag(response, record) -> None:
+    response["ETag"] = f'"{record.version}"'
+
+
+def idempotency_key(request) -> str | None:
+    """`Idempotency-Key: <8–64 letters, digits, - or _>`: the same key again returns the first
+    request's record instead of creating another."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    return key if re.fullmatch(r"[A-Za-z0-9_-]{8,64}", key) else None

@@ -1,20 +1,32 @@
-"""Every write to the ledger: views, API, CLI and tests call these, so history and audit are kept."""
+"""Every write to the ledger: pages, API, CLI, imports and tests call these, so that the rules,
+the gate, history (with its actor) and the audit log are never skipped.
+
+Editable records carry a version: pass the version the editor saw as `version=` and an edit made
+on an older one is refused (core.writes.StaleEdit). Creations take a submission `key=`: the same
+key again returns the record already made.
+"""
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.audit import log
 from bangfu.audit.models import Action
-from bangfu.core import sensitive
+from bangfu.core import sensitive, writes
+from bangfu.core.history import changes_since
 from bangfu.core.permissions import check, covers
+from bangfu.registry.history import DERIVED
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
 from bangfu.registry.permissions import Perm
-from bangfu.registry.services import refresh_household
-from bangfu.registry.validation import DuplicatePerson, clean_person
+from bangfu.registry.services import refresh_household, update_people
+from bangfu.registry.validation import (
+    DuplicatePerson,
+    clean_follow_up,
+    clean_household,
+    clean_person,
+    clean_survey,
+)
 
 # Person fields a survey may update (the household and identity stay with officers).
 SURVEY_FIELDS = [
@@ -23,9 +35,7 @@ SURVEY_FIELDS = [
     "employment_status", "employer_name", "not_seeking_reason", "wish_jobs", "wish_travel",
     "wish_pay", "wish_hours", "training_wishes",
 ]
-
-
-EARLIEST_VISIT = datetime.date(2000, 1, 1)
+IDENTIFIER_FIELDS = tuple(sensitive.identifiers_of(Person))
 
 
 def set_skills(person: Person, names: list[str]) -> None:
@@ -36,12 +46,17 @@ def set_skills(person: Person, names: list[str]) -> None:
     person.skills.set(Skill.objects.filter(name__in=wanted))
 
 
-def _ensure_baseline(person: Person) -> None:
-    """Generated and imported people have no history row yet: record their state before a change."""
-    if not person.history.exists():
-        Person.history.bulk_history_create(
-            [person], default_change_reason=_("初始登记"), default_date=person.created_at
-        )
+def _ensure_baseline(record) -> None:
+    """Generated and imported records have no history row yet: record their state before a change."""
+    if not record.history.exists():
+        record._history_date = record.created_at
+        type(record).history.bulk_history_create([record], default_change_reason=_("初始登记"))
+
+
+def _save(user, record, reason: str) -> None:
+    record._history_user = user
+    record._change_reason = reason
+    record.save()
 
 
 def _clean(user, data: dict, person: Person | None = None) -> dict:
@@ -53,22 +68,31 @@ def _clean(user, data: dict, person: Person | None = None) -> dict:
         raise
 
 
+def _person_changes_since(person: Person, version: int):
+    return changes_since(person, version, DERIVED)
+
+
+# --- people --------------------------------------------------------------------------------------
+
 @transaction.atomic
-def do_create_person(user, data: dict, *, skills: list[str] | None = None, request=None) -> Person:
-    values = _clean(user, data)
-    check(user, Perm.EDIT_LEDGER, values["region_code"])
-    person = Person(**values)
-    person._change_reason = _("新增")
-    person.save()
-    if skills is not None:
-        set_skills(person, skills)
-    refresh_household(person.household_id)
-    log.record(user, Action.CREATE, person, request=request)
-    return person
+def do_create_person(user, data: dict, *, skills: list[str] | None = None, key: str | None = None,
+                     request=None) -> Person:
+    def create() -> Person:
+        values = _clean(user, data)
+        check(user, Perm.EDIT_LEDGER, values["region_code"])
+        person = Person(**values)
+        _save(user, person, _("新增"))
+        if skills is not None:
+            set_skills(person, skills)
+        refresh_household(person.household_id)
+        log.record(user, Action.CREATE, person, request=request)
+        return person
+
+    return writes.once(user, key, create)[0]
 
 
 # Stored columns that only follow another one; a change shows as the field a user knows.
-_DERIVED = {"name_pinyin", "name_initials", "gender", "birth_date", "is_labour"} | sensitive.hidden_columns(Person)
+_DERIVED = DERIVED | sensitive.hidden_columns(Person)
 _SHOWN_AS = {column: declared.name for column, declared in sensitive.hash_columns(Person).items()}
 
 
@@ -78,57 +102,88 @@ def _changed_fields(person: Person, values: dict) -> list[str]:
 
 @transaction.atomic
 def do_update_person(user, person: Person, data: dict, *, skills: list[str] | None = None,
-                     reason: str = "", perm: str = Perm.EDIT_LEDGER, request=None) -> list[str]:
+                     reason: str = "", perm: str = Perm.EDIT_LEDGER, version: int | None = None,
+                     request=None) -> list[str]:
     """Apply the changed fields; returns the names of the fields that changed."""
     check(user, perm, person.region_code)
-    values = _clean(user, data, person)
-    check(user, perm, values.get("region_code", person.region_code))
-    old_household = person.household_id
-    changed = _changed_fields(person, values)
-    skills_changed = skills is not None and sorted(skills) != sorted(person.skills.values_list("name", flat=True))
+    current = writes.lock(Person, person.pk)
+    writes.check_version(current, version, _person_changes_since)
+    values = _clean(user, data, current)
+    check(user, perm, values.get("region_code", current.region_code))
+    changed = _changed_fields(current, values)
+    skills_changed = skills is not None and sorted(skills) != sorted(current.skills.values_list("name", flat=True))
     if not changed and not skills_changed:
         return []
+    _apply_person(user, current, values, reason or _("修改"))
+    if skills_changed:
+        set_skills(current, skills)
+        changed.append("skills")
+    _refresh_from(person, current)
+    log.record(user, Action.UPDATE, person, request=request, detail={"fields": changed, "reason": reason})
+    return changed
+
+
+def _apply_person(user, person: Person, values: dict, reason: str) -> None:
     _ensure_baseline(person)
+    old_household = person.household_id
     for key, value in values.items():
         setattr(person, key, value)
-    person._change_reason = reason or _("修改")
-    person.save()
-    if skills_changed:
-        set_skills(person, skills)
+    person.version += 1
+    _save(user, person, reason)
     for household_id in {old_household, person.household_id}:
         refresh_household(household_id)
-    log.record(user, Action.UPDATE, person, request=request,
-               detail={"fields": changed + (["skills"] if skills_changed else []), "reason": reason})
-    return changed + (["skills"] if skills_changed else [])
 
+
+def _refresh_from(person: Person, current: Person) -> None:
+    """The caller's instance takes the stored state (views and API answer with it)."""
+    for field in Person._meta.concrete_fields:
+        setattr(person, field.attname, getattr(current, field.attname))
+    person._state.fields_cache.clear()
+
+
+# --- surveys -------------------------------------------------------------------------------------
 
 @transaction.atomic
 def do_record_survey(user, person: Person, *, visited_on: datetime.date, findings: str, data: dict,
-                     skills: list[str] | None = None, request=None) -> Survey:
-    """Save a door-to-door survey and apply what it found to the person's record."""
+                     skills: list[str] | None = None, key: str | None = None, request=None) -> Survey:
+    """Save a door-to-door survey and apply what it found to the person's record. A survey older
+    than the latest one applied is kept, but does not overwrite what the newer one recorded."""
     check(user, Perm.RECORD_SURVEY, person.region_code)
-    problems = {}
-    if not findings.strip():
-        problems["findings"] = [_("请填写走访情况")]
-    if visited_on > timezone.localdate():
-        problems["visited_on"] = [_("走访日期不能晚于今天")]
-    elif visited_on < EARLIEST_VISIT:
-        problems["visited_on"] = [_("走访日期不合理")]
-    if problems:
-        raise ValidationError(problems)
-    fields = {k: v for k, v in data.items() if k in SURVEY_FIELDS}
-    before = {k: _plain(person, k) for k in fields}
-    survey = Survey(person=person, region_code=person.region_code, visited_on=visited_on,
-                    surveyor=user, findings=findings.strip())
-    survey.save()
-    changed = do_update_person(user, person, fields, skills=skills, perm=Perm.RECORD_SURVEY,
-                               reason=_("走访 %(date)s") % {"date": visited_on.isoformat()}, request=request)
-    survey.changes = {k: [_text(before.get(k)), _text(_plain(person, k))] for k in changed if k in before}
-    if "skills" in changed:
-        survey.changes["skills"] = ["", "、".join(skills or [])]
-    survey.save(update_fields=["changes"])
-    log.record(user, Action.SURVEY, survey, request=request, detail={"person": person.pk, "fields": changed})
-    return survey
+    visited_on, findings = clean_survey(visited_on, findings)
+
+    def create() -> Survey:
+        current = writes.lock(Person, person.pk)
+        survey = Survey(person=current, region_code=current.region_code, visited_on=visited_on,
+                        surveyor=user, findings=findings)
+        _save(user, survey, _("新增"))
+        changed: list[str] = []
+        if current.surveyed_on is None or visited_on >= current.surveyed_on:
+            fields = {k: v for k, v in data.items() if k in SURVEY_FIELDS}
+            before = {k: _plain(current, k) for k in fields}
+            changed = _survey_update(user, current, fields, skills, visited_on)
+            survey.changes = {k: [_text(before.get(k)), _text(_plain(current, k))] for k in changed if k in before}
+            if "skills" in changed:
+                survey.changes["skills"] = ["", "、".join(skills or [])]
+        else:
+            survey.superseded = True
+        survey.save(update_fields=["changes", "superseded"])
+        _refresh_from(person, current)
+        log.record(user, Action.SURVEY, survey, request=request, detail={"person": person.pk, "fields": changed})
+        return survey
+
+    return writes.once(user, key, create)[0]
+
+
+def _survey_update(user, person: Person, fields: dict, skills, visited_on: datetime.date) -> list[str]:
+    values = _clean(user, fields, person)
+    changed = _changed_fields(person, values)
+    skills_changed = skills is not None and sorted(skills) != sorted(person.skills.values_list("name", flat=True))
+    values["surveyed_on"] = visited_on
+    _apply_person(user, person, values, _("走访 %(date)s") % {"date": visited_on.isoformat()})
+    if skills_changed:
+        set_skills(person, skills)
+        changed.append("skills")
+    return changed
 
 
 def _text(value) -> str:
@@ -141,30 +196,62 @@ def _plain(person: Person, field: str):
     return getattr(person, field, "")
 
 
-IDENTIFIER_FIELDS = tuple(sensitive.identifiers_of(Person))
-
-
 def do_reveal_identifier(user, person: Person, field: str, *, request=None) -> str:
     """The full identifier, for a role that may see it; each reveal is written to the audit log."""
     check(user, Perm.REVEAL_IDENTIFIER, person.region_code)
     return sensitive.reveal(user, person, field, request=request)
 
 
+# --- households ----------------------------------------------------------------------------------
+
 @transaction.atomic
-def do_save_household(user, household: Household, *, request=None) -> Household:
-    """Create or update a household from an already validated instance (HouseholdForm)."""
+def do_create_household(user, data: dict, *, key: str | None = None, request=None) -> Household:
+    def create() -> Household:
+        values = clean_household(data)
+        check(user, Perm.EDIT_LEDGER, values["region_code"])
+        household = Household(**values, number=_next_household_number(values["region_code"]))
+        _save(user, household, _("新增"))
+        log.record(user, Action.CREATE, household, request=request)
+        return household
+
+    return writes.once(user, key, create)[0]
+
+
+@transaction.atomic
+def do_update_household(user, household: Household, data: dict, *, version: int | None = None,
+                        request=None) -> list[str]:
+    """Apply the changed fields. A move to another village moves its members with it (each
+    member's record gets a history row and the move one audit entry)."""
     check(user, Perm.EDIT_LEDGER, household.region_code)
-    creating = household.pk is None
-    if creating:
-        household.number = household.number or _next_household_number(household.region_code)
-    elif Household.objects.filter(pk=household.pk).exclude(region_code=household.region_code).exists():
-        old = Household.objects.get(pk=household.pk)
-        check(user, Perm.EDIT_LEDGER, old.region_code)
-        Person.objects.filter(household=household).update(region_code=household.region_code)
-    household._change_reason = _("新增") if creating else _("修改")
-    household.save()
-    log.record(user, Action.CREATE if creating else Action.UPDATE, household, request=request)
-    return household
+    current = writes.lock(Household, household.pk)
+    writes.check_version(current, version, changes_since)
+    values = clean_household(data, current)
+    check(user, Perm.EDIT_LEDGER, values.get("region_code", current.region_code))
+    changed = [k for k, v in values.items() if getattr(current, k) != v]
+    if not changed:
+        return []
+    _ensure_baseline(current)
+    old_region = current.region_code
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.version += 1
+    _save(user, current, _("修改"))
+    if current.region_code != old_region:
+        _move_members(user, current, old_region, request)
+    for field in Household._meta.concrete_fields:
+        setattr(household, field.attname, getattr(current, field.attname))
+    log.record(user, Action.UPDATE, household, request=request, detail={"fields": changed})
+    return changed
+
+
+def _move_members(user, household: Household, old_region: str, request) -> None:
+    """Set-based: the members move with their household, each with a history row; one audit entry."""
+    reason = _("随家庭户迁至 %(code)s") % {"code": household.region_code}
+    moved = update_people(Person.objects.filter(household=household), reason, user,
+                          region_code=household.region_code)
+    if moved:
+        log.record(user, Action.BULK, household, request=request,
+                   detail={"what": "person", "rows": moved, "reason": reason, "from": old_region})
 
 
 def _next_household_number(region_code: str) -> str:
@@ -174,12 +261,19 @@ def _next_household_number(region_code: str) -> str:
     return f"{region_code}{sequence:04d}"
 
 
-@transaction.atomic
-def do_record_follow_up(user, household: Household, *, done_on: datetime.date, action: str, note: str,
-                        request=None) -> FollowUp:
-    check(user, Perm.FOLLOW_UP, household.region_code)
-    follow_up = FollowUp.objects.create(household=household, region_code=household.region_code,
-                                        done_on=done_on, action=action, note=note.strip(), officer=user)
-    log.record(user, Action.FOLLOW_UP, follow_up, request=request, detail={"household": household.pk})
-    return follow_up
+# --- zero-employment follow-ups ------------------------------------------------------------------
 
+@transaction.atomic
+def do_record_follow_up(user, household: Household, *, done_on: datetime.date, action: str, note: str = "",
+                        key: str | None = None, request=None) -> FollowUp:
+    check(user, Perm.FOLLOW_UP, household.region_code)
+    done_on, action, note = clean_follow_up(done_on, action, note)
+
+    def create() -> FollowUp:
+        follow_up = FollowUp(household=household, region_code=household.region_code, done_on=done_on,
+                             action=action, note=note, officer=user)
+        _save(user, follow_up, _("新增"))
+        log.record(user, Action.FOLLOW_UP, follow_up, request=request, detail={"household": household.pk})
+        return follow_up
+
+    return writes.once(user, key, create)[0]

@@ -14,10 +14,9 @@ from ninja.pagination import PaginationBase, paginate
 from ninja.responses import Status
 
 from bangfu.core.permissions import require
-from bangfu.core.schemas import Id, responses, whole_number
+from bangfu.core.schemas import Id, expected_version, idempotency_key, responses, set_etag, whole_number
 from bangfu.registry import actions, filters, selectors
 from bangfu.registry import schemas as s
-from bangfu.registry.forms import HouseholdForm
 from bangfu.registry.history import history_entries
 from bangfu.registry.models import Household
 from bangfu.registry.permissions import Perm
@@ -78,7 +77,7 @@ def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | Non
 
 # --- people ------------------------------------------------------------------------------------
 
-@people.get("", response=responses({200: list[s.PersonOut]}, 401, 403, 422), url_name="person_list")
+@people.get("", response=responses({200: list[s.PersonOut]}, 400, 401, 403), url_name="person_list")
 @paginate(Pages)
 def list_people(request, params: Query[PersonFilters]):
     """People you may see, filtered like the ledger page; ordered by village, then id."""
@@ -88,26 +87,36 @@ def list_people(request, params: Query[PersonFilters]):
 
 
 @people.get("/{person_id}", response=responses({200: s.PersonOut}, 401, 403, 404, 422), url_name="person")
-def get_person(request, person_id: Id):
+def get_person(request, person_id: Id, response: HttpResponse):
+    """The person; the ETag is the record's version (for `If-Match` on PATCH)."""
     require(request.auth, Perm.VIEW_LEDGER)
-    return selectors.get_person_for_user(request.auth, person_id)
+    person = selectors.get_person_for_user(request.auth, person_id)
+    set_etag(response, person)
+    return person
 
 
 @people.post("", response=responses({201: s.PersonOut}, 400, 401, 403, 409, 422))
-def create_person(request, payload: s.PersonCreate):
-    """Register a person; a known ID number answers 409 with the person on file."""
+def create_person(request, payload: s.PersonCreate, response: HttpResponse):
+    """Register a person; a known ID number answers 409 with the person on file. The same
+    `Idempotency-Key` again answers with the person already made."""
     require(request.auth, Perm.EDIT_LEDGER)
     data, skills = _person_data(request, payload)
-    return Status(201, actions.do_create_person(request.auth, data, skills=skills, request=request))
+    person = actions.do_create_person(request.auth, data, skills=skills, key=idempotency_key(request),
+                                      request=request)
+    set_etag(response, person)
+    return Status(201, person)
 
 
-@people.patch("/{person_id}", response=responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 422))
-def update_person(request, person_id: Id, payload: s.PersonPatch):
-    """Change the fields sent; the others keep their values."""
+@people.patch("/{person_id}", response=responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 412, 422))
+def update_person(request, person_id: Id, payload: s.PersonPatch, response: HttpResponse):
+    """Change the fields sent; the others keep their values. Send the ETag of your GET as
+    `If-Match`: a person changed since answers 412 with what changed."""
     require(request.auth, Perm.EDIT_LEDGER)
     person = selectors.get_person_for_user(request.auth, person_id, Perm.EDIT_LEDGER)
     data, skills = _person_data(request, payload)
-    actions.do_update_person(request.auth, person, data, skills=skills, request=request)
+    actions.do_update_person(request.auth, person, data, skills=skills, version=expected_version(request),
+                             request=request)
+    set_etag(response, person)
     return person
 
 
@@ -145,13 +154,13 @@ def record_survey(request, person_id: Id, payload: s.SurveyIn):
     data = payload.model_dump(exclude_unset=True)
     visited_on, findings, skills = data.pop("visited_on"), data.pop("findings"), data.pop("skills", None)
     survey = actions.do_record_survey(request.auth, person, visited_on=visited_on, findings=findings,
-                                      data=data, skills=skills, request=request)
+                                      data=data, skills=skills, key=idempotency_key(request), request=request)
     return Status(201, survey)
 
 
 # --- households --------------------------------------------------------------------------------
 
-@households.get("", response=responses({200: list[s.HouseholdOut]}, 401, 403, 422))
+@households.get("", response=responses({200: list[s.HouseholdOut]}, 400, 401, 403))
 @paginate(Pages)
 def list_households(request, params: Query[HouseholdFilters]):
     require(request.auth, Perm.VIEW_LEDGER)
@@ -166,35 +175,39 @@ def _household_out(request, household_id: int) -> Household:
 
 
 @households.get("/{household_id}", response=responses({200: s.HouseholdDetail}, 401, 403, 404, 422))
-def get_household(request, household_id: Id):
+def get_household(request, household_id: Id, response: HttpResponse):
+    """The household and its members; the ETag is its version (for `If-Match` on PATCH)."""
     require(request.auth, Perm.VIEW_LEDGER)
-    return _household_out(request, selectors.get_household_for_user(request.auth, household_id).pk)
+    household = selectors.get_household_for_user(request.auth, household_id)
+    set_etag(response, household)
+    return _household_out(request, household.pk)
 
 
-def _save_household(request, household: Household, payload: s.HouseholdPatch) -> Household:
-    """Validate with the page's form (the same rules and messages), then save through the action."""
-    data = {name: getattr(household, name) for name in HouseholdForm._meta.fields}
-    data.update({key: "" if value is None else value
-                 for key, value in payload.model_dump(exclude_unset=True).items()})
-    form = HouseholdForm(data=data, instance=household)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return actions.do_save_household(request.auth, form.instance, request=request)
+def _household_data(payload: s.HouseholdPatch) -> dict:
+    return {key: "" if value is None else value for key, value in payload.model_dump(exclude_unset=True).items()}
 
 
 @households.post("", response=responses({201: s.HouseholdDetail}, 400, 401, 403, 422))
-def create_household(request, payload: s.HouseholdCreate):
-    """Register a household; its number is given from its village code."""
+def create_household(request, payload: s.HouseholdCreate, response: HttpResponse):
+    """Register a household; its number is given from its village code. The same
+    `Idempotency-Key` again answers with the household already made."""
     require(request.auth, Perm.EDIT_LEDGER)
-    household = _save_household(request, Household(), payload)
+    household = actions.do_create_household(request.auth, _household_data(payload), key=idempotency_key(request),
+                                            request=request)
+    set_etag(response, household)
     return Status(201, _household_out(request, household.pk))
 
 
-@households.patch("/{household_id}", response=responses({200: s.HouseholdDetail}, 400, 401, 403, 404, 422))
-def update_household(request, household_id: Id, payload: s.HouseholdPatch):
+@households.patch("/{household_id}",
+                  response=responses({200: s.HouseholdDetail}, 400, 401, 403, 404, 412, 422))
+def update_household(request, household_id: Id, payload: s.HouseholdPatch, response: HttpResponse):
+    """Change the fields sent. Send the ETag of your GET as `If-Match`: a household changed since
+    answers 412. A move to another village moves its members."""
     require(request.auth, Perm.EDIT_LEDGER)
     household = selectors.get_household_for_user(request.auth, household_id, Perm.EDIT_LEDGER)
-    _save_household(request, household, payload)
+    actions.do_update_household(request.auth, household, _household_data(payload),
+                                version=expected_version(request), request=request)
+    set_etag(response, household)
     return _household_out(request, household.pk)
 
 
@@ -207,7 +220,7 @@ def household_history(request, household_id: Id):
 
 # --- surveys -----------------------------------------------------------------------------------
 
-@surveys.get("", response=responses({200: list[s.SurveyOut]}, 401, 403, 422))
+@surveys.get("", response=responses({200: list[s.SurveyOut]}, 400, 401, 403))
 @paginate(Pages)
 def list_surveys(request, params: Query[SurveyFilters]):
     """Surveys of the people you may see (where they live now), newest visit first."""

@@ -145,26 +145,20 @@ class SurveyForm(forms.Form):
         return data
 
 
-class HouseholdForm(forms.ModelForm):
-    class Meta:
-        model = Household
-        fields = ["region_code", "address", "poverty_status", "monitoring_category", "relocated",
-                  "relocation_site"]
+class HouseholdForm(forms.Form):
+    """Create or edit a household; the rules live in validation.clean_household."""
 
-    def clean(self):
-        from bangfu.regions import codes
-        from bangfu.regions.models import Region
+    region_code = forms.CharField(label=_("所在村"), max_length=12)
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    poverty_status = _choice(_("户类型"), c.PovertyStatus.choices, required=True)
+    monitoring_category = _choice(_("监测类型"), c.MonitoringCategory.choices)
+    relocated = forms.BooleanField(label=_("易地扶贫搬迁户"), required=False)
+    relocation_site = forms.CharField(label=_("安置点"), max_length=100, required=False)
 
-        data = super().clean()
-        code = data.get("region_code", "")
-        if code and (not codes.is_valid_code(code) or codes.level_of(code) != codes.VILLAGE
-                     or not Region.objects.filter(code=code).exists()):
-            self.add_error("region_code", _("所在村应为已登记的 12 位村级区划代码"))
-        if data.get("poverty_status") == c.PovertyStatus.MONITORED and not data.get("monitoring_category"):
-            self.add_error("monitoring_category", _("监测对象须选择监测类型"))
-        if data.get("relocated") and not data.get("relocation_site"):
-            self.add_error("relocation_site", _("搬迁户须填写安置点"))
-        return data
+    def __init__(self, *args, household: Household | None = None, **kwargs):
+        if household is not None and household.pk and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(household, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)
 
 
 class FollowUpForm(forms.Form):
@@ -173,8 +167,3 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=2000)
 
-    def clean_done_on(self):
-        day = self.cleaned_data["done_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("日期不能晚于今天"))
-        return day

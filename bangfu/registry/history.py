@@ -4,7 +4,7 @@ from bangfu.core.history import Entry
 from bangfu.core.history import history_entries as _entries
 
 # Columns derived from another one: a change shows under the field a user knows (the name, the ID number).
-DERIVED = frozenset({"name_pinyin", "name_initials", "is_labour", "gender", "birth_date"})
+DERIVED = frozenset({"name_pinyin", "name_initials", "gender", "birth_date", "surveyed_on"})
 
 
 def history_entries(record) -> list[Entry]:

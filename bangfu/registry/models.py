@@ -1,11 +1,26 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bangfu.core.history import history_user
 from bangfu.core.sensitive import SensitiveIdentifier
 from bangfu.registry import choices as c
+
+# The earliest date a survey or follow-up can carry (validation.EARLIEST_DAY).
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+
+
+def _monitored_has_category() -> Q:
+    return ~Q(poverty_status=c.PovertyStatus.MONITORED) | ~Q(monitoring_category="")
+
+
+def _relocated_has_site() -> Q:
+    return Q(relocated=False) | ~Q(relocation_site="")
 
 
 class Skill(models.Model):
@@ -39,12 +54,15 @@ class Household(models.Model):
     labour_count = models.PositiveSmallIntegerField(_("劳动力数"), default=0)
     employed_count = models.PositiveSmallIntegerField(_("就业人数"), default=0)
     zero_employment = models.BooleanField(_("零就业家庭"), default=False)
+    # Raised by every edit: an edit made on an older version is refused (core.writes).
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(
         excluded_fields=["head_name", "member_count", "labour_count", "employed_count",
-                         "zero_employment", "updated_at"]
+                         "zero_employment", "updated_at"],
+        get_user=history_user,
     )
 
     class Meta:
@@ -54,6 +72,12 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["region_code", "id"], name="household_region"),
             models.Index(fields=["zero_employment", "region_code"], name="household_zero"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="household_monitored_has_category", condition=_monitored_has_category()),
+            models.CheckConstraint(name="household_relocated_has_site", condition=_relocated_has_site()),
+            models.CheckConstraint(name="household_poverty_status",
+                                   condition=Q(poverty_status__in=c.PovertyStatus.values)),
         ]
 
     def __str__(self):
@@ -109,6 +133,9 @@ class Person(models.Model):
     wish_hours = models.CharField(_("工作时间意向"), max_length=16, blank=True, choices=c.Hours.choices)
     training_wishes = models.CharField(_("培训意愿"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    # The visit date of the latest survey applied: an older survey does not overwrite it.
+    surveyed_on = models.DateField(_("最近走访日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -118,7 +145,7 @@ class Person(models.Model):
         excluded_fields=["name_pinyin", "name_initials", "updated_at",
                          *(f"{name}_{part}" for name in ("id_number", "phone", "disability_card")
                            for part in ("enc", "head", "tail"))],
-        m2m_fields=[skills])
+        m2m_fields=[skills], get_user=history_user)
 
     class Meta:
         ordering = ["region_code", "id"]
@@ -134,6 +161,31 @@ class Person(models.Model):
                          name="person_employment_poverty"),
             models.Index(fields=["poverty_status", "region_code"], name="person_poverty"),
             models.Index(fields=["disability_category", "region_code"], name="person_disability"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="person_monitored_has_category", condition=_monitored_has_category()),
+            models.CheckConstraint(name="person_relocated_has_site", condition=_relocated_has_site()),
+            models.CheckConstraint(
+                name="person_not_seeking_has_reason",
+                condition=~Q(employment_status=c.EmploymentStatus.NOT_SEEKING) | ~Q(not_seeking_reason="")),
+            models.CheckConstraint(
+                name="person_disability_category_and_grade",
+                condition=Q(disability_category__isnull=True, disability_grade__isnull=True)
+                # IS NOT NULL spelled out: a CHECK that evaluates to NULL passes
+                | Q(disability_category__isnull=False, disability_grade__isnull=False,
+                    disability_category__in=c.DisabilityCategory.values,
+                    disability_grade__in=c.DisabilityGrade.values)),
+            models.CheckConstraint(name="person_card_needs_disability",
+                                   condition=Q(disability_card_hash="") | Q(disability_category__isnull=False)),
+            models.CheckConstraint(name="person_employment_status",
+                                   condition=Q(employment_status__in=c.EmploymentStatus.values)),
+            models.CheckConstraint(name="person_poverty_status",
+                                   condition=Q(poverty_status__in=c.PovertyStatus.values)),
+            models.CheckConstraint(name="person_labour_ability",
+                                   condition=Q(labour_ability__in=c.LabourAbility.values)),
+            models.CheckConstraint(name="person_wish_pay",
+                                   condition=Q(wish_pay__isnull=True) | Q(wish_pay__lte=1_000_000)),
+            models.CheckConstraint(name="person_id_number_set", condition=~Q(id_number_hash="")),
         ]
 
     def __str__(self):
@@ -162,14 +214,20 @@ class Survey(models.Model):
                                  on_delete=models.PROTECT, related_name="+")
     findings = models.TextField(_("走访情况"))
     changes = models.JSONField(_("更新的字段"), default=dict, blank=True)
+    # Recorded after a newer visit had been applied: kept, but it changed nothing.
+    superseded = models.BooleanField(_("已有较新走访"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["-visited_on", "-id"]
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
+        constraints = [
+            models.CheckConstraint(name="survey_visited_on", condition=Q(visited_on__gte=EARLIEST_DAY)),
+            models.CheckConstraint(name="survey_findings", condition=~Q(findings="")),
+        ]
 
     def __str__(self):
         return f"{self.visited_on} {self.person_id}"
@@ -201,12 +259,16 @@ class FollowUp(models.Model):
                                 on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["-done_on", "-id"]
         verbose_name = _("零就业家庭跟进")
         verbose_name_plural = _("零就业家庭跟进")
+        constraints = [
+            models.CheckConstraint(name="follow_up_done_on", condition=Q(done_on__gte=EARLIEST_DAY)),
+            models.CheckConstraint(name="follow_up_action", condition=Q(action__in=c.FollowUpAction.values)),
+        ]
 
     def __str__(self):
         return f"{self.done_on} {self.get_action_display()}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from bangfu.core.schemas import MAX_ID, Flag, IsoDate, RegionCode, blank_or, codes, number, text
+from bangfu.core.schemas import MAX_ID, ChangeOut, Flag, IsoDate, RegionCode, blank_or, codes, number, text
 from bangfu.registry import choices as c
 from bangfu.registry.services import age_on
 
@@ -77,6 +77,7 @@ class PersonOut(Schema):
     wish_hours_label: str
     training_wishes: str
     notes: str
+    version: int = Field(description="raised by every change; send it back as If-Match (the ETag)")
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -163,13 +164,6 @@ class RevealOut(Schema):
     value: str
 
 
-class ChangeOut(Schema):
-    field: str
-    label: str
-    old: str
-    new: str
-
-
 class HistoryEntryOut(Schema):
     at: datetime.datetime
     user: str
@@ -196,6 +190,7 @@ class HouseholdOut(Schema):
     labour_count: int
     employed_count: int
     zero_employment: bool
+    version: int = Field(description="raised by every change; send it back as If-Match (the ETag)")
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -248,6 +243,7 @@ class SurveyOut(Schema):
     surveyor: str
     findings: str
     changes: dict[str, list[str]] = Field(description="field -> [before, after]; identifiers masked")
+    superseded: bool = Field(description="recorded after a later visit: it changed nothing on the person")
     created_at: datetime.datetime
 
     @staticmethod

@@ -3,10 +3,12 @@
 import datetime
 import functools
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from bangfu.core.history import bulk_history
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Person
 
@@ -45,15 +47,32 @@ def working_age_births(today: datetime.date) -> tuple[datetime.date, datetime.da
     return years_before(high + 1) + datetime.timedelta(days=1), years_before(low)
 
 
+def update_people(people, reason: str, user=None, **values) -> int:
+    """One set-based UPDATE of these people, with their history: a baseline row for anyone never
+    recorded, then a row each of the new state, in the name of `user` (or the acting user)."""
+    ids = list(people.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    changed = Person.objects.filter(pk__in=ids)
+    unrecorded = list(changed.exclude(pk__in=Person.history.filter(id__in=ids).values("id")))
+    for person in unrecorded:
+        person._history_date = person.created_at
+    Person.history.bulk_history_create(unrecorded, default_change_reason=_("初始登记"))
+    count = changed.update(version=F("version") + 1, **values)
+    bulk_history(Person, changed.order_by("pk"), user, reason)
+    return count
+
+
 def refresh_labour(region_prefix: str = "", today: datetime.date | None = None) -> int:
-    """Recompute is_labour for everyone whose flag no longer matches their age (set-based)."""
+    """Recompute is_labour for everyone whose flag no longer matches their age (set-based, with
+    history in the acting user's name: a person who turns 16 or 60 is seen to change)."""
     from bangfu.regions.codes import within
 
     earliest, latest = working_age_births(today or datetime.date.today())  # noqa: DTZ011
     should = Q(birth_date__range=(earliest, latest)) & ~Q(labour_ability=c.LabourAbility.NONE)
     people = Person.objects.filter(within(region_prefix))
-    changed = people.filter(should, is_labour=False).update(is_labour=True)
-    changed += people.filter(~should, is_labour=True).update(is_labour=False)
+    changed = update_people(people.filter(should, is_labour=False), _("达到劳动年龄"), is_labour=True)
+    changed += update_people(people.filter(~should, is_labour=True), _("超出劳动年龄或无劳动能力"), is_labour=False)
     return changed
 
 

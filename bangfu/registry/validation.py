@@ -1,7 +1,11 @@
-"""Checking and normalising what a user gives for a person, the same for pages, API and imports."""
+"""The ledger's rules: checking and normalising what a user gives for a person, a household, a
+survey or a follow-up, the same for pages, API, CLI and imports (the actions call these)."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import crypto
@@ -10,7 +14,7 @@ from bangfu.regions import codes
 from bangfu.regions.models import Region
 from bangfu.registry import choices as c
 from bangfu.registry.identifiers import IdentifierError, parse_disability_card, parse_resident_id, validate_phone
-from bangfu.registry.models import Household, Person
+from bangfu.registry.models import EARLIEST_DAY, Household, Person
 from bangfu.registry.services import is_labour, pinyin_keys
 
 
@@ -103,11 +107,8 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         region_code = household.region_code
     else:
         region_code = data.get("region_code") or (person.region_code if person else "")
-    if not codes.is_valid_code(region_code) or codes.level_of(region_code) != codes.VILLAGE:
-        fail("region_code", _("所在村应为 12 位村级区划代码"))
-    elif not Region.objects.filter(code=region_code).exists():
-        fail("region_code", _("区划代码 %(code)s 不存在") % {"code": region_code})
-    else:
+    region_code = _village(region_code, fail)
+    if region_code:
         values["region_code"] = region_code
 
     def choice(field: str, options, required=False):
@@ -217,3 +218,109 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+# --- households, surveys, follow-ups -------------------------------------------------------------
+
+HOUSEHOLD_FIELDS = ("region_code", "address", "poverty_status", "monitoring_category", "relocated",
+                    "relocation_site")
+
+
+def _village(region_code, fail) -> str | None:
+    code = (region_code or "").strip()
+    if not codes.is_valid_code(code) or codes.level_of(code) != codes.VILLAGE:
+        fail("region_code", _("所在村应为 12 位村级区划代码"))
+    elif not Region.objects.filter(code=code).exists():
+        fail("region_code", _("区划代码 %(code)s 不存在") % {"code": code})
+    else:
+        return code
+    return None
+
+
+def _day(value, field: str, fail, label) -> datetime.date | None:
+    if not isinstance(value, datetime.date):
+        fail(field, _("请填写%(label)s") % {"label": label})
+    elif value > timezone.localdate():
+        fail(field, _("%(label)s不能晚于今天") % {"label": label})
+    elif value < EARLIEST_DAY:
+        fail(field, _("%(label)s不能早于 %(day)s") % {"label": label, "day": EARLIEST_DAY.isoformat()})
+    else:
+        return value
+    return None
+
+
+def _collector():
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str):
+        errors.setdefault(field, []).append(message)
+
+    return errors, fail
+
+
+def clean_household(data: dict, household: Household | None = None) -> dict:
+    """Field values for a new or changed household, or ValidationError naming each bad field.
+    Keys not in `data` keep the household's current values."""
+    errors, fail = _collector()
+    values: dict = {}
+    current = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS} if household else {}
+    if "region_code" in data or household is None:
+        code = _village(data.get("region_code"), fail)
+        if code:
+            values["region_code"] = code
+    if "address" in data:
+        text, problem = clean_text(data.get("address"), 200)
+        if problem:
+            fail("address", problem)
+        values["address"] = text
+    for field, options, required in (("poverty_status", c.PovertyStatus, True),
+                                     ("monitoring_category", c.MonitoringCategory, False)):
+        if field in data or (household is None and required):
+            value = data.get(field) or ("" if not required else c.PovertyStatus.NONE)
+            if value and value not in options.values:
+                fail(field, _("“%(v)s”不是可选的值") % {"v": value})
+            else:
+                values[field] = value
+    if "relocated" in data:
+        values["relocated"] = bool(data.get("relocated"))
+    if "relocation_site" in data:
+        text, problem = clean_text(data.get("relocation_site"), 100)
+        if problem:
+            fail("relocation_site", problem)
+        values["relocation_site"] = text
+    merged = {**current, **values}
+    if merged.get("poverty_status") == c.PovertyStatus.MONITORED and not merged.get("monitoring_category"):
+        fail("monitoring_category", _("监测对象须选择监测类型"))
+    if merged.get("poverty_status") != c.PovertyStatus.MONITORED and merged.get("monitoring_category"):
+        values["monitoring_category"] = ""
+    if merged.get("relocated") and not merged.get("relocation_site"):
+        fail("relocation_site", _("搬迁户须填写安置点"))
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def clean_survey(visited_on, findings) -> tuple[datetime.date, str]:
+    errors, fail = _collector()
+    day = _day(visited_on, "visited_on", fail, _("走访日期"))
+    text, problem = clean_text(findings, 5000)
+    if not text:
+        fail("findings", _("请填写走访情况"))
+    elif problem:
+        fail("findings", problem)
+    if errors:
+        raise ValidationError(errors)
+    return day, text
+
+
+def clean_follow_up(done_on, action, note) -> tuple[datetime.date, str, str]:
+    errors, fail = _collector()
+    day = _day(done_on, "done_on", fail, _("跟进日期"))
+    if action not in c.FollowUpAction.values:
+        fail("action", _("“%(v)s”不是可选的跟进措施") % {"v": action})
+    text, problem = clean_text(note, 2000)
+    if problem:
+        fail("note", problem)
+    if errors:
+        raise ValidationError(errors)
+    return day, action, text

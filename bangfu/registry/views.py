@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bangfu.core.pages import paginate, requires
+from bangfu.core.pages import paginate, posted_key, posted_version, requires, write_guard
 from bangfu.core.permissions import Forbidden, can
+from bangfu.core.writes import StaleEdit
 from bangfu.regions.picker import region_options, village_labels
 from bangfu.registry import actions, filters, selectors
 from bangfu.registry import choices as c
 from bangfu.registry.forms import FollowUpForm, HouseholdForm, PersonForm, SurveyForm
 from bangfu.registry.history import history_entries
-from bangfu.registry.models import FollowUp, Household
+from bangfu.registry.models import FollowUp
 from bangfu.registry.permissions import Perm
 from bangfu.registry.validation import DuplicatePerson
 
@@ -73,22 +74,28 @@ def person_reveal(request, pk, field):
     return render(request, "registry/_revealed.html", {"value": value})
 
 
-def _save_person(request, form, person=None):
-    """Run the action for a valid form; on a rule's refusal put its messages on the form."""
-    data, skills = form.ledger_data()
+def _attempt(form, write):
+    """Run an action for a valid form; a rule's refusal, the gate's or a stale version becomes
+    the form's errors (nothing was saved)."""
     try:
-        if person is None:
-            return actions.do_create_person(request.user, data, skills=skills, request=request)
-        actions.do_update_person(request.user, person, data, skills=skills, request=request)
-        return person
+        return write()
     except DuplicatePerson as exc:
         form.duplicate_of = exc.existing if exc.visible else None
         form.add_error(None, exc)
     except ValidationError as exc:
         form.add_error(None, exc)
-    except Forbidden as exc:
+    except (Forbidden, StaleEdit) as exc:
         form.add_error(None, str(exc))
     return None
+
+
+def _save_person(request, form, person=None):
+    data, skills = form.ledger_data()
+    if person is None:
+        return _attempt(form, lambda: actions.do_create_person(
+            request.user, data, skills=skills, key=posted_key(request), request=request))
+    return _attempt(form, lambda: actions.do_update_person(
+        request.user, person, data, skills=skills, version=posted_version(request), request=request) or True)
 
 
 @requires(Perm.EDIT_LEDGER)
@@ -105,7 +112,8 @@ def person_create(request):
         if person is not None:
             messages.success(request, _("已新增人员 %(name)s") % {"name": person.name})
             return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "person": None})
+    return render(request, "registry/person_form.html",
+                  {"form": form, "person": None, **write_guard(request)})
 
 
 @requires(Perm.EDIT_LEDGER)
@@ -116,7 +124,8 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid() and _save_person(request, form, person) is not None:
         messages.success(request, _("已保存"))
         return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "person": person})
+    return render(request, "registry/person_form.html",
+                  {"form": form, "person": person, **write_guard(request, person)})
 
 
 def _history(request, record):
@@ -133,19 +142,17 @@ def survey_create(request, pk):
     person = selectors.get_person_for_user(request.user, pk, Perm.RECORD_SURVEY)
     form = SurveyForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_record_survey(
-                request.user, person, visited_on=form.cleaned_data["visited_on"],
-                findings=form.cleaned_data["findings"], data=form.ledger_data(), request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except Forbidden as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("走访记录已保存"))
+        survey = _attempt(form, lambda: actions.do_record_survey(
+            request.user, person, visited_on=form.cleaned_data["visited_on"],
+            findings=form.cleaned_data["findings"], data=form.ledger_data(), key=posted_key(request),
+            request=request))
+        if survey is not None:
+            if survey.superseded:
+                messages.warning(request, _("走访记录已保存；已有日期更晚的走访，本次未更新人员信息"))
+            else:
+                messages.success(request, _("走访记录已保存"))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/survey_form.html", {"form": form, "person": person})
+    return render(request, "registry/survey_form.html", {"form": form, "person": person, **write_guard(request)})
 
 
 @requires(Perm.VIEW_LEDGER)
@@ -165,8 +172,8 @@ def household_detail(request, pk):
     if request.method == "POST":
         if not can_follow:
             raise Forbidden
-        if form.is_valid():
-            actions.do_record_follow_up(request.user, household, request=request, **form.cleaned_data)
+        if form.is_valid() and _attempt(form, lambda: actions.do_record_follow_up(
+                request.user, household, key=posted_key(request), request=request, **form.cleaned_data)):
             messages.success(request, _("跟进记录已保存"))
             return redirect("household_detail", pk=household.pk)
     context = {
@@ -177,26 +184,31 @@ def household_detail(request, pk):
         "form": form,
         "can_follow": can_follow,
         "can_edit": can(request.user, Perm.EDIT_LEDGER, household.region_code),
+        **write_guard(request),
     }
     return render(request, "registry/household_detail.html", context)
 
 
-def _household_form(request, household):
-    form = HouseholdForm(request.POST or None, instance=household)
+def _household_form(request, household=None):
+    form = HouseholdForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.do_save_household(request.user, form.instance, request=request)
-        except Forbidden as exc:
-            form.add_error("region_code", str(exc))
+        if household is None:
+            saved = _attempt(form, lambda: actions.do_create_household(
+                request.user, form.cleaned_data, key=posted_key(request), request=request))
         else:
+            saved = _attempt(form, lambda: actions.do_update_household(
+                request.user, household, form.cleaned_data, version=posted_version(request),
+                request=request) is not None and household)
+        if saved:
             messages.success(request, _("已保存"))
             return redirect("household_detail", pk=saved.pk)
-    return render(request, "registry/household_form.html", {"form": form, "household": household})
+    return render(request, "registry/household_form.html",
+                  {"form": form, "household": household, **write_guard(request, household)})
 
 
 @requires(Perm.EDIT_LEDGER)
 def household_create(request):
-    return _household_form(request, Household())
+    return _household_form(request)
 
 
 @requires(Perm.EDIT_LEDGER)

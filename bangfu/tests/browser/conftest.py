@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from bangfu.conftest import PASSWORD, valid_id
 from bangfu.registry import actions
-from bangfu.registry.models import Household
 
 # Playwright's sync API runs an asyncio event loop in the test thread (in a greenlet). Django's ORM
 # sees a running loop and refuses to work ("SynchronousOnlyOperation") in the test's own code and
@@ -178,7 +177,7 @@ def county(world):
 
     zero = []
     for village, address, kind, members in HOUSEHOLDS:
-        household = actions.do_save_household(admin, Household(region_code=village, address=address, **kind))
+        household = actions.do_create_household(admin, {"region_code": village, "address": address, **kind})
         for name, birth, relationship, employment, extra in members:
             person(name, birth, {"household": household, "relationship": relationship,
                                  "poverty_status": kind["poverty_status"],

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.db import models
+
+
+class Submission(models.Model):
+    """A form or API request already carried out: the same key again returns its record instead of
+    creating a second one (a double click, a retried request)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.key

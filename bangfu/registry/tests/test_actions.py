@@ -68,8 +68,8 @@ def test_history_keeps_the_state_before_and_after(world):
     actions.do_update_person(world.alice, world.person, {"wish_jobs": "保安"})
     records = list(world.person.history.order_by("history_id"))
     assert [r.history_type for r in records] == ["+", "~"]
-    assert records[-1].history_user is None or records[-1].wish_jobs == "保安"
-    assert records[0].wish_jobs == ""
+    assert (records[0].history_user, records[0].wish_jobs) == (world.admin, "")
+    assert (records[-1].history_user, records[-1].wish_jobs) == (world.alice, "保安")
 
 
 def test_reveal_is_audited(world):

@@ -138,3 +138,40 @@ def test_the_database_refuses_an_impossible_follow_up(world, household):
     with pytest.raises(IntegrityError), transaction.atomic():
         FollowUp.objects.create(household=household, region_code=household.region_code, officer=world.alice,
                                 done_on=TODAY, action="nonsense")
+
+
+# --- people: the rules a review broke on purpose and the suite did not notice --------------------
+
+@pytest.mark.parametrize(("data", "errors"), [
+    ({"poverty_status": "monitored"}, {"monitoring_category": ["监测对象须选择监测类型"]}),
+    ({"relocated": True}, {"relocation_site": ["搬迁户须填写安置点"]}),
+    ({"employment_status": "not_seeking"}, {"not_seeking_reason": ["暂无就业意愿须说明原因"]}),
+    ({"disability_category": 4}, {"disability_grade": ["残疾类别与残疾等级须同时填写"]}),
+])
+def test_a_person_rule_is_refused_by_the_action(world, data, errors):
+    assert errors_of(lambda: actions.do_update_person(world.alice, world.person, data)) == errors
+    assert fresh_person(world).version == 1
+
+
+def test_the_rules_pass_when_the_companion_field_is_given(world):
+    actions.do_update_person(world.alice, world.person, {
+        "poverty_status": "monitored", "monitoring_category": "marginal", "relocated": True,
+        "relocation_site": "城南安置点", "employment_status": "not_seeking", "not_seeking_reason": "studying"})
+    person = fresh_person(world)
+    assert (person.monitoring_category, person.relocation_site, person.not_seeking_reason) == (
+        "marginal", "城南安置点", "studying")
+    actions.do_update_person(world.alice, person, {"poverty_status": "tuopin", "employment_status": "seeking"})
+    person = fresh_person(world)
+    assert (person.monitoring_category, person.not_seeking_reason) == ("", "")
+
+
+def test_a_record_without_history_gets_its_baseline_before_the_first_change(world):
+    Person.history.filter(id=world.person.pk).delete()  # as generated or imported people are
+    actions.do_update_person(world.alice, world.person, {"wish_jobs": "保安"})
+    rows = list(Person.history.filter(id=world.person.pk).order_by("history_id"))
+    assert [(r.history_change_reason, r.wish_jobs) for r in rows] == [("初始登记", ""), ("修改", "保安")]
+    assert rows[0].history_date == world.person.created_at
+
+
+def fresh_person(world) -> Person:
+    return Person.objects.get(pk=world.person.pk)

@@ -40,7 +40,8 @@ def test_a_relocated_household_needs_its_site(world):
 
 
 def test_a_household_lives_in_a_registered_village(world):
-    for code, message in (("522633101", "所在村应为 12 位村级区划代码"), ("522633101099", "区划代码 522633101099 不存在"),
+    for code, message in (("522633101", "所在村应为 12 位村级区划代码"),
+                          ("522633101099", "区划代码 522633101099 不存在"),
                           ("522633101000", "所在村应为 12 位村级区划代码")):
         assert errors_of(lambda c=code: actions.do_create_household(world.alice, {"region_code": c})) == {
             "region_code": [message]}

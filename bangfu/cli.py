@@ -12,6 +12,7 @@ COMMANDS = [
     ("createuser", "create an account: createuser NAME --role ROLE --region CODE"),
     ("issuetoken", "issue an API token for an account: issuetoken NAME --name PURPOSE"),
     ("refresh", "recompute working-age labour and household employment (run daily)"),
+    ("rotatekey", "re-encrypt every identifier under the current BANGFU_FIELD_KEY (resumable; --dry-run)"),
 ]
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.utils import translation
 
 from bangfu.accounts.models import Role, User
+from bangfu.core import crypto
 from bangfu.regions.services import ensure_regions
 from bangfu.registry import actions
 from bangfu.registry.identifiers import build_resident_id
@@ -32,7 +33,10 @@ REGIONS = [
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.FIELD_KEY = TEST_FIELD_KEY
+    settings.FIELD_KEYS_RETIRED = []
     settings.DATA_DIR = tmp_path
+    # Key ids recorded by an earlier test may have been committed to tables emptied since.
+    crypto.clear_caches()
     # Argon2 is deliberately slow; tests create many users (test_accounts checks the real hasher).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield

@@ -17,6 +17,9 @@ DEV_SECRET_KEY = "bangfu-development-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("BANGFU_SECRET_KEY", DEV_SECRET_KEY)
 # Key of personal-identifier encryption and of the keyed hashes that find them (base64, 32 bytes).
 FIELD_KEY = env_str("BANGFU_FIELD_KEY")
+# Former field keys that still decrypt (and find by hash) until `bangfu rotatekey` has re-encrypted
+# everything under FIELD_KEY (comma-separated, base64).
+FIELD_KEYS_RETIRED = env_list("BANGFU_FIELD_KEYS_RETIRED", [])
 ALLOWED_HOSTS = env_list("BANGFU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("BANGFU_CSRF_TRUSTED_ORIGINS", [])
 

@@ -73,6 +73,12 @@ class SensitiveIdentifier:
         return {enc: sealer.encrypt(value), hash_: sealer.hash(value), head: value[:start],
                 tail: value[-end:] if end else ""}
 
+    def holds(self, obj, value: str) -> bool:
+        """Whether `obj` stores exactly this value, under any active key (an unchanged value of a
+        record not yet rotated must not look changed)."""
+        stored = getattr(obj, f"{self.name}_hash")
+        return bool(stored and value) and stored in crypto.lookup_hashes(value)
+
     def is_set(self, obj) -> bool:
         return bool(getattr(obj, f"{self.name}_hash"))
 

@@ -77,8 +77,8 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
             if existing is not None:
                 raise DuplicatePerson(existing)
             sealed = Person.id_number.seal(resident.number, sealer)
-            if person is not None and sealed["id_number_hash"] == person.id_number_hash:
-                sealed = {}  # unchanged: keep the stored ciphertext rather than a fresh one
+            if person is not None and Person.id_number.holds(person, resident.number):
+                sealed = {}  # unchanged (under any active key): keep the stored ciphertext
             values.update(sealed, gender=resident.gender, birth_date=resident.birth_date)
     if (resident and person and person.disability_card_hash and "disability_card" not in data
             and values.get("id_number_hash", person.id_number_hash) != person.id_number_hash):
@@ -95,7 +95,8 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
             except IdentifierError as exc:
                 fail("phone", str(exc))
             else:
-                values.update(Person.phone.seal(phone, sealer))
+                if not (person and Person.phone.holds(person, phone)):  # unchanged: keep what is stored
+                    values.update(Person.phone.seal(phone, sealer))
 
     household = data.get("household", person.household if person else None)
     if isinstance(household, int):
@@ -198,7 +199,8 @@ def _clean_disability(data, person, id_number, values, fail, sealer) -> None:
             fail("disability_card", _("残疾人证号中的类别、等级与所填的残疾类别、等级不一致"))
             return
         category, grade = card_category, card_grade
-        values.update(Person.disability_card.seal(card, sealer))
+        if not (person and Person.disability_card.holds(person, card)):  # unchanged: keep what is stored
+            values.update(Person.disability_card.seal(card, sealer))
     elif "disability_card" in data or category is None:
         values.update(Person.disability_card.seal(""))
     elif person is not None and person.disability_card_hash and (category, grade) != (

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from bangfu import demo
 from bangfu.accounts.models import Role
+from bangfu.management.commands.serve import refuse_mismatched_field_keys
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
+        refuse_mismatched_field_keys()  # before anything is added under a key that cannot read the rest
         if demo.demo_has_people():
             self.stdout.write(f"Reusing the demo data in {settings.DATABASES['default']['NAME']}")
         else:

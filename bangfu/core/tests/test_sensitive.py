@@ -19,7 +19,7 @@ def test_a_declaration_adds_its_columns_and_a_mask():
         "id_number": Person.id_number, "phone": Person.phone, "disability_card": Person.disability_card}
 
 
-def test_seal_encrypts_hashes_and_keeps_only_the_ends():
+def test_seal_encrypts_hashes_and_keeps_only_the_ends(db):
     sealed = Person.id_number.seal(NUMBER)
     assert NUMBER not in sealed["id_number_enc"]
     assert crypto.decrypt(sealed["id_number_enc"]) == NUMBER
@@ -33,7 +33,7 @@ def test_seal_encrypts_hashes_and_keeps_only_the_ends():
     ("phone", "13812345678", "138****5678"),
     ("disability_card", NUMBER + "41", f"{NUMBER[:4]}{'*' * 10}{NUMBER[-4:]}41"),
 ])
-def test_the_mask_hides_the_middle(name, value, masked):
+def test_the_mask_hides_the_middle(db, name, value, masked):
     declared = sensitive.identifier(Person, name)
     person = Person(**declared.seal(value))
     assert getattr(person, f"{name}_masked") == masked == declared.mask_text(value)

@@ -130,7 +130,8 @@ def _history(record) -> list[dict]:
     ]
 
 
-@people.get("/{person_id}/history", response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+@people.get("/{person_id}/history", response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422),
+            url_name="person_history")
 def person_history(request, person_id: Id):
     """Who changed what and when, newest first; identifier changes show only that they changed."""
     require(request.auth, Perm.VIEW_HISTORY)
@@ -151,7 +152,7 @@ def record_survey(request, person_id: Id, payload: s.SurveyIn):
 
 # --- households --------------------------------------------------------------------------------
 
-@households.get("", response=responses({200: list[s.HouseholdOut]}, 401, 403, 422))
+@households.get("", response=responses({200: list[s.HouseholdOut]}, 401, 403, 422), url_name="household_list")
 @paginate(Pages)
 def list_households(request, params: Query[HouseholdFilters]):
     require(request.auth, Perm.VIEW_LEDGER)
@@ -165,7 +166,8 @@ def _household_out(request, household_id: int) -> Household:
     return Household.objects.prefetch_related(Prefetch("members", queryset=members)).get(pk=household_id)
 
 
-@households.get("/{household_id}", response=responses({200: s.HouseholdDetail}, 401, 403, 404, 422))
+@households.get("/{household_id}", response=responses({200: s.HouseholdDetail}, 401, 403, 404, 422),
+                url_name="household")
 def get_household(request, household_id: Id):
     require(request.auth, Perm.VIEW_LEDGER)
     return _household_out(request, selectors.get_household_for_user(request.auth, household_id).pk)
@@ -199,7 +201,7 @@ def update_household(request, household_id: Id, payload: s.HouseholdPatch):
 
 
 @households.get("/{household_id}/history",
-                response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+                response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422), url_name="household_history")
 def household_history(request, household_id: Id):
     require(request.auth, Perm.VIEW_HISTORY)
     return _history(selectors.get_household_for_user(request.auth, household_id, Perm.VIEW_HISTORY))
@@ -207,7 +209,7 @@ def household_history(request, household_id: Id):
 
 # --- surveys -----------------------------------------------------------------------------------
 
-@surveys.get("", response=responses({200: list[s.SurveyOut]}, 401, 403, 422))
+@surveys.get("", response=responses({200: list[s.SurveyOut]}, 401, 403, 422), url_name="survey_list")
 @paginate(Pages)
 def list_surveys(request, params: Query[SurveyFilters]):
     """Surveys of the people you may see (where they live now), newest visit first."""

@@ -78,12 +78,16 @@ def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | Non
 
 # --- people ------------------------------------------------------------------------------------
 
-@people.get("", response=responses({200: list[s.PersonOut]}, 401, 403, 422), url_name="person_list")
+@people.get("", response=responses({200: list[s.PersonOut]}, 400, 401, 403, 422), url_name="person_list")
 @paginate(Pages)
 def list_people(request, params: Query[PersonFilters]):
-    """People you may see, filtered like the ledger page; ordered by village, then id."""
+    """People you may see, filtered like the ledger page; ordered by village, then id.
+
+    `q` with a whole ID number or phone answers 400 to a role that may not reveal identifiers; for
+    one that may, each person it finds is written to the audit log as a reveal."""
     require(request.auth, Perm.VIEW_LEDGER)
-    queryset = filters.PEOPLE.apply(selectors.people_for_user(request.auth), params.model_dump(exclude_none=True))
+    queryset = filters.PEOPLE.apply(selectors.people_for_user(request.auth), params.model_dump(exclude_none=True),
+                                    user=request.auth, request=request)
     return queryset.select_related("household").prefetch_related("skills").order_by("region_code", "id")
 
 

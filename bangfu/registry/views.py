@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core.errors import announce_duplicate
 from bangfu.core.pages import paginate, requires
 from bangfu.core.permissions import Forbidden, can
 from bangfu.regions.picker import region_options, village_labels
@@ -34,7 +35,8 @@ def _filter_context(request):
 
 @requires(Perm.VIEW_LEDGER)
 def person_list(request):
-    people = filters.PEOPLE.apply(selectors.people_for_user(request.user), request.GET)
+    people = filters.PEOPLE.apply(selectors.people_for_user(request.user), request.GET, user=request.user,
+                                  request=request)
     page = paginate(request, people.select_related("household").order_by("region_code", "id"))
     _label_villages(page)
     return render(request, "registry/person_list.html", {"page": page, **_filter_context(request)})
@@ -82,6 +84,7 @@ def _save_person(request, form, person=None):
         actions.do_update_person(request.user, person, data, skills=skills, request=request)
         return person
     except DuplicatePerson as exc:
+        announce_duplicate(exc, request.user, request)
         form.duplicate_of = exc.existing if exc.visible else None
         form.add_error(None, exc)
     except ValidationError as exc:

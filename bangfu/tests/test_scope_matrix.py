@@ -14,19 +14,25 @@ the surface as that user:
   own permission for an export), and otherwise the surface answers 403/404 or leaves it out.
 
 A scoped model without surfaces or without a factory fails here, loudly.
+
+The world and the records (one per model and village) are made once per module and worker, in a
+transaction rolled back at the end; each case runs in a savepoint of it, as any test does.
 """
 
+import functools
 import importlib
 import io
 import re
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from bangfu.accounts.models import ApiToken, Role
+from bangfu.conftest import TEST_FIELD_KEY, build_world
 from bangfu.core import plugins
 from bangfu.core.permissions import has_perm, scoped_models
 
@@ -47,8 +53,8 @@ OUTSIDE = {
 }
 # Who reaches the inside village at all: an employer operator reaches only his own organisation's records.
 REACHES_INSIDE = {"admin", "alice", "dora", "audrey", "tom", "sam"}
+VILLAGES = (INSIDE, "522633101002", "522633102001", BOB_COUNTY)
 KINDS = ("page", "api", "list_page", "api_list", "export")
-TAGS = ("甲矩阵", "乙矩阵", "丙矩阵")  # none holds another; each factory puts its tag where shown_as finds it
 
 
 def _kinds(model) -> list[str]:
@@ -59,17 +65,59 @@ def _kinds(model) -> list[str]:
     return kinds or ["unregistered"]
 
 
-def _factory(model):
+def _find_factory(model):
+    """(the model's factory or None, its test-support module's name, whether that module exists)."""
     module_name = f"{model._meta.app_config.name}.testing"
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return None, module_name, False
+    return getattr(module, "FACTORIES", {}).get(model), module_name, True
+
+
+def _factory(model):
+    factory, module_name, exists = _find_factory(model)
+    if not exists:
         pytest.fail(f"{model.__name__} is scoped but {module_name} does not exist: add it with "
                     f"FACTORIES = {{{model.__name__}: make(creator, village, tag)}}")
-    factory = getattr(module, "FACTORIES", {}).get(model)
     if factory is None:
         pytest.fail(f"{model.__name__} is scoped but {module_name}.FACTORIES has no factory for it")
     return factory
+
+
+def _tag(model, village: str) -> str:
+    """A text unique to one record, none holding another (each factory puts it where shown_as finds it)."""
+    return f"矩阵{'甲乙丙丁'[VILLAGES.index(village)]}{list(scoped_models()).index(model):02d}"
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """The world, and a record of every scoped model (that has a factory) in every village, made
+    once in a transaction that is rolled back after the module's last case."""
+    outer = transaction.atomic()
+
+    def roll_back():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+    with django_db_blocker.unblock(), override_settings(
+            FIELD_KEY=TEST_FIELD_KEY, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        outer.__enter__()
+        try:
+            world = build_world()
+            records = {}
+            for model in scoped_models():
+                make = _find_factory(model)[0]
+                for village in VILLAGES if make is not None else ():  # without one its cases fail
+                    records[model, village] = make(world.admin, village, _tag(model, village))
+        except BaseException:
+            roll_back()
+            raise
+    yield world, records
+    with django_db_blocker.unblock():
+        roll_back()
 
 
 CASES = [
@@ -99,13 +147,20 @@ def test_every_scoped_model_declares_its_surfaces_and_a_factory(model):
 # --- reading a surface as a user --------------------------------------------------------------
 
 class Reader:
-    """A user at the pages (logged in) and at the API (bearer token)."""
+    """A user at the pages (logged in) and at the API (bearer token), each opened when first used."""
 
     def __init__(self, user):
         self.user = user
-        self.pages = Client()
-        self.pages.force_login(user)
-        self.api = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user, 'matrix')[1]}")
+
+    @functools.cached_property
+    def pages(self) -> Client:
+        client = Client()
+        client.force_login(self.user)
+        return client
+
+    @functools.cached_property
+    def api(self) -> Client:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(self.user, 'matrix')[1]}")
 
     def page(self, url):
         return self.pages.get(url)
@@ -156,16 +211,16 @@ def _url_name(declared: plugins.Surfaces, kind: str) -> str | None:
 
 
 @pytest.mark.parametrize(("model", "username", "kind"), CASES)
-def test_scope_matrix(world, model, username, kind):
+def test_scope_matrix(matrix, db, model, username, kind):
     if kind == "unregistered":
         pytest.fail(f"{model.__name__} is scoped but declares no surfaces (core.plugins.Surfaces)")
     declared = plugins.surfaces()[model]
-    make = _factory(model)
+    _factory(model)
+    world, records = matrix
     user = getattr(world, username)
     reader = Reader(user)
-    tags = iter(TAGS)
-    inside = make(world.admin, INSIDE, next(tags))
-    outside = [make(world.admin, village, next(tags)) for village in OUTSIDE[username]]
+    inside = records[model, INSIDE]
+    outside = [records[model, village] for village in OUTSIDE[username]]
     may_read = has_perm(user, _perm(declared, kind))
     expect_inside = may_read and username in REACHES_INSIDE
 
@@ -208,12 +263,13 @@ def test_scope_matrix(world, model, username, kind):
 
 # --- a survey is seen where its person lives now -----------------------------------------------
 
-def test_a_survey_follows_its_person_to_another_village(world):
+def test_a_survey_follows_its_person_to_another_village(matrix, db):
     from bangfu.accounts.models import User
     from bangfu.conftest import PASSWORD
     from bangfu.registry import actions
     from bangfu.registry.testing import make_person
 
+    world, _records = matrix
     person = make_person(world.alice, INSIDE, "搬迁人")
     survey = actions.do_record_survey(world.sam, person, visited_on=timezone.localdate(), findings="走访甲", data={})
     sue = User.objects.create_user("sue", password=PASSWORD, role=Role.SURVEYOR, region_id="522633101002")

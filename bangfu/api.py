@@ -19,7 +19,7 @@ from ninja.renderers import JSONRenderer
 
 from bangfu.accounts.api_auth import SessionAuth, TokenAuth
 from bangfu.core import plugins
-from bangfu.core.errors import Duplicate
+from bangfu.core.errors import Duplicate, announce_duplicate
 from bangfu.core.filters import FilterError
 from bangfu.core.permissions import permissions_of
 from bangfu.core.schemas import PreconditionFailed, responses
@@ -121,7 +121,8 @@ def not_found(request, exc):
 
 @api.exception_handler(Duplicate)
 def duplicate(request, exc: Duplicate):
-    # The rule names the existing record only to a caller who may see it.
+    # The rule names the existing record only to a caller who may see it (and the audit log notes it).
+    announce_duplicate(exc, request.auth, request)
     body = {"detail": exc.messages[0], "id": exc.existing.pk if exc.visible else None, "url": exc.api_url}
     return api.create_response(request, body, status=409)
 

@@ -51,6 +51,11 @@ def valid_id(address: str = "522633", birth: datetime.date = datetime.date(1985,
 @pytest.fixture
 def world(db):
     """Regions, one user per role, and a few people; returns a namespace of them."""
+    return build_world()
+
+
+def build_world() -> types.SimpleNamespace:
+    """The world itself, for fixtures of a wider scope (bangfu/tests/test_scope_matrix.py)."""
     ensure_regions(REGIONS)
 
     def user(username, role, region):

@@ -17,5 +17,9 @@ class AuditConfig(AppConfig):
 
         register_scope(AuditEntry, Scope(region="region_code"))
         identifier_revealed.connect(log.record_reveal, dispatch_uid="audit-reveal")
-        plugins.register(plugins.App(name="audit", urls="bangfu.audit.urls",
-                                     nav=(plugins.NavItem(_("审计日志"), "audit_log", VIEW_AUDIT, 90),)))
+        plugins.register(plugins.App(
+            name="audit", urls="bangfu.audit.urls",
+            nav=(plugins.NavItem(_("审计日志"), "audit_log", VIEW_AUDIT, 90),),
+            surfaces=(plugins.Surfaces(AuditEntry, VIEW_AUDIT, list_page="audit_log",
+                                       shown_as=lambda entry: entry.detail_text()),),
+        ))

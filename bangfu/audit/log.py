@@ -23,6 +23,7 @@ def record(user, action: Action, obj=None, *, field: str = "", region_code: str 
     )
 
 
-def record_reveal(sender, *, user, obj, field, request=None, **kwargs) -> None:
-    """Every full view of a sensitive identifier (core.sensitive.identifier_revealed)."""
-    record(user, Action.REVEAL, obj, field=field, request=request)
+def record_reveal(sender, *, user, obj, field, request=None, reason="", **kwargs) -> None:
+    """Every full view of a sensitive identifier (core.sensitive.identifier_revealed); `reason`
+    tells a reveal by other means (a search by the whole number) from the reveal button."""
+    record(user, Action.REVEAL, obj, field=field, request=request, detail={"reason": str(reason)} if reason else None)

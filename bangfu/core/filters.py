@@ -3,6 +3,10 @@
 A `FilterSet` names each filter, the values it accepts and how it narrows a queryset. Pages and
 exports apply it to the query string, the API takes its `schema()` as the query parameters of the
 OpenAPI spec; a value it does not accept is a `FilterError` (400 with a message), never a 500.
+
+A search by a whole sensitive identifier (a full ID number typed into the box) confirms that value
+for every record it finds: only a user who may reveal the identifier may make it, each record found
+is written to the audit log as a reveal, and the audit log of an export keeps the search masked.
 """
 
 import dataclasses
@@ -15,6 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from pydantic import StringConstraints, create_model
+
+from bangfu.core.permissions import has_perm
+from bangfu.core.sensitive import SensitiveIdentifier, identifier_revealed
+
+REVEALED_BY_SEARCH_MAX = 50  # records announced as revealed by one whole-identifier search
 
 
 class FilterError(ValueError):
@@ -61,11 +70,19 @@ def yes_no(name: str, label, field: str, **kwargs) -> Filter:
 
 @dataclasses.dataclass(frozen=True)
 class Search:
-    """The free-text box of a list: `apply(queryset, text)`."""
+    """The free-text box of a list: `apply(queryset, text)`.
+
+    `whole_identifier(text)` names the sensitive identifier the text is a whole value of (None for
+    a name, initials, the last four digits...); such a search needs `reveal_perm`."""
 
     apply: Callable[[QuerySet, str], QuerySet]
     description: str = ""
     max_length: int = 50
+    whole_identifier: Callable[[str], SensitiveIdentifier | None] | None = None
+    reveal_perm: str | None = None
+
+    def identifier_in(self, text: str) -> SensitiveIdentifier | None:
+        return self.whole_identifier(text) if self.whole_identifier and text else None
 
 
 class FilterSet:
@@ -91,14 +108,31 @@ class FilterSet:
                 values["q"] = text
         return values
 
-    def apply(self, queryset: QuerySet, params) -> QuerySet:
+    def apply(self, queryset: QuerySet, params, *, user=None, request=None) -> QuerySet:
+        """The queryset narrowed by the params. `user` (and `request`, for the audit log) are
+        needed for a search by a whole identifier, which is refused without them."""
         values = self.cleaned(params)
         for name, value in values.items():
             if name != "q":
                 queryset = queryset.filter(self.filters[name].to_q(value))
         if "q" in values:
+            declared = self.search.identifier_in(values["q"])
+            if declared is not None and not (user is not None and self.search.reveal_perm
+                                             and has_perm(user, self.search.reveal_perm)):
+                raise FilterError("q", _("按完整的%(label)s查找须有查看完整号码的权限，请按姓名或后四位查找")
+                                  % {"label": declared.label})
             queryset = self.search.apply(queryset, values["q"])
+            if declared is not None:
+                # Finding a record by the whole value confirms the value: an audited reveal.
+                for record in queryset[:REVEALED_BY_SEARCH_MAX]:
+                    identifier_revealed.send(sender=type(record), user=user, obj=record, field=declared.name,
+                                             request=request, reason=gettext_lazy("按完整号码查找"))
         return queryset
+
+    def for_log(self, values: dict[str, str]) -> dict[str, str]:
+        """Cleaned values as the audit log keeps them: a whole identifier searched for, masked."""
+        declared = self.search.identifier_in(values.get("q", "")) if self.search else None
+        return {**values, "q": declared.mask_text(values["q"])} if declared is not None else dict(values)
 
     def schema(self) -> type[Schema]:
         """The query parameters of the API, with the same names and accepted values."""

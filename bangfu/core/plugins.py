@@ -4,6 +4,10 @@ An app describes what it contributes in one `App` (its URLs, API routers, naviga
 home-page sections, region figures and exports) and registers it from its AppConfig.ready().
 The web shell, the API root, the home page, the region tree and the export views read these
 registrations; adding an app touches no other app's files.
+
+An app also says, per scoped model, where users read its records (`Surfaces`): the generated
+scope-matrix test (bangfu/tests/test_scope_matrix.py) visits every one of them as every role, so a
+new model gets its "outside the region is invisible" tests from its registration alone.
 """
 
 import dataclasses
@@ -49,6 +53,28 @@ class RegionFigure:
 
 
 @dataclasses.dataclass(frozen=True)
+class Surfaces:
+    """Where users read the records of a scoped model (core.permissions.register_scope).
+
+    URL names take the record's primary key as their one argument. A list may be a page of its
+    own (a URL name) or part of another record's page: `list_page` is then a callable giving the
+    URL of the page that lists this record (a survey is listed on its person's page).
+    """
+
+    model: type
+    perm: str                                   # the permission that reads the records
+    page: str | None = None                     # URL name of the record's own page
+    api: str | None = None                      # URL name of the record in the API
+    list_page: str | Callable[[Any], str] | None = None
+    api_list: str | None = None                 # URL name of the API list (items carry "id")
+    export: str | None = None                   # name of a registered core.exports.Export
+    # Further pages and API endpoints of one record (its history, its edit form), each with the
+    # permission it needs: (URL name, permission); API URL names start with "api:".
+    more: tuple[tuple[str, str], ...] = ()
+    shown_as: Callable[[Any], str] = str        # the text by which a page or an export shows the record
+
+
+@dataclasses.dataclass(frozen=True)
 class App:
     name: str
     urls: str | None = None                      # module with `urlpatterns`, included at /
@@ -57,6 +83,7 @@ class App:
     home: tuple[HomeSection, ...] = ()
     region_figures: tuple[RegionFigure, ...] = ()
     exports: tuple[Any, ...] = ()                # core.exports.Export
+    surfaces: tuple[Surfaces, ...] = ()          # where each of its scoped models is read
 
 
 _APPS: dict[str, App] = {}
@@ -84,3 +111,7 @@ def region_figures() -> list[RegionFigure]:
 
 def exports() -> dict[str, Any]:
     return {export.name: export for app in _APPS.values() for export in app.exports}
+
+
+def surfaces() -> dict[type, Surfaces]:
+    return {declared.model: declared for app in _APPS.values() for declared in app.surfaces}

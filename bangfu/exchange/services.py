@@ -20,10 +20,10 @@ def run_export(user, name: str, params, *, request=None) -> tuple[bytes, str]:
         raise UnknownExport(name)
     require(user, export.perm)
     filters = export.filters.cleaned(params)
-    records = export.filters.apply(export.queryset(user), filters).order_by(*export.order)
+    records = export.filters.apply(export.queryset(user), filters, user=user, request=request).order_by(*export.order)
     limit = settings.EXPORT_ROW_LIMIT
     rows = list(records[:limit])
     content = xlsx.workbook(export, rows, xlsx.note(user, len(rows), limit))
     log.record(user, Action.EXPORT, request=request, region_code=user.region.code if user.region_id else "",
-               detail={"what": name, "rows": len(rows), "filters": filters})
+               detail={"what": name, "rows": len(rows), "filters": export.filters.for_log(filters)})
     return content, f"{name}.xlsx"

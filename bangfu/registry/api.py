@@ -80,9 +80,13 @@ def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | Non
 @people.get("", response=responses({200: list[s.PersonOut]}, 400, 401, 403), url_name="person_list")
 @paginate(Pages)
 def list_people(request, params: Query[PersonFilters]):
-    """People you may see, filtered like the ledger page; ordered by village, then id."""
+    """People you may see, filtered like the ledger page; ordered by village, then id.
+
+    `q` with a whole ID number or phone answers 400 to a role that may not reveal identifiers; for
+    one that may, each person it finds is written to the audit log as a reveal."""
     require(request.auth, Perm.VIEW_LEDGER)
-    queryset = filters.PEOPLE.apply(selectors.people_for_user(request.auth), params.model_dump(exclude_none=True))
+    queryset = filters.PEOPLE.apply(selectors.people_for_user(request.auth), params.model_dump(exclude_none=True),
+                                    user=request.auth, request=request)
     return queryset.select_related("household").prefetch_related("skills").order_by("region_code", "id")
 
 
@@ -139,7 +143,8 @@ def _history(record) -> list[dict]:
     ]
 
 
-@people.get("/{person_id}/history", response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+@people.get("/{person_id}/history", response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422),
+            url_name="person_history")
 def person_history(request, person_id: Id):
     """Who changed what and when, newest first; identifier changes show only that they changed."""
     require(request.auth, Perm.VIEW_HISTORY)
@@ -160,7 +165,7 @@ def record_survey(request, person_id: Id, payload: s.SurveyIn):
 
 # --- households --------------------------------------------------------------------------------
 
-@households.get("", response=responses({200: list[s.HouseholdOut]}, 400, 401, 403))
+@households.get("", response=responses({200: list[s.HouseholdOut]}, 400, 401, 403), url_name="household_list")
 @paginate(Pages)
 def list_households(request, params: Query[HouseholdFilters]):
     require(request.auth, Perm.VIEW_LEDGER)
@@ -174,7 +179,8 @@ def _household_out(request, household_id: int) -> Household:
     return Household.objects.prefetch_related(Prefetch("members", queryset=members)).get(pk=household_id)
 
 
-@households.get("/{household_id}", response=responses({200: s.HouseholdDetail}, 401, 403, 404, 422))
+@households.get("/{household_id}", response=responses({200: s.HouseholdDetail}, 401, 403, 404, 422),
+                url_name="household")
 def get_household(request, household_id: Id, response: HttpResponse):
     """The household and its members; the ETag is its version (for `If-Match` on PATCH)."""
     require(request.auth, Perm.VIEW_LEDGER)
@@ -212,7 +218,7 @@ def update_household(request, household_id: Id, payload: s.HouseholdPatch, respo
 
 
 @households.get("/{household_id}/history",
-                response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422))
+                response=responses({200: list[s.HistoryEntryOut]}, 401, 403, 404, 422), url_name="household_history")
 def household_history(request, household_id: Id):
     require(request.auth, Perm.VIEW_HISTORY)
     return _history(selectors.get_household_for_user(request.auth, household_id, Perm.VIEW_HISTORY))
@@ -220,7 +226,7 @@ def household_history(request, household_id: Id):
 
 # --- surveys -----------------------------------------------------------------------------------
 
-@surveys.get("", response=responses({200: list[s.SurveyOut]}, 400, 401, 403))
+@surveys.get("", response=responses({200: list[s.SurveyOut]}, 400, 401, 403), url_name="survey_list")
 @paginate(Pages)
 def list_surveys(request, params: Query[SurveyFilters]):
     """Surveys of the people you may see (where they live now), newest visit first."""

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core.filters import Filter, FilterSet, Search, yes_no
 from bangfu.core.permissions import prefix_q
 from bangfu.registry import choices as c
-from bangfu.registry.selectors import search_households, search_people
+from bangfu.registry.permissions import Perm
+from bangfu.registry.selectors import search_households, search_people, whole_identifier
 
 
 def _region(field: str = "region_code") -> Filter:
@@ -40,7 +41,9 @@ PEOPLE = FilterSet(
            description="member of a zero-employment household"),
     Filter("gender", _("性别"), lambda v: Q(gender=v), choices=tuple(c.Gender.choices)),
     search=Search(search_people, "name, pinyin initials (zsf) or full pinyin, last 4 digits of ID or phone, "
-                                 "or a whole ID number or phone"),
+                                 "or a whole ID number or phone (for roles that may reveal them; each person "
+                                 "found so is written to the audit log as a reveal)",
+                  whole_identifier=whole_identifier, reveal_perm=Perm.REVEAL_IDENTIFIER),
 )
 
 HOUSEHOLDS = FilterSet(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -201,6 +202,14 @@ class Person(models.Model):
     @property
     def is_disabled(self) -> bool:
         return self.disability_category is not None
+
+    @property
+    def age(self) -> int:
+        """Whole years today. Pages, API and exports show this, never the birth date: the date with
+        the ID number's mask (its first and last four characters) would give the whole number back."""
+        from bangfu.registry.services import age_on
+
+        return age_on(self.birth_date, timezone.localdate())
 
 
 class Survey(models.Model):

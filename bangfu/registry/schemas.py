@@ -31,14 +31,14 @@ def _age(obj) -> int:
 
 
 class PersonOut(Schema):
-    """A person as any role that may see the ledger sees them: identifiers masked."""
+    """A person as any role that may see the ledger sees them: identifiers masked, and the age in
+    whole years rather than the birth date (which, beside the masked ID number, would give it back)."""
 
     id: int
     name: str
     gender: str
     gender_label: str
-    birth_date: datetime.date
-    age: int
+    age: int = Field(description="whole years today; the birth date is never shown")
     id_number_masked: str
     phone_masked: str
     disability_card_masked: str

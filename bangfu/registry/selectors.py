@@ -48,6 +48,20 @@ def _prefix_range(field: str, text: str) -> Q:
     return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
 
 
+WHOLE_ID = re.compile(r"\d{17}[\dX]")
+WHOLE_PHONE = re.compile(r"1\d{10}")
+
+
+def whole_identifier(text: str):
+    """The identifier (Person.id_number, Person.phone) a search text is a whole value of, if any."""
+    text = re.sub(r"\s+", "", text or "").upper()
+    if WHOLE_ID.fullmatch(text):
+        return Person.id_number
+    if WHOLE_PHONE.fullmatch(text):
+        return Person.phone
+    return None
+
+
 def search_people(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
     """Find by name (Chinese prefix), pinyin initials or full pinyin (zsf, zhangsan), the last
     four digits of the ID number or phone, or a whole ID number or phone."""
@@ -66,9 +80,9 @@ def search_people(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
         matches = (Person.objects.filter(initials).order_by().values("pk")
                    .union(Person.objects.filter(_prefix_range("name_pinyin", lower)).order_by().values("pk")))
         return queryset.filter(pk__in=matches)
-    if re.fullmatch(r"\d{17}[\dX]", upper):
+    if WHOLE_ID.fullmatch(upper):
         return queryset.filter(Person.id_number.lookup(upper))
-    if re.fullmatch(r"1\d{10}", text):
+    if WHOLE_PHONE.fullmatch(text):
         return queryset.filter(Person.phone.lookup(text))
     if re.fullmatch(r"\d{3}[\dX]", upper):
         return queryset.filter(Q(id_number_tail=upper) | Q(phone_tail=upper))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core.errors import announce_duplicate
 from bangfu.core.pages import paginate, posted_key, posted_version, requires, write_guard
 from bangfu.core.permissions import Forbidden, can
 from bangfu.core.writes import StaleEdit
@@ -35,7 +36,8 @@ def _filter_context(request):
 
 @requires(Perm.VIEW_LEDGER)
 def person_list(request):
-    people = filters.PEOPLE.apply(selectors.people_for_user(request.user), request.GET)
+    people = filters.PEOPLE.apply(selectors.people_for_user(request.user), request.GET, user=request.user,
+                                  request=request)
     page = paginate(request, people.select_related("household").order_by("region_code", "id"))
     _label_villages(page)
     return render(request, "registry/person_list.html", {"page": page, **_filter_context(request)})
@@ -74,12 +76,13 @@ def person_reveal(request, pk, field):
     return render(request, "registry/_revealed.html", {"value": value})
 
 
-def _attempt(form, write):
+def _attempt(request, form, write):
     """Run an action for a valid form; a rule's refusal, the gate's or a stale version becomes
     the form's errors (nothing was saved)."""
     try:
         return write()
     except DuplicatePerson as exc:
+        announce_duplicate(exc, request.user, request)
         form.duplicate_of = exc.existing if exc.visible else None
         form.add_error(None, exc)
     except ValidationError as exc:
@@ -92,9 +95,9 @@ def _attempt(form, write):
 def _save_person(request, form, person=None):
     data, skills = form.ledger_data()
     if person is None:
-        return _attempt(form, lambda: actions.do_create_person(
+        return _attempt(request, form, lambda: actions.do_create_person(
             request.user, data, skills=skills, key=posted_key(request), request=request))
-    return _attempt(form, lambda: actions.do_update_person(
+    return _attempt(request, form, lambda: actions.do_update_person(
         request.user, person, data, skills=skills, version=posted_version(request), request=request) or True)
 
 
@@ -142,7 +145,7 @@ def survey_create(request, pk):
     person = selectors.get_person_for_user(request.user, pk, Perm.RECORD_SURVEY)
     form = SurveyForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
-        survey = _attempt(form, lambda: actions.do_record_survey(
+        survey = _attempt(request, form, lambda: actions.do_record_survey(
             request.user, person, visited_on=form.cleaned_data["visited_on"],
             findings=form.cleaned_data["findings"], data=form.ledger_data(), key=posted_key(request),
             request=request))
@@ -172,7 +175,7 @@ def household_detail(request, pk):
     if request.method == "POST":
         if not can_follow:
             raise Forbidden
-        if form.is_valid() and _attempt(form, lambda: actions.do_record_follow_up(
+        if form.is_valid() and _attempt(request, form, lambda: actions.do_record_follow_up(
                 request.user, household, key=posted_key(request), request=request, **form.cleaned_data)):
             messages.success(request, _("跟进记录已保存"))
             return redirect("household_detail", pk=household.pk)
@@ -193,10 +196,10 @@ def _household_form(request, household=None):
     form = HouseholdForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         if household is None:
-            saved = _attempt(form, lambda: actions.do_create_household(
+            saved = _attempt(request, form, lambda: actions.do_create_household(
                 request.user, form.cleaned_data, key=posted_key(request), request=request))
         else:
-            saved = _attempt(form, lambda: actions.do_update_household(
+            saved = _attempt(request, form, lambda: actions.do_update_household(
                 request.user, household, form.cleaned_data, version=posted_version(request),
                 request=request) is not None and household)
         if saved:

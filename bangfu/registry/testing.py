@@ -29,7 +29,7 @@ def make_person(creator, village: str, tag: str, **fields) -> Person:
 
 def make_household(creator, village: str, tag: str = "") -> Household:
     """A household with its head (named without the tag: the tag stays the household's own)."""
-    household = actions.do_save_household(creator, Household(region_code=village, address=tag))
+    household = actions.do_create_household(creator, {"region_code": village, "address": tag})
     make_person(creator, village, "户主", household=household)
     household.refresh_from_db()
     return household

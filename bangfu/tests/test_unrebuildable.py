@@ -75,7 +75,7 @@ def ledger(world):
     whole ID number; returns {person id: full ID number} for everyone in the world's county."""
     admin, alice = world.admin, world.alice
     today = timezone.localdate()
-    household = actions.do_save_household(admin, Household(region_code=VILLAGE, address="大塘村四组 2 号"))
+    household = actions.do_create_household(admin, {"region_code": VILLAGE, "address": "大塘村四组 2 号"})
     people = []
     for index, birth in enumerate(_births(today)):
         seq = 301 + 2 * index + index % 2  # alternating men and women

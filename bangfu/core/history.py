@@ -94,30 +94,11 @@ def history_entries(obj, limit: int = 200, hidden: frozenset[str] = frozenset())
     `hidden` names columns that only follow another one (a name's pinyin): their change shows once,
     under the field a user knows. A sensitive identifier's change shows only that it changed."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    model = obj._meta.model
-    hidden = BOOKKEEPING | hidden | sensitive.hidden_columns(model)
-    identifiers = sensitive.hash_columns(model)
     entries = []
     kinds = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in hidden:
-                    continue
-                if change.field in identifiers:
-                    declared = identifiers[change.field]
-                    changes.append(Change(declared.name, str(declared.label), _("（已加密）"), _("已更改")))
-                    continue
-                field = _field(model, change.field)
-                label = str(field.verbose_name) if field is not None else change.field
-                if field is not None and field.is_relation and field.many_to_one:
-                    old, new = change.old, change.new
-                else:
-                    old, new = _display(field, change.old), _display(field, change.new)
-                changes.append(Change(change.field, label, str(old or "—"), str(new or "—")))
+        changes = _changes(obj._meta.model, record, previous, hidden) if previous is not None else []
         user = record.history_user
         entries.append(Entry(
             at=record.history_date,
@@ -144,17 +125,27 @@ def changes_since(obj, version: int, hidden: frozenset[str] = frozenset()) -> li
     latest, before = rows.first(), rows.filter(version=version).first()
     if latest is None or before is None:
         return []
-    hidden = BOOKKEEPING | hidden | sensitive.hidden_columns(obj._meta.model)
-    identifiers = sensitive.hash_columns(obj._meta.model)
+    return _changes(obj._meta.model, latest, before, hidden)
+
+
+def _changes(model, record, previous, hidden: frozenset[str]) -> list[Change]:
+    """The readable changes between two history rows: bookkeeping and derived columns left out,
+    an identifier shown only as changed."""
+    hidden = BOOKKEEPING | hidden | sensitive.hidden_columns(model)
+    identifiers = sensitive.hash_columns(model)
     changes = []
-    for change in latest.diff_against(before).changes:
+    for change in record.diff_against(previous).changes:
         if change.field in hidden:
             continue
         if change.field in identifiers:
             declared = identifiers[change.field]
             changes.append(Change(declared.name, str(declared.label), _("（已加密）"), _("已更改")))
             continue
-        field = _field(obj._meta.model, change.field)
+        field = _field(model, change.field)
         label = str(field.verbose_name) if field is not None else change.field
-        changes.append(Change(change.field, label, _display(field, change.old), _display(field, change.new)))
+        if field is not None and field.is_relation and field.many_to_one:
+            old, new = change.old, change.new
+        else:
+            old, new = _display(field, change.old), _display(field, change.new)
+        changes.append(Change(change.field, label, str(old or "—"), str(new or "—")))
     return changes

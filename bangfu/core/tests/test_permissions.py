@@ -80,3 +80,21 @@ def test_a_forbidden_page_is_403_not_500(world, client):
     client.login(username="sam", password=PASSWORD)
     assert client.get("/people/new/").status_code == 403
     assert client.post(f"/people/{world.person.pk}/reveal/id_number/").status_code == 403
+
+
+def test_a_user_without_a_region_reaches_nothing_unless_an_administrator(world):
+    world.sam.region = None
+    assert world.sam.reach == gate.NOWHERE
+    assert not gate.scope(world.sam, Person.objects.all(), Perm.VIEW_LEDGER).exists()
+    assert not gate.covers(world.sam, "522633101001")
+    assert world.admin.reach.everything and gate.covers(world.admin, "110101001001")
+
+
+def test_an_anonymous_or_inactive_user_may_do_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert gate.permissions_of(AnonymousUser()) == frozenset()
+    assert gate.reach_of(AnonymousUser()) == gate.NOWHERE
+    world.tom.is_active = False
+    assert gate.reach_of(world.tom) == gate.NOWHERE
+    assert not gate.scope(world.tom, Person.objects.all(), Perm.VIEW_LEDGER).exists()

@@ -79,9 +79,6 @@ class SensitiveIdentifier:
         stored = getattr(obj, f"{self.name}_hash")
         return bool(stored and value) and stored in crypto.lookup_hashes(value)
 
-    def is_set(self, obj) -> bool:
-        return bool(getattr(obj, f"{self.name}_hash"))
-
     def masked(self, obj) -> str:
         head = getattr(obj, f"{self.name}_head")
         tail = getattr(obj, f"{self.name}_tail")

@@ -69,10 +69,6 @@ def parse_resident_id(value: str, today: datetime.date | None = None) -> Residen
     return ResidentId(number, number[:6], birth, "M" if int(number[16]) % 2 else "F")
 
 
-def validate_resident_id(value: str) -> str:
-    return parse_resident_id(value).number
-
-
 def parse_disability_card(value: str, resident_id: str) -> tuple[str, int, int]:
     """The card number, category (1–7) and grade (1–4); the card must extend this person's ID."""
     card = (value or "").strip().upper().replace(" ", "")
@@ -93,15 +89,6 @@ def validate_phone(value: str) -> str:
     if MOBILE.match(phone) or LANDLINE.match(phone):
         return phone
     raise IdentifierError(_("电话号码“%(v)s”应为 11 位手机号或带区号的固定电话") % {"v": value})
-
-
-def mask(value: str, keep_start: int = 4, keep_end: int = 4) -> str:
-    """5226**********1234: the start and end stay, the middle becomes stars."""
-    if not value:
-        return ""
-    if len(value) <= keep_start + keep_end:
-        return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
 
 
 def build_resident_id(address_code: str, birth_date: datetime.date, sequence: int) -> str:

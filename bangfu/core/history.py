@@ -50,6 +50,16 @@ def bulk_history(model, records, user, reason: str) -> None:
                                           default_change_reason=reason)
 
 
+def record_baselines(model, records) -> None:
+    """A first history row, dated at creation, for records that have none yet (generated or
+    imported in bulk), so that a change shows what it changed from."""
+    records = list(records)
+    for record in records:
+        record._history_date = record.created_at
+    if records:
+        model.history.bulk_history_create(records, default_change_reason=_("初始登记"))
+
+
 # Bookkeeping columns of every history table, never shown as a change.
 BOOKKEEPING = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user_id",
                "created_at", "updated_at", "version"}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.core import sensitive, writes
-from bangfu.core.history import changes_since
+from bangfu.core.history import changes_since, record_baselines
 from bangfu.core.permissions import check, covers
 from bangfu.registry.history import DERIVED
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
@@ -46,11 +46,15 @@ def set_skills(person: Person, names: list[str]) -> None:
     person.skills.set(Skill.objects.filter(name__in=wanted))
 
 
+def _skills_differ(person: Person, skills: list[str] | None) -> bool:
+    """Whether a given skills list (None: not given) differs from the person's."""
+    return skills is not None and sorted(skills) != sorted(person.skills.values_list("name", flat=True))
+
+
 def _ensure_baseline(record) -> None:
     """Generated and imported records have no history row yet: record their state before a change."""
     if not record.history.exists():
-        record._history_date = record.created_at
-        type(record).history.bulk_history_create([record], default_change_reason=_("初始登记"))
+        record_baselines(type(record), [record])
 
 
 def _save(user, record, reason: str) -> None:
@@ -111,7 +115,7 @@ def do_update_person(user, person: Person, data: dict, *, skills: list[str] | No
     values = _clean(user, data, current)
     check(user, perm, values.get("region_code", current.region_code))
     changed = _changed_fields(current, values)
-    skills_changed = skills is not None and sorted(skills) != sorted(current.skills.values_list("name", flat=True))
+    skills_changed = _skills_differ(current, skills)
     if not changed and not skills_changed:
         return []
     _apply_person(user, current, values, reason or _("修改"))
@@ -177,7 +181,7 @@ def do_record_survey(user, person: Person, *, visited_on: datetime.date, finding
 def _survey_update(user, person: Person, fields: dict, skills, visited_on: datetime.date) -> list[str]:
     values = _clean(user, fields, person)
     changed = _changed_fields(person, values)
-    skills_changed = skills is not None and sorted(skills) != sorted(person.skills.values_list("name", flat=True))
+    skills_changed = _skills_differ(person, skills)
     values["surveyed_on"] = visited_on
     _apply_person(user, person, values, _("走访 %(date)s") % {"date": visited_on.isoformat()})
     if skills_changed:

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from bangfu.core.history import bulk_history
+from bangfu.core.history import bulk_history, record_baselines
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Person
 
@@ -54,10 +54,7 @@ def update_people(people, reason: str, user=None, **values) -> int:
     if not ids:
         return 0
     changed = Person.objects.filter(pk__in=ids)
-    unrecorded = list(changed.exclude(pk__in=Person.history.filter(id__in=ids).values("id")))
-    for person in unrecorded:
-        person._history_date = person.created_at
-    Person.history.bulk_history_create(unrecorded, default_change_reason=_("初始登记"))
+    record_baselines(Person, changed.exclude(pk__in=Person.history.filter(id__in=ids).values("id")))
     count = changed.update(version=F("version") + 1, **values)
     bulk_history(Person, changed.order_by("pk"), user, reason)
     return count

@@ -1,0 +1,126 @@
+"""Known answers and exact messages of the field-key machinery: a changed derivation label, length,
+prefix or message must show here (the key id and digests are published in every ciphertext and
+stored hash, so they must never drift between releases)."""
+
+import stat
+
+import pytest
+
+from bangfu.conftest import TEST_FIELD_KEY
+from bangfu.core import crypto
+from bangfu.core.tests.conftest import NEW_FIELD_KEY, NEW_ID, OLD_ID
+
+# Computed once with the release's derivation; a stored database depends on them.
+KNOWN_ID = "8493aac0"
+KNOWN_HASH = "7dbe63cdcbd8ce308400b91a7d8ab8a7"  # of 52263319850309011X
+KNOWN_TOKEN = "v2:8493aac0:50sDCXz0E6oHCkXB+cKzhFtjE37JLcHcaUjPvpp0srTZRbpbhzlt"  # 13812345678
+
+
+def test_the_derivation_gives_the_known_key_id_digest_and_cipher():
+    key = crypto.derive_key(TEST_FIELD_KEY)
+    assert key.key_id == OLD_ID == KNOWN_ID
+    assert key.hash("52263319850309011x") == key.hash("52263319850309011X") == KNOWN_HASH
+    assert key.hash("") == ""
+    assert key.prefix == f"v2:{KNOWN_ID}:"
+    assert key.open(KNOWN_TOKEN.removeprefix(key.prefix)) == "13812345678"
+
+
+def test_a_sealed_value_is_the_prefix_and_base64_of_a_12_byte_nonce_and_the_ciphertext():
+    import base64
+
+    key = crypto.derive_key(TEST_FIELD_KEY)
+    token = key.seal("13812345678")
+    raw = base64.b64decode(token.removeprefix(key.prefix))
+    assert len(raw) == 12 + len("13812345678") + 16  # nonce, text, GCM tag
+    assert key.aes.decrypt(raw[:12], raw[12:], None) == b"13812345678"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("not-a-key", "the key is not valid base64"),
+    ("c2hvcnQ=", "the key must be 32 bytes, not 5"),
+    (TEST_FIELD_KEY[:8] + "!" + TEST_FIELD_KEY[8:], "the key is not valid base64"),  # not skipped over
+])
+def test_a_bad_key_is_named_exactly(text, message):
+    with pytest.raises(ValueError) as excinfo:
+        crypto.decode_key(text)
+    assert str(excinfo.value) == message
+
+
+def test_unknown_key_messages_say_which_setting_to_fix():
+    assert str(crypto.UnknownKey("abcd1234")) == (
+        "the value is encrypted under field key abcd1234, which is neither BANGFU_FIELD_KEY nor in "
+        "BANGFU_FIELD_KEYS_RETIRED")
+    assert str(crypto.UnknownKey(None)) == (
+        "no configured field key can decrypt this legacy (v1) value: the key that encrypted it is neither "
+        "BANGFU_FIELD_KEY nor in BANGFU_FIELD_KEYS_RETIRED")
+    assert crypto.UnknownKey(None).key_id is None
+
+
+def test_the_ring_drops_retired_keys_that_repeat_the_current_or_each_other(use_keys):
+    use_keys(NEW_FIELD_KEY, TEST_FIELD_KEY, NEW_FIELD_KEY, TEST_FIELD_KEY)
+    ring = crypto.key_ring()
+    assert ring.key_ids == [NEW_ID, OLD_ID]
+    assert ring.get(OLD_ID) is ring.retired[0] and ring.get(NEW_ID) is ring.current
+    with pytest.raises(crypto.UnknownKey) as excinfo:
+        ring.get("00000000")
+    assert excinfo.value.key_id == "00000000"
+    assert crypto.lookup_hashes("x") == [crypto.derive_key(NEW_FIELD_KEY).hash("x"),
+                                         crypto.derive_key(TEST_FIELD_KEY).hash("x")]
+    use_keys(TEST_FIELD_KEY, TEST_FIELD_KEY)
+    assert crypto.key_ring().key_ids == [OLD_ID] and len(crypto.lookup_hashes("x")) == 1
+
+
+def test_key_id_of_names_the_key_of_new_and_legacy_values(use_keys):
+    from bangfu.core.tests.test_crypto import legacy_token
+
+    ring = crypto.key_ring()
+    assert ring.key_id_of(KNOWN_TOKEN) == OLD_ID
+    assert ring.key_id_of("v2:feedbeef:AAAA") == "feedbeef"  # named, even when not configured
+    assert ring.key_id_of(legacy_token(TEST_FIELD_KEY, "x")) == OLD_ID
+    assert ring.key_id_of(legacy_token(TEST_FIELD_KEY, "x").removeprefix("v1:")) == OLD_ID
+    assert ring.key_id_of(legacy_token(NEW_FIELD_KEY, "x")) is None
+    assert ring.decrypt(legacy_token(TEST_FIELD_KEY, "x").removeprefix("v1:")) == "x"
+
+
+@pytest.mark.parametrize("existing_dir", [False, True])
+def test_without_a_configured_key_the_demo_keeps_one_beside_its_database(settings, tmp_path, existing_dir):
+    settings.FIELD_KEY = ""
+    settings.DATA_DIR = data = tmp_path / "deep" / "data"
+    if existing_dir:
+        data.mkdir(parents=True)
+    first = crypto.key_ring().current
+    path = data / "field.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(crypto.decode_key(path.read_text().strip())) == 32
+    crypto.clear_caches()
+    assert crypto.key_ring().current.key_id == first.key_id  # read back, not made again
+    assert crypto.decrypt(first.seal("x")) == "x"
+
+
+def test_the_key_id_is_what_stands_between_the_first_and_second_colon():
+    ring = crypto.key_ring()
+    assert ring.key_id_of("v2:feedbeef:AA:BB") == "feedbeef"
+    with pytest.raises(crypto.UnknownKey) as excinfo:
+        ring.decrypt("v2:feedbeef:AA:BB")
+    assert excinfo.value.key_id == "feedbeef"
+
+
+def test_verify_keys_names_a_recorded_key_even_when_no_sampled_value_uses_it(db, use_keys):
+    from bangfu.core.models import FieldKey
+
+    FieldKey.objects.create(key_id="feedbeef")
+    use_keys(TEST_FIELD_KEY, NEW_FIELD_KEY)
+    assert crypto.verify_keys() == [
+        f"data is encrypted under field key feedbeef, which is not configured (configured: {OLD_ID}, {NEW_ID}): "
+        "BANGFU_FIELD_KEY is not the key this database was written with, or a retired key was dropped "
+        "from BANGFU_FIELD_KEYS_RETIRED before `bangfu rotatekey` finished"]
+
+
+def test_verify_keys_samples_every_identifier_column_not_only_the_first(world, use_keys):
+    from bangfu.core.tests.test_crypto import legacy_token
+    from bangfu.registry.models import Person
+
+    Person.objects.update(id_number_enc="", phone_enc=legacy_token(NEW_FIELD_KEY, "13812345678"))
+    use_keys(TEST_FIELD_KEY, TEST_FIELD_KEY)
+    assert crypto.verify_keys() == [
+        f"no configured field key can read registry.Person.phone_enc (configured: {OLD_ID})"]

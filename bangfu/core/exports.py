@@ -17,8 +17,7 @@ from bangfu.core.sensitive import identifier
 @dataclasses.dataclass(frozen=True)
 class Column:
     header: Any                     # a lazy translation
-    value: Callable[[Any], Any]     # (record) -> cell value
-    width: int | None = None        # in characters; None fits the column to its header and cells
+    value: Callable[[Any], Any]     # (record) -> cell value (the column's width fits its text)
     # The value is a 12-digit region code and the cell shows the name of the region made of its
     # first `region_digits` digits (6 county, 9 township, 12 village): the exporter looks the names
     # of all rows up at once.

@@ -82,10 +82,9 @@ def workbook(export: Export, rows, note: str) -> bytes:
     headers = [str(column.header) for column in export.columns]
     values = _values(export, rows, region_names(export, rows))
     sample = list(itertools.islice(values, FIT_SAMPLE))
-    for index, (column, header) in enumerate(zip(export.columns, headers, strict=True), start=1):
+    for index, header in enumerate(headers, start=1):
         fitted = max([display_width(header), *(display_width(row[index - 1]) for row in sample)]) + 2
-        width = column.width or min(max(fitted, MIN_WIDTH), MAX_WIDTH)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(fitted, MIN_WIDTH), MAX_WIDTH)
     sheet.append([_safe(sheet, note, font=Font(italic=True, color="666666"))])
     sheet.append([_safe(sheet, header, font=Font(bold=True)) for header in headers])
     for row in itertools.chain(sample, values):

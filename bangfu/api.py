@@ -5,11 +5,14 @@ browser, with their logged-in session (plus the CSRF token on writes). Errors ar
 `{"detail": "…"}`, or for invalid input `{"detail": [{"field": …, "message": …}]}` (422), in
 Chinese, or in English with the cookie `django_language=en`. Lists are paged with `?page=`
 and `?page_size=` (at most 200) and answer `{"items", "count", "page", "page_size"}`.
+Every error under /api/ is JSON, also those Django answers before the API is reached (an unknown
+address 404, a wrong method 405, a body over the size limit 413, a server error 500).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as RuleError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -188,3 +191,48 @@ def schema_message(error: dict) -> str:
     }
     make = messages.get(kind)
     return make() if make else error.get("msg", kind)
+
+
+# --- errors Django answers outside the API's handlers ----------------------------------------------
+
+PREFIX = "/api/"
+
+
+def _status_message(status: int, request) -> str:
+    messages = {
+        400: lambda: _("请求无效"),
+        403: lambda: _("您的角色无权进行此操作"),
+        404: lambda: _("未找到，或不在您的管辖范围内"),
+        405: lambda: _("此地址不接受 %(method)s 请求") % {"method": request.method},
+        413: lambda: _("请求内容过大，上限为 %(mb).1f MB") % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20},
+        500: lambda: _("服务器内部错误，已记入日志，请稍后再试"),
+    }
+    make = messages.get(status)
+    return str(make()) if make else str(status)
+
+
+class ErrorsMiddleware:
+    """Under /api/, the answers Django gives in HTML (its 404 and 500 pages, a bare 405, the 400 of
+    a body over DATA_UPLOAD_MAX_MEMORY_SIZE) become the API's JSON `{"detail": "…"}`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith(PREFIX) and response.status_code >= 400
+                and not response.get("Content-Type", "").startswith("application/json")):
+            json = JsonResponse({"detail": _status_message(response.status_code, request)},
+                                status=response.status_code, json_dumps_params={"ensure_ascii": False})
+            for header in ("Allow", "WWW-Authenticate"):
+                if header in response:
+                    json[header] = response[header]
+            return json
+        return response
+
+    def process_exception(self, request, exception):
+        # Django answers 400 (and logs an error with its traceback); it is the client's mistake.
+        if request.path.startswith(PREFIX) and isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"detail": _status_message(413, request)}, status=413,
+                                json_dumps_params={"ensure_ascii": False})
+        return None

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bangfu.core.headers.HeadersMiddleware",
+    "bangfu.api.ErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bangfu.web.middleware.LanguageMiddleware",
@@ -55,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "bangfu.core.middleware.BadFilterMiddleware",
+    "bangfu.core.middleware.RefusalMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -140,6 +142,21 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("BANGFU_HSTS_SECONDS", 0)
+
+# Content-Security-Policy of every response (bangfu.core.headers): scripts and styles only from
+# the site's static files, never inline; the favicon is a data: URL.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ("'self'",),
+    "script-src": ("'self'",),
+    "style-src": ("'self'",),
+    "img-src": ("'self'", "data:"),
+    "object-src": ("'none'",),
+    "base-uri": ("'none'",),
+    "form-action": ("'self'",),
+    "frame-ancestors": ("'none'",),
+}
+# Request bodies above this answer 413 (the API as JSON); file uploads are not counted.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("BANGFU_UPLOAD_MAX_BYTES", 2_621_440)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

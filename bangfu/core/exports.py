@@ -17,8 +17,11 @@ from bangfu.core.sensitive import identifier
 @dataclasses.dataclass(frozen=True)
 class Column:
     header: Any                     # a lazy translation
-    value: Callable[[Any], Any]     # (record) -> cell value
-    width: int = 12                 # in characters
+    value: Callable[[Any], Any]     # (record) -> cell value (the column's width fits its text)
+    # The value is a 12-digit region code and the cell shows the name of the region made of its
+    # first `region_digits` digits (6 county, 9 township, 12 village): the exporter looks the names
+    # of all rows up at once.
+    region_digits: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,12 +35,17 @@ class Export:
     order: tuple[str, ...] = ("region_code", "id")
 
 
-def identifier_column(model, name: str, width: int = 22) -> Column:
+def identifier_column(model, name: str) -> Column:
     """A sensitive identifier, masked as on screen."""
     declared = identifier(model, name)
-    return Column(declared.label, declared.masked, width)
+    return Column(declared.label, declared.masked)
 
 
-def choice_column(header, field: str, width: int = 12) -> Column:
+def choice_column(header, field: str) -> Column:
     """A choice field as its label in the reader's language."""
-    return Column(header, lambda obj: str(getattr(obj, f"get_{field}_display")() or ""), width)
+    return Column(header, lambda obj: str(getattr(obj, f"get_{field}_display")() or ""))
+
+
+def region_name_column(header, digits: int, code: Callable[[Any], str] = lambda obj: obj.region_code) -> Column:
+    """The name of the record's county (6), township (9) or village (12)."""
+    return Column(header, code, region_digits=digits)

@@ -15,6 +15,8 @@ ID number keeps its first four and last four characters, and its birth date is n
 """
 
 import dataclasses
+import functools
+import re
 
 from django.db import models
 from django.db.models import Q
@@ -33,6 +35,9 @@ class SensitiveIdentifier:
     unique: bool = False
     max_length: int = 20
     index_tail: bool = True  # for "last four digits" search
+    # A regular expression that finds a value in free text (a search term, a message), so that
+    # `redact()` can mask it wherever it turns up.
+    pattern: str = ""
     name: str = ""
 
     def contribute_to_class(self, cls, name):
@@ -131,6 +136,28 @@ def sensitive_models() -> list:
     from django.apps import apps
 
     return [model for model in apps.get_models() if identifiers_of(model)]
+
+
+@functools.cache
+def _finders() -> list[tuple[re.Pattern, SensitiveIdentifier]]:
+    declared = [d for model in sensitive_models() for d in identifiers_of(model).values() if d.pattern]
+    # The longest first: a disability card number holds a whole ID number.
+    declared.sort(key=lambda d: -d.max_length)
+    return [(re.compile(d.pattern), d) for d in declared]
+
+
+def redact(value):
+    """The value with every declared identifier found in its text masked, through dicts and lists
+    (what the audit log keeps of search terms and filters)."""
+    if isinstance(value, str):
+        for finder, declared in _finders():
+            value = finder.sub(lambda match, d=declared: d.mask_text(match.group()), value)
+        return value
+    if isinstance(value, dict):
+        return {key: redact(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(item) for item in value]
+    return value
 
 
 def reveal(user, obj, name: str, *, request=None) -> str:

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
@@ -14,5 +16,11 @@ def export(request, name):
     except UnknownExport:
         raise Http404 from None
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename, fallback=f"{name}.xlsx")
     return response
+
+
+def attachment(filename: str, fallback: str) -> str:
+    """The Chinese file name for every current browser (RFC 6266 / RFC 5987 `filename*`), and an
+    ASCII one for clients that know only `filename`."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

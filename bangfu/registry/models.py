@@ -100,10 +100,12 @@ class Person(models.Model):
     name_pinyin = models.CharField(max_length=120, db_index=True)
     name_initials = models.CharField(max_length=20)
     # Identifiers: encrypted, found by keyed hash, shown masked (core.sensitive).
-    id_number = SensitiveIdentifier(_("身份证号"), keep=(4, 4), unique=True, max_length=18)
+    id_number = SensitiveIdentifier(_("身份证号"), keep=(4, 4), unique=True, max_length=18,
+                                    pattern=r"\d{17}[\dXx]")
     gender = models.CharField(_("性别"), max_length=1, choices=c.Gender.choices)
     birth_date = models.DateField(_("出生日期"))
-    phone = SensitiveIdentifier(_("联系电话"), keep=(3, 4), max_length=11)
+    phone = SensitiveIdentifier(_("联系电话"), keep=(3, 4), max_length=11,
+                                pattern=r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
     education = models.CharField(_("文化程度"), max_length=16, choices=c.Education.choices, blank=True)
     skills = models.ManyToManyField(Skill, verbose_name=_("技能"), blank=True, related_name="people")
     labour_ability = models.CharField(_("劳动能力"), max_length=8, choices=c.LabourAbility.choices,
@@ -121,7 +123,8 @@ class Person(models.Model):
     disability_grade = models.PositiveSmallIntegerField(
         _("残疾等级"), choices=c.DisabilityGrade.choices, null=True, blank=True)
     # The card number is the ID number and two digits: its mask hides what the ID number's hides.
-    disability_card = SensitiveIdentifier(_("残疾人证号"), keep=(4, 6), max_length=20, index_tail=False)
+    disability_card = SensitiveIdentifier(_("残疾人证号"), keep=(4, 6), max_length=20, index_tail=False,
+                                          pattern=r"\d{17}[\dXx]\d{2}")
     employment_status = models.CharField(_("就业状态"), max_length=16, choices=c.EmploymentStatus.choices,
                                          default=c.EmploymentStatus.SEEKING)
     employer_name = models.CharField(_("就业单位/地点"), max_length=200, blank=True)

@@ -3,6 +3,7 @@
 import io
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
@@ -117,7 +118,7 @@ def test_the_filtered_list_exports_to_excel_scoped_and_masked(page, county):
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
     path = download.value.path()
-    assert download.value.suggested_filename == "people.xlsx"
+    assert download.value.suggested_filename == f"人员台账-丙妹镇-{timezone.localdate().isoformat()}.xlsx"
     with open(path, "rb") as f:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(f.read())).get_sheet_by_index(0).to_python()
     assert sorted(row[1] for row in sheet[2:]) == sorted(expected.values_list("name", flat=True))

@@ -9,6 +9,8 @@ Every error under /api/ is JSON, also those Django answers before the API is rea
 address 404, a wrong method 405, a body over the size limit 413, a server error 500).
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as RuleError
@@ -21,10 +23,11 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 
 from bangfu.accounts.api_auth import SessionAuth, TokenAuth
+from bangfu.accounts.permissions import Perm
 from bangfu.core import plugins
 from bangfu.core.errors import Duplicate, announce_duplicate
 from bangfu.core.filters import FilterError
-from bangfu.core.permissions import permissions_of
+from bangfu.core.permissions import Forbidden, has_perm, permissions_of
 from bangfu.core.schemas import PreconditionFailed, responses
 from bangfu.core.writes import StaleEdit
 
@@ -34,6 +37,22 @@ class Utf8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def api_access_only(view):
+    """The docs page and the spec, for callers with API access (a session or a bearer token):
+    404 to anyone unknown, 403 to a user whose role has no API access."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user if request.user.is_authenticated else TokenAuth()(request)
+        if not user:
+            raise Http404
+        if not has_perm(user, Perm.USE_API):
+            raise Forbidden(_("您的角色无权使用 API"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="bangfu API",
     version="1",
@@ -41,6 +60,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     renderer=Utf8Renderer(),
+    docs_decorator=api_access_only,
 )
 for app in plugins.apps():
     for prefix, router in app.api:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bangfu.core.proxies.ProxyMiddleware",  # first: everything after sees the real client and scheme
     "django.middleware.security.SecurityMiddleware",
     "bangfu.core.headers.HeadersMiddleware",
     "bangfu.api.ErrorsMiddleware",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bangfu.accounts.middleware.PasswordChangeRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -140,7 +142,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS behind the proxy is read by bangfu.core.proxies from TRUSTED_PROXIES only (not by
+    # SECURE_PROXY_SSL_HEADER, which would believe any client's X-Forwarded-Proto).
     SECURE_HSTS_SECONDS = env_int("BANGFU_HSTS_SECONDS", 0)
 
 # Content-Security-Policy of every response (bangfu.core.headers): scripts and styles only from
@@ -184,3 +187,13 @@ LOGGING = {
 PAGE_SIZE = 50
 EXPORT_ROW_LIMIT = env_int("BANGFU_EXPORT_ROW_LIMIT", 200_000)
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR
+# networks, comma-separated); from anyone else those headers are ignored (bangfu.core.proxies).
+TRUSTED_PROXIES = env_list("BANGFU_TRUSTED_PROXIES", [])
+# A browser that has logged in as a user carries a signed "device" cookie for that name for this
+# long; the throttle lets it through when the name or the address is locked (accounts.throttle).
+LOGIN_DEVICE_COOKIE_DAYS = env_int("BANGFU_LOGIN_DEVICE_DAYS", 180)
+# API tokens: the default and the longest lifetime an issued token may have.
+API_TOKEN_DEFAULT_DAYS = env_int("BANGFU_API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = 366

@@ -25,8 +25,8 @@ class TokenAuth(HttpBearer):
             return None
         api_token = (ApiToken.objects.select_related("user", "user__region")
                      .filter(digest=ApiToken.digest_of(token)).first())
-        if api_token is None or not api_token.user.is_active:
-            return None
+        if api_token is None or not api_token.user.is_active or not api_token.is_valid:
+            return None  # unknown, revoked, expired or of a deactivated account: all 401 alike
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)

@@ -1,11 +1,13 @@
 """Writing the audit log; every reveal of an identifier and every change goes through here."""
 
 from bangfu.audit.models import Action, AuditEntry
+from bangfu.core.proxies import client_address
 from bangfu.core.sensitive import redact
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address; behind a trusted proxy the one it forwards (core.proxies)."""
+    return client_address(request)
 
 
 def record(user, action: Action, obj=None, *, field: str = "", region_code: str = "",

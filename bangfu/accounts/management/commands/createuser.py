@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from bangfu.accounts.models import Role, User
+from bangfu.accounts.names import normalise_username
 from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.regions import codes
@@ -17,6 +18,7 @@ from bangfu.regions.models import Region
 def create_user(username: str, role: str, region_code: str | None, password: str, *,
                 full_name: str = "", organisation: str = "") -> User:
     """A new account; every role but the administrator works within a region."""
+    username = normalise_username(username)
     if User.objects.filter(username=username).exists():
         raise CommandError(f"the user name {username!r} is taken")
     region = None

@@ -94,7 +94,7 @@ def account_list(request):
     if params["role"] in Role.values:
         accounts = accounts.filter(role=params["role"])
     if params["region"].isdigit():
-        accounts = accounts.filter(codes.within(params["region"], "region_id"))
+        accounts = accounts.filter(codes.within(params["region"], "region__code"))
     if params["active"] in ACTIVE_FILTER:
         accounts = accounts.filter(is_active=ACTIVE_FILTER[params["active"]])
     page = paginate(request, accounts)

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from bangfu.core import crypto
+from bangfu.core import crypto, proxies
 
 
 def refuse_mismatched_field_keys() -> None:
@@ -37,6 +38,15 @@ class Command(BaseCommand):
 
         call_command("check")  # raises on the production checks in bangfu.checks
         refuse_mismatched_field_keys()
+        # Forwarded headers are left to bangfu.core.proxies (waitress's own trusted_proxy takes one
+        # address, not the list of networks BANGFU_TRUSTED_PROXIES may hold, and would not apply
+        # under another server); waitress passes them through untouched.
+        networks = proxies.trusted_networks()
+        if networks:
+            self.stdout.write("client address and scheme from X-Forwarded-For/-Proto of "
+                              + ", ".join(map(str, networks)) + " (BANGFU_TRUSTED_PROXIES)")
+        elif settings.PRODUCTION:
+            self.stdout.write("no BANGFU_TRUSTED_PROXIES: X-Forwarded-* headers are ignored (no reverse proxy?)")
         self.stdout.write(f"bangfu serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)")
         serve(application, host=options["host"], port=options["port"], threads=options["threads"],
               ident="bangfu")

@@ -184,3 +184,8 @@ LOGGING = {
 PAGE_SIZE = 50
 EXPORT_ROW_LIMIT = env_int("BANGFU_EXPORT_ROW_LIMIT", 200_000)
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Existence probes: a user may hear "that ID number is registered in another region" this many
+# times in the window; past it, creating or editing with an ID number is refused (and audited).
+ID_PROBE_LIMIT = env_int("BANGFU_ID_PROBE_LIMIT", 10)
+ID_PROBE_WINDOW_SECONDS = env_int("BANGFU_ID_PROBE_WINDOW_SECONDS", 60 * 60)

@@ -3,17 +3,26 @@ survey or a follow-up, the same for pages, API, CLI and imports (the actions cal
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bangfu.audit import log
+from bangfu.audit.models import Action, AuditEntry
 from bangfu.core import crypto
-from bangfu.core.errors import Duplicate
+from bangfu.core.errors import Duplicate, TooMany
 from bangfu.regions import codes
 from bangfu.regions.models import Region
 from bangfu.registry import choices as c
-from bangfu.registry.identifiers import IdentifierError, parse_disability_card, parse_resident_id, validate_phone
+from bangfu.registry.identifiers import (
+    IdentifierError,
+    normalise_identifier,
+    parse_disability_card,
+    parse_resident_id,
+    validate_phone,
+)
 from bangfu.registry.models import EARLIEST_DAY, Household, Person
 from bangfu.registry.services import is_labour, pinyin_keys
 
@@ -30,6 +39,55 @@ class DuplicatePerson(Duplicate):
             message = _("该身份证号已在其他区划登记")
         super().__init__("id_number", message, existing, visible,
                          reverse("api:person", kwargs={"person_id": existing.pk}))
+
+
+class ProbeLimited(TooMany):
+    """The user has been told too often that an ID number is registered elsewhere (guard_id_probe)."""
+
+    def __init__(self):
+        super().__init__(_("您在 %(minutes)d 分钟内已 %(limit)d 次填写在其他区划登记的身份证号。"
+                           "为防止借此查探他人信息，暂不能新增人员或修改身份证号，请稍后再试，或联系系统管理员") % {
+            "minutes": settings.ID_PROBE_WINDOW_SECONDS // 60, "limit": settings.ID_PROBE_LIMIT})
+
+
+def _probed_number(data: dict, person: Person | None) -> str | None:
+    """The ID number a write of `data` would look up among all people, if any (normalised)."""
+    if person is not None and "id_number" not in data:
+        return None
+    number = normalise_identifier(data.get("id_number"))
+    if not number or (person is not None and Person.id_number.holds(person, number)):
+        return None
+    return number
+
+
+def recent_probes(user) -> int:
+    """How many times the user was told, within the window, that a number is registered elsewhere."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.ID_PROBE_WINDOW_SECONDS)
+    return AuditEntry.objects.filter(user=user, action=Action.DUPLICATE_PROBE, at__gte=since).count()
+
+
+def guard_id_probe(user, data: dict, person: Person | None, write, *, request=None):
+    """Run `write` (creating `person`, or changing it, from `data`) under the existence-probe rule.
+
+    "Registered in another region" tells anyone with edit rights whether a number is in any
+    ledger, so each such answer is written to the audit log (the number masked), and a user told so
+    `ID_PROBE_LIMIT` times in the window may not write an ID number again until it has passed. The
+    refusal comes before the lookup, whatever the number: it tells nothing about it.
+    `write` runs its own transaction: these entries stay when it rolls back."""
+    number = _probed_number(data, person)
+    if number is None:
+        return write()
+    where = {"obj": person or Person(), "region_code": person.region_code if person else (user.region_id or ""),
+             "detail": {"id_number": Person.id_number.mask_text(number)}, "request": request}
+    if recent_probes(user) >= settings.ID_PROBE_LIMIT:
+        log.record(user, Action.PROBE_LIMITED, **where)
+        raise ProbeLimited
+    try:
+        return write()
+    except DuplicatePerson as exc:
+        if not exc.visible:
+            log.record(user, Action.DUPLICATE_PROBE, **where)
+        raise
 
 
 def clean_text(value, limit: int) -> tuple[str, str | None]:

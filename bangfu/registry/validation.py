@@ -2,6 +2,7 @@
 survey or a follow-up, the same for pages, API, CLI and imports (the actions call these)."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -90,15 +91,32 @@ def guard_id_probe(user, data: dict, person: Person | None, write, *, request=No
         raise
 
 
-def clean_text(value, limit: int) -> tuple[str, str | None]:
+# Direction overrides, embeddings and isolates make a name show otherwise than it is stored (and
+# spoof a list or an export); zero-width characters hide inside one and defeat search and duplicates.
+HIDDEN_IN_NAMES = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")
+
+
+def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
     """Trimmed text and the reason it is refused, if it is (too long, or control characters that
-    PostgreSQL cannot store or that no keyboard types)."""
+    PostgreSQL cannot store or that no keyboard types). A name (`name_of` its field's label) may
+    hold no direction or zero-width character either."""
     text = (value or "").strip()
     if len(text) > limit:
         return text, _("不能超过 %(n)d 个字") % {"n": limit}
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
         return text, _("含有不可见的控制字符")
+    if name_of is not None and HIDDEN_IN_NAMES.search(text):
+        return text, _("%(field)s含有不可见的文字方向控制符或零宽字符（常随从网页、文档复制的文字带入），"
+                       "请删除后重新输入") % {"field": name_of}
     return text, None
+
+
+def _label(field: str) -> str:
+    return str(Person._meta.get_field(field).verbose_name)
+
+
+# Free-text fields that hold a name (of a workplace, a resettlement site): no hidden characters.
+NAME_FIELDS = frozenset({"employer_name", "relocation_site"})
 
 
 def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None) -> dict:
@@ -114,7 +132,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     def fail(field: str, message: str):
         errors.setdefault(field, []).append(message)
 
-    name, problem = clean_text(data.get("name", person.name if person else ""), 50)
+    name, problem = clean_text(data.get("name", person.name if person else ""), 50, name_of=_("姓名"))
     if not name:
         fail("name", _("姓名不能为空"))
     elif problem:
@@ -193,7 +211,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     for field, limit in (("relocation_site", 100), ("employer_name", 200), ("wish_jobs", 200),
                          ("training_wishes", 200), ("notes", 5000)):
         if field in data:
-            text, problem = clean_text(data.get(field), limit)
+            text, problem = clean_text(data.get(field), limit, name_of=_label(field) if field in NAME_FIELDS else None)
             if problem:
                 fail(field, problem)
             values[field] = text
@@ -344,7 +362,7 @@ def clean_household(data: dict, household: Household | None = None) -> dict:
     if "relocated" in data:
         values["relocated"] = bool(data.get("relocated"))
     if "relocation_site" in data:
-        text, problem = clean_text(data.get("relocation_site"), 100)
+        text, problem = clean_text(data.get("relocation_site"), 100, name_of=_label("relocation_site"))
         if problem:
             fail("relocation_site", problem)
         values["relocation_site"] = text

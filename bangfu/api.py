@@ -25,7 +25,7 @@ from ninja.renderers import JSONRenderer
 from bangfu.accounts.api_auth import SessionAuth, TokenAuth
 from bangfu.accounts.permissions import Perm
 from bangfu.core import plugins
-from bangfu.core.errors import Duplicate, announce_duplicate
+from bangfu.core.errors import Duplicate, TooMany, announce_duplicate
 from bangfu.core.filters import FilterError
 from bangfu.core.permissions import Forbidden, has_perm, permissions_of
 from bangfu.core.schemas import PreconditionFailed, responses
@@ -148,6 +148,11 @@ def duplicate(request, exc: Duplicate):
     announce_duplicate(exc, request.auth, request)
     body = {"detail": exc.messages[0], "id": exc.existing.pk if exc.visible else None, "url": exc.api_url}
     return api.create_response(request, body, status=409)
+
+
+@api.exception_handler(TooMany)
+def too_many(request, exc: TooMany):
+    return _detail(request, exc.messages[0], 429)
 
 
 # Field names of the ledger rules that the API spells differently.

@@ -197,3 +197,7 @@ LOGIN_DEVICE_COOKIE_DAYS = env_int("BANGFU_LOGIN_DEVICE_DAYS", 180)
 # API tokens: the default and the longest lifetime an issued token may have.
 API_TOKEN_DEFAULT_DAYS = env_int("BANGFU_API_TOKEN_DAYS", 90)
 API_TOKEN_MAX_DAYS = 366
+# Existence probes: a user may hear "that ID number is registered in another region" this many
+# times in the window; past it, creating or editing with an ID number is refused (and audited).
+ID_PROBE_LIMIT = env_int("BANGFU_ID_PROBE_LIMIT", 10)
+ID_PROBE_WINDOW_SECONDS = env_int("BANGFU_ID_PROBE_WINDOW_SECONDS", 60 * 60)

@@ -20,7 +20,7 @@ def record(user, action: Action, obj=None, *, field: str = "", region_code: str 
         username=user.get_username() if authenticated else redact(username),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",  # unsaved: the type alone
         field=field,
         region_code=region_code or getattr(obj, "region_code", "") or "",
         detail=redact(detail or {}),

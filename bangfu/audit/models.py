@@ -17,6 +17,10 @@ class Action(models.TextChoices):
     EXPORT = "export", _("导出")
     LOGIN_FAILED = "login_failed", _("登录失败")
     BULK = "bulk", _("批量操作")
+    # Told that an ID number is registered outside the user's reach (an existence probe), and
+    # refused because the user had been told so too often (registry.validation.guard_id_probe).
+    DUPLICATE_PROBE = "duplicate_probe", _("查重：证件号已在其他区划登记")
+    PROBE_LIMITED = "probe_limited", _("查重次数超限被拒")
 
 
 class AuditEntry(models.Model):

@@ -18,6 +18,14 @@ class Duplicate(ValidationError):
         super().__init__({field: [ValidationError(message, code="duplicate")]})
 
 
+class TooMany(ValidationError):
+    """Refused for now: the user has made too many attempts of a kind in a window (pages show the
+    message as a form error, the API answers 429)."""
+
+    def __init__(self, message):
+        super().__init__(message, code="too_many")
+
+
 def announce_duplicate(duplicate: Duplicate, user, request=None) -> None:
     """A duplicate of a sensitive identifier that names the record on file confirms whose the whole
     value is (an ID number typed in full): it is written to the audit log as a reveal."""

@@ -106,7 +106,8 @@ class Stale(Schema):
     changes: list[ChangeOut] = Field([], description="what changed since the version you sent")
 
 
-ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Conflict, 412: Stale, 422: Invalid}
+ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Conflict, 412: Stale, 422: Invalid,
+          429: Message}
 
 
 def responses(ok: dict, *errors: int) -> dict:

@@ -26,6 +26,7 @@ from bangfu.registry.validation import (
     clean_household,
     clean_person,
     clean_survey,
+    guard_id_probe,
 )
 
 # Person fields a survey may update (the household and identity stay with officers).
@@ -78,9 +79,14 @@ def _person_changes_since(person: Person, version: int):
 
 # --- people --------------------------------------------------------------------------------------
 
-@transaction.atomic
 def do_create_person(user, data: dict, *, skills: list[str] | None = None, key: str | None = None,
                      request=None) -> Person:
+    return guard_id_probe(user, data, None, lambda: _create_person(user, data, skills, key, request),
+                          request=request)
+
+
+@transaction.atomic
+def _create_person(user, data: dict, skills: list[str] | None, key: str | None, request) -> Person:
     def create() -> Person:
         values = _clean(user, data)
         check(user, Perm.EDIT_LEDGER, values["region_code"])
@@ -104,12 +110,18 @@ def _changed_fields(person: Person, values: dict) -> list[str]:
     return [_SHOWN_AS.get(k, k) for k, v in values.items() if k not in _DERIVED and getattr(person, k) != v]
 
 
-@transaction.atomic
 def do_update_person(user, person: Person, data: dict, *, skills: list[str] | None = None,
                      reason: str = "", perm: str = Perm.EDIT_LEDGER, version: int | None = None,
                      request=None) -> list[str]:
     """Apply the changed fields; returns the names of the fields that changed."""
     check(user, perm, person.region_code)
+    return guard_id_probe(user, data, person, lambda: _update_person(
+        user, person, data, skills=skills, reason=reason, perm=perm, version=version, request=request),
+        request=request)
+
+
+@transaction.atomic
+def _update_person(user, person: Person, data: dict, *, skills, reason, perm, version, request) -> list[str]:
     current = writes.lock(Person, person.pk)
     writes.check_version(current, version, _person_changes_since)
     values = _clean(user, data, current)

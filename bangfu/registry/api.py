@@ -99,7 +99,7 @@ def get_person(request, person_id: Id, response: HttpResponse):
     return person
 
 
-@people.post("", response=responses({201: s.PersonOut}, 400, 401, 403, 409, 422))
+@people.post("", response=responses({201: s.PersonOut}, 400, 401, 403, 409, 422, 429))
 def create_person(request, payload: s.PersonCreate, response: HttpResponse):
     """Register a person; a known ID number answers 409 with the person on file. The same
     `Idempotency-Key` again answers with the person already made."""
@@ -111,7 +111,7 @@ def create_person(request, payload: s.PersonCreate, response: HttpResponse):
     return Status(201, person)
 
 
-@people.patch("/{person_id}", response=responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 412, 422))
+@people.patch("/{person_id}", response=responses({200: s.PersonOut}, 400, 401, 403, 404, 409, 412, 422, 429))
 def update_person(request, person_id: Id, payload: s.PersonPatch, response: HttpResponse):
     """Change the fields sent; the others keep their values. Send the ETag of your GET as
     `If-Match`: a person changed since answers 412 with what changed."""

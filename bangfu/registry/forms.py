@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.registry import choices as c
+from bangfu.registry.identifiers import normalise_identifier
 from bangfu.registry.models import Household, Person
 
 BLANK = [("", "—")]
@@ -18,12 +19,21 @@ def _choice(label, options, required=False):
                              required=required)
 
 
+class IdentifierField(forms.CharField):
+    """An ID number, card number or phone, normalised before anything counts its length: spaces and
+    full-width digits typed with a Chinese input method are not errors. No length limit of its own:
+    the ledger's rule says what is wrong with a wrong length."""
+
+    def to_python(self, value):
+        return normalise_identifier(super().to_python(value))
+
+
 class PersonForm(forms.Form):
     """Create or edit a person. Identifier fields left empty on an edit keep the stored value."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    id_number = IdentifierField(label=_("身份证号"), required=False)
+    phone = IdentifierField(label=_("联系电话"), required=False)
     household_number = forms.CharField(label=_("户编号"), max_length=30, required=False,
                                        help_text=_("属于已登记家庭户时填写；留空则按所在村登记"))
     relationship = _choice(_("与户主关系"), c.Relationship.choices, required=True)
@@ -42,7 +52,7 @@ class PersonForm(forms.Form):
                                                  coerce=int, empty_value=None, required=False)
     disability_grade = forms.TypedChoiceField(label=_("残疾等级"), choices=BLANK + c.DisabilityGrade.choices,
                                               coerce=int, empty_value=None, required=False)
-    disability_card = forms.CharField(label=_("残疾人证号"), max_length=20, required=False)
+    disability_card = IdentifierField(label=_("残疾人证号"), required=False)
     employment_status = _choice(_("就业状态"), c.EmploymentStatus.choices, required=True)
     employer_name = forms.CharField(label=_("就业单位/地点"), max_length=200, required=False)
     not_seeking_reason = _choice(_("无就业意愿原因"), c.NotSeekingReason.choices)
@@ -127,7 +137,7 @@ class SurveyForm(forms.Form):
     employer_name = PersonForm.base_fields["employer_name"]
     not_seeking_reason = PersonForm.base_fields["not_seeking_reason"]
     labour_ability = PersonForm.base_fields["labour_ability"]
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, help_text=_("留空则不修改"))
+    phone = IdentifierField(label=_("联系电话"), required=False, help_text=_("留空则不修改"))
     wish_jobs = PersonForm.base_fields["wish_jobs"]
     wish_travel = PersonForm.base_fields["wish_travel"]
     wish_pay = PersonForm.base_fields["wish_pay"]

@@ -29,6 +29,20 @@ class IdentifierError(ValueError):
     pass
 
 
+# Full-width forms (５２２６, Ｘ, ＋８６) as typed with a Chinese input method, to their ASCII letters.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Invisible characters that copying from a web page or a PDF brings along.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def normalise_identifier(value) -> str:
+    """An ID number, disability card number or phone as typed, in the one form the rules check:
+    full-width characters made ASCII, spaces (the ideographic one too) and invisible characters
+    removed, letters upper-case. Pages, API and actions all pass what they are given through this."""
+    text = str(value or "").translate(_HALF_WIDTH).translate(_INVISIBLE)
+    return "".join(text.split()).upper()
+
+
 @dataclasses.dataclass(frozen=True)
 class ResidentId:
     number: str
@@ -42,7 +56,7 @@ def check_char(first17: str) -> str:
 
 
 def parse_resident_id(value: str, today: datetime.date | None = None) -> ResidentId:
-    number = (value or "").strip().upper().replace(" ", "")
+    number = normalise_identifier(value)
     if len(number) != 18:
         raise IdentifierError(_("身份证号应为 18 位，现为 %(n)d 位") % {"n": len(number)})
     if not number[:17].isascii() or not number[:17].isdigit():
@@ -71,10 +85,10 @@ def parse_resident_id(value: str, today: datetime.date | None = None) -> Residen
 
 def parse_disability_card(value: str, resident_id: str) -> tuple[str, int, int]:
     """The card number, category (1–7) and grade (1–4); the card must extend this person's ID."""
-    card = (value or "").strip().upper().replace(" ", "")
+    card = normalise_identifier(value)
     if len(card) != 20:
         raise IdentifierError(_("残疾人证号应为 20 位（身份证号 + 类别 + 等级），现为 %(n)d 位") % {"n": len(card)})
-    if card[:18] != (resident_id or "").strip().upper():
+    if card[:18] != normalise_identifier(resident_id):
         raise IdentifierError(_("残疾人证号前 18 位应与本人身份证号一致"))
     category, grade = card[18], card[19]
     if not (category.isdigit() and int(category) in DISABILITY_CATEGORIES):
@@ -85,7 +99,7 @@ def parse_disability_card(value: str, resident_id: str) -> tuple[str, int, int]:
 
 
 def validate_phone(value: str) -> str:
-    phone = re.sub(r"[\s()]", "", value or "").removeprefix("+86")
+    phone = re.sub(r"[()]", "", normalise_identifier(value)).removeprefix("+86")
     if MOBILE.match(phone) or LANDLINE.match(phone):
         return phone
     raise IdentifierError(_("电话号码“%(v)s”应为 11 位手机号或带区号的固定电话") % {"v": value})

@@ -9,13 +9,25 @@ from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 from bangfu.core.schemas import MAX_ID, ChangeOut, Flag, IsoDate, RegionCode, blank_or, codes, number, text
 from bangfu.registry import choices as c
+from bangfu.registry.identifiers import normalise_identifier
 from bangfu.registry.services import age_on
 
 IdentifierField = Literal["id_number", "phone", "disability_card"]
+
+
+def _normalised(value):
+    return normalise_identifier(value) if isinstance(value, str) else value
+
+
+def identifier(max_length: int):
+    """An ID number, card number or phone: normalised as the pages do, then its length checked."""
+    return Annotated[text(max_length), BeforeValidator(_normalised)]
+
+
 Skills = Annotated[list[text(40, min_length=1)], Field(max_length=50)]
 
 
@@ -115,7 +127,7 @@ class SurveyFields(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    phone: text(20) | None = Field(None, description="mobile or landline; empty or null removes it")
+    phone: identifier(20) | None = Field(None, description="mobile or landline; empty or null removes it")
     education: blank_or(c.Education) = None
     labour_ability: codes(c.LabourAbility) = None
     poverty_status: codes(c.PovertyStatus) = None
@@ -124,7 +136,7 @@ class SurveyFields(Schema):
     relocation_site: text(100) | None = None
     disability_category: number(1, 7) | None = Field(None, description="1 视力 … 7 多重")
     disability_grade: number(1, 4) | None = Field(None, description="1 (most severe) … 4")
-    disability_card: text(24) | None = Field(None, description="the 20-character card number; empty removes it")
+    disability_card: identifier(24) | None = Field(None, description="the 20-character card number; empty removes it")
     employment_status: codes(c.EmploymentStatus) = None
     employer_name: text(200) | None = None
     not_seeking_reason: blank_or(c.NotSeekingReason) = None
@@ -141,7 +153,7 @@ class PersonPatch(SurveyFields):
     """Only the fields sent are changed."""
 
     name: text(50) = None
-    id_number: text(24) = Field(None, description="the 18-character resident ID number")
+    id_number: identifier(24) = Field(None, description="the 18-character resident ID number")
     region_code: RegionCode = Field(None, description="12-digit village code (a household's, if one is given)")
     household_id: number(1, MAX_ID) | None = Field(None, description="the person's household; null for none")
     relationship: codes(c.Relationship) = None
@@ -150,7 +162,7 @@ class PersonPatch(SurveyFields):
 
 class PersonCreate(PersonPatch):
     name: text(50)
-    id_number: text(24) = Field(description="the 18-character resident ID number")
+    id_number: identifier(24) = Field(description="the 18-character resident ID number")
 
 
 class RevealIn(Schema):

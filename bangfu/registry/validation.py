@@ -2,18 +2,28 @@
 survey or a follow-up, the same for pages, API, CLI and imports (the actions call these)."""
 
 import datetime
+import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bangfu.audit import log
+from bangfu.audit.models import Action, AuditEntry
 from bangfu.core import crypto
-from bangfu.core.errors import Duplicate
+from bangfu.core.errors import Duplicate, TooMany
 from bangfu.regions import codes
 from bangfu.regions.models import Region
 from bangfu.registry import choices as c
-from bangfu.registry.identifiers import IdentifierError, parse_disability_card, parse_resident_id, validate_phone
+from bangfu.registry.identifiers import (
+    IdentifierError,
+    normalise_identifier,
+    parse_disability_card,
+    parse_resident_id,
+    validate_phone,
+)
 from bangfu.registry.models import EARLIEST_DAY, Household, Person
 from bangfu.registry.services import is_labour, pinyin_keys
 
@@ -32,15 +42,81 @@ class DuplicatePerson(Duplicate):
                          reverse("api:person", kwargs={"person_id": existing.pk}))
 
 
-def clean_text(value, limit: int) -> tuple[str, str | None]:
+class ProbeLimited(TooMany):
+    """The user has been told too often that an ID number is registered elsewhere (guard_id_probe)."""
+
+    def __init__(self):
+        super().__init__(_("您在 %(minutes)d 分钟内已 %(limit)d 次填写在其他区划登记的身份证号。"
+                           "为防止借此查探他人信息，暂不能新增人员或修改身份证号，请稍后再试，或联系系统管理员") % {
+            "minutes": settings.ID_PROBE_WINDOW_SECONDS // 60, "limit": settings.ID_PROBE_LIMIT})
+
+
+def _probed_number(data: dict, person: Person | None) -> str | None:
+    """The ID number a write of `data` would look up among all people, if any (normalised)."""
+    if person is not None and "id_number" not in data:
+        return None
+    number = normalise_identifier(data.get("id_number"))
+    if not number or (person is not None and Person.id_number.holds(person, number)):
+        return None
+    return number
+
+
+def recent_probes(user) -> int:
+    """How many times the user was told, within the window, that a number is registered elsewhere."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.ID_PROBE_WINDOW_SECONDS)
+    return AuditEntry.objects.filter(user=user, action=Action.DUPLICATE_PROBE, at__gte=since).count()
+
+
+def guard_id_probe(user, data: dict, person: Person | None, write, *, request=None):
+    """Run `write` (creating `person`, or changing it, from `data`) under the existence-probe rule.
+
+    "Registered in another region" tells anyone with edit rights whether a number is in any
+    ledger, so each such answer is written to the audit log (the number masked), and a user told so
+    `ID_PROBE_LIMIT` times in the window may not write an ID number again until it has passed. The
+    refusal comes before the lookup, whatever the number: it tells nothing about it.
+    `write` runs its own transaction: these entries stay when it rolls back."""
+    number = _probed_number(data, person)
+    if number is None:
+        return write()
+    where = {"obj": person or Person(), "region_code": person.region_code if person else (user.region_id or ""),
+             "detail": {"id_number": Person.id_number.mask_text(number)}, "request": request}
+    if recent_probes(user) >= settings.ID_PROBE_LIMIT:
+        log.record(user, Action.PROBE_LIMITED, **where)
+        raise ProbeLimited
+    try:
+        return write()
+    except DuplicatePerson as exc:
+        if not exc.visible:
+            log.record(user, Action.DUPLICATE_PROBE, **where)
+        raise
+
+
+# Direction overrides, embeddings and isolates make a name show otherwise than it is stored (and
+# spoof a list or an export); zero-width characters hide inside one and defeat search and duplicates.
+HIDDEN_IN_NAMES = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")
+
+
+def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
     """Trimmed text and the reason it is refused, if it is (too long, or control characters that
-    PostgreSQL cannot store or that no keyboard types)."""
+    PostgreSQL cannot store or that no keyboard types). A name (`name_of` its field's label) may
+    hold no direction or zero-width character either."""
     text = (value or "").strip()
     if len(text) > limit:
         return text, _("不能超过 %(n)d 个字") % {"n": limit}
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
         return text, _("含有不可见的控制字符")
+    if name_of is not None and HIDDEN_IN_NAMES.search(text):
+        return text, _("%(field)s含有不可见的文字方向控制符或零宽字符（常随从网页、文档复制的文字带入），"
+                       "请删除后重新输入") % {"field": name_of}
     return text, None
+
+
+def _label(field: str) -> str:
+    return str(Person._meta.get_field(field).verbose_name)
+
+
+# Free-text fields that hold a name (of a workplace, a resettlement site): no hidden characters.
+NAME_FIELDS = frozenset({"employer_name", "relocation_site"})
 
 
 def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None) -> dict:
@@ -56,7 +132,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     def fail(field: str, message: str):
         errors.setdefault(field, []).append(message)
 
-    name, problem = clean_text(data.get("name", person.name if person else ""), 50)
+    name, problem = clean_text(data.get("name", person.name if person else ""), 50, name_of=_("姓名"))
     if not name:
         fail("name", _("姓名不能为空"))
     elif problem:
@@ -135,7 +211,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     for field, limit in (("relocation_site", 100), ("employer_name", 200), ("wish_jobs", 200),
                          ("training_wishes", 200), ("notes", 5000)):
         if field in data:
-            text, problem = clean_text(data.get(field), limit)
+            text, problem = clean_text(data.get(field), limit, name_of=_label(field) if field in NAME_FIELDS else None)
             if problem:
                 fail(field, problem)
             values[field] = text
@@ -286,7 +362,7 @@ def clean_household(data: dict, household: Household | None = None) -> dict:
     if "relocated" in data:
         values["relocated"] = bool(data.get("relocated"))
     if "relocation_site" in data:
-        text, problem = clean_text(data.get("relocation_site"), 100)
+        text, problem = clean_text(data.get("relocation_site"), 100, name_of=_label("relocation_site"))
         if problem:
             fail("relocation_site", problem)
         values["relocation_site"] = text

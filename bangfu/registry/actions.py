@@ -15,7 +15,7 @@ from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.core import sensitive, writes
 from bangfu.core.history import changes_since, record_baselines
-from bangfu.core.permissions import check, covers
+from bangfu.core.permissions import check, check_reaches, reaches
 from bangfu.registry.history import DERIVED
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
 from bangfu.registry.permissions import Perm
@@ -67,7 +67,7 @@ def _clean(user, data: dict, person: Person | None = None) -> dict:
     try:
         return clean_person(data, person)
     except DuplicatePerson as exc:
-        if exc.visible and not covers(user, exc.existing.region_code):
+        if exc.visible and not reaches(user, exc.existing, Perm.VIEW_LEDGER):
             raise DuplicatePerson(exc.existing, visible=False) from None
         raise
 
@@ -89,6 +89,7 @@ def do_create_person(user, data: dict, *, skills: list[str] | None = None, key: 
         if skills is not None:
             set_skills(person, skills)
         refresh_household(person.household_id)
+        check_reaches(user, person, Perm.EDIT_LEDGER)
         log.record(user, Action.CREATE, person, request=request)
         return person
 
@@ -122,6 +123,7 @@ def do_update_person(user, person: Person, data: dict, *, skills: list[str] | No
     if skills_changed:
         set_skills(current, skills)
         changed.append("skills")
+    check_reaches(user, current, perm)
     _refresh_from(person, current)
     log.record(user, Action.UPDATE, person, request=request, detail={"fields": changed, "reason": reason})
     return changed
@@ -171,6 +173,7 @@ def do_record_survey(user, person: Person, *, visited_on: datetime.date, finding
         else:
             survey.superseded = True
         survey.save(update_fields=["changes", "superseded"])
+        check_reaches(user, current, Perm.RECORD_SURVEY)
         _refresh_from(person, current)
         log.record(user, Action.SURVEY, survey, request=request, detail={"person": person.pk, "fields": changed})
         return survey
@@ -215,6 +218,7 @@ def do_create_household(user, data: dict, *, key: str | None = None, request=Non
         check(user, Perm.EDIT_LEDGER, values["region_code"])
         household = Household(**values, number=_next_household_number(values["region_code"]))
         _save(user, household, _("新增"))
+        check_reaches(user, household, Perm.EDIT_LEDGER)
         log.record(user, Action.CREATE, household, request=request)
         return household
 

@@ -8,6 +8,7 @@ key again returns the record already made.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from bangfu.audit.models import Action
 from bangfu.core import sensitive, writes
 from bangfu.core.history import changes_since, record_baselines
 from bangfu.core.permissions import check, check_reaches, reaches
+from bangfu.registry.choices import FollowUpAction
 from bangfu.registry.history import DERIVED
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
 from bangfu.registry.permissions import Perm
@@ -278,6 +280,10 @@ def do_record_follow_up(user, household: Household, *, done_on: datetime.date, a
     done_on, action, note = clean_follow_up(done_on, action, note)
 
     def create() -> FollowUp:
+        # "已解决" closes the case only when a member works: the queue would list it again anyway.
+        if action == FollowUpAction.RESOLVED and writes.lock(Household, household.pk).zero_employment:
+            raise ValidationError({"action": [_("该户仍是零就业家庭（有就业意愿的劳动力都未就业），不能记为已解决："
+                                                "请先在成员档案中登记就业")]})
         follow_up = FollowUp(household=household, region_code=household.region_code, done_on=done_on,
                              action=action, note=note, officer=user)
         _save(user, follow_up, _("新增"))

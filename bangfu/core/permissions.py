@@ -5,7 +5,9 @@ how a record is placed (`register_scope`: by region code, by organisation, by ow
 exports and reports all ask here; nothing else decides who sees what.
 
 The core knows no roles and no regions: a user reaches records through `user.reach`, a `Reach`
-that the accounts app builds from the user's role, region and organisation.
+that the accounts app builds from the user's role, region and organisation. An app may narrow what
+a role sees of a model inside that reach (`narrow`: data minimisation, e.g. a role that works
+with only part of the people of its region).
 """
 
 import dataclasses
@@ -146,6 +148,33 @@ def reach_q(reach: Reach, scope: Scope) -> Q | None:
     return combined
 
 
+# --- what a role sees of a model inside its reach ------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Narrowing:
+    condition: Q
+    refusal: object  # said when a write would leave a record outside what the role sees
+
+
+_NARROWINGS: dict[tuple[str, type[Model]], Narrowing] = {}
+
+
+def narrow(roles: Iterable[str], model: type[Model], condition: Q, refusal) -> None:
+    """Inside its reach, each of these roles sees only the records of `model` matching `condition`
+    (on every surface, as all of them read through `scope`). `refusal` is the message when one of
+    the roles' writes would put a record where they no longer see it."""
+    for role in roles:
+        _NARROWINGS[str(role), model] = Narrowing(condition, refusal)
+
+
+def narrowed_roles(model: type[Model]) -> set[str]:
+    return {role for role, narrowed in _NARROWINGS if narrowed is model}
+
+
+def narrowing_of(user, model: type[Model]) -> Narrowing | None:
+    return _NARROWINGS.get((str(getattr(user, "role", "")), model))
+
+
 def reach_of(user) -> Reach:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOWHERE
@@ -157,7 +186,24 @@ def scope(user, queryset: QuerySet, perm: str) -> QuerySet:
     if not has_perm(user, perm):
         return queryset.none()
     condition = reach_q(reach_of(user), scope_of(queryset.model))
-    return queryset.none() if condition is None else queryset.filter(condition)
+    if condition is None:
+        return queryset.none()
+    narrowing = narrowing_of(user, queryset.model)
+    return queryset.filter(condition if narrowing is None else condition & narrowing.condition)
+
+
+def reaches(user, record: Model, perm: str) -> bool:
+    """Does the user see this (saved) record with this permission?"""
+    return scope(user, type(record)._default_manager.filter(pk=record.pk), perm).exists()
+
+
+def check_reaches(user, record: Model, perm: str) -> None:
+    """After a write: refuse (Forbidden, so the transaction rolls back) a record that the write left
+    outside what the user sees — a narrowed role may not write records it may not read. (The region
+    is checked before the write, by `check`.)"""
+    narrowing = narrowing_of(user, type(record))
+    if narrowing is not None and not reaches(user, record, perm):
+        raise Forbidden(narrowing.refusal)
 
 
 def get_for_user(user, queryset: QuerySet, pk, perm: str):

@@ -8,6 +8,7 @@ key again returns the record already made.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,8 @@ from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.core import sensitive, writes
 from bangfu.core.history import changes_since, record_baselines
-from bangfu.core.permissions import check, covers
+from bangfu.core.permissions import check, check_reaches, reaches
+from bangfu.registry.choices import FollowUpAction
 from bangfu.registry.history import DERIVED
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
 from bangfu.registry.permissions import Perm
@@ -68,7 +70,7 @@ def _clean(user, data: dict, person: Person | None = None) -> dict:
     try:
         return clean_person(data, person)
     except DuplicatePerson as exc:
-        if exc.visible and not covers(user, exc.existing.region_code):
+        if exc.visible and not reaches(user, exc.existing, Perm.VIEW_LEDGER):
             raise DuplicatePerson(exc.existing, visible=False) from None
         raise
 
@@ -95,6 +97,7 @@ def _create_person(user, data: dict, skills: list[str] | None, key: str | None, 
         if skills is not None:
             set_skills(person, skills)
         refresh_household(person.household_id)
+        check_reaches(user, person, Perm.EDIT_LEDGER)
         log.record(user, Action.CREATE, person, request=request)
         return person
 
@@ -134,6 +137,7 @@ def _update_person(user, person: Person, data: dict, *, skills, reason, perm, ve
     if skills_changed:
         set_skills(current, skills)
         changed.append("skills")
+    check_reaches(user, current, perm)
     _refresh_from(person, current)
     log.record(user, Action.UPDATE, person, request=request, detail={"fields": changed, "reason": reason})
     return changed
@@ -183,6 +187,7 @@ def do_record_survey(user, person: Person, *, visited_on: datetime.date, finding
         else:
             survey.superseded = True
         survey.save(update_fields=["changes", "superseded"])
+        check_reaches(user, current, Perm.RECORD_SURVEY)
         _refresh_from(person, current)
         log.record(user, Action.SURVEY, survey, request=request, detail={"person": person.pk, "fields": changed})
         return survey
@@ -227,6 +232,7 @@ def do_create_household(user, data: dict, *, key: str | None = None, request=Non
         check(user, Perm.EDIT_LEDGER, values["region_code"])
         household = Household(**values, number=_next_household_number(values["region_code"]))
         _save(user, household, _("新增"))
+        check_reaches(user, household, Perm.EDIT_LEDGER)
         log.record(user, Action.CREATE, household, request=request)
         return household
 
@@ -286,6 +292,10 @@ def do_record_follow_up(user, household: Household, *, done_on: datetime.date, a
     done_on, action, note = clean_follow_up(done_on, action, note)
 
     def create() -> FollowUp:
+        # "已解决" closes the case only when a member works: the queue would list it again anyway.
+        if action == FollowUpAction.RESOLVED and writes.lock(Household, household.pk).zero_employment:
+            raise ValidationError({"action": [_("该户仍是零就业家庭（有就业意愿的劳动力都未就业），不能记为已解决："
+                                                "请先在成员档案中登记就业")]})
         follow_up = FollowUp(household=household, region_code=household.region_code, done_on=done_on,
                              action=action, note=note, officer=user)
         _save(user, follow_up, _("新增"))

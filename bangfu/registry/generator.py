@@ -597,8 +597,9 @@ def _insert(generator: _Generator, batch: list[tuple[dict, list[_Member]]], seal
     for household, people in batch:
         labour = sum(m.values["is_labour"] for m in people)
         employed = sum(m.values["employment_status"] in EMPLOYED for m in people)
+        zero = services.is_zero_employment((m.values["is_labour"], m.values["employment_status"]) for m in people)
         household.update(member_count=len(people), labour_count=labour, employed_count=employed,
-                         zero_employment=labour > 0 and employed == 0, head_name=people[0].values["name"])
+                         zero_employment=zero, head_name=people[0].values["name"])
     households = [generator.household_rows.make(household) for household, _people in batch]
     Household.objects.bulk_create(households)
     if households and households[0].pk is None:  # a database that cannot return the new keys

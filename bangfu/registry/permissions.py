@@ -1,9 +1,11 @@
 """What the ledger's permissions are and which roles hold them (registered with the core gate)."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import Role
-from bangfu.core.permissions import define, grant
+from bangfu.core.permissions import define, grant, narrow
+from bangfu.registry.models import FollowUp, Household, Person, Survey
 
 
 class Perm:
@@ -25,3 +27,20 @@ def grant_roles() -> None:
     # Surveyors keep the ledger current through door-to-door surveys in their own villages.
     grant([Role.SURVEYOR], Perm.VIEW_LEDGER, Perm.RECORD_SURVEY)
     grant([Role.AUDITOR], Perm.VIEW_LEDGER, Perm.REVEAL_IDENTIFIER, Perm.VIEW_HISTORY, Perm.EXPORT)
+
+
+def _has_disabled_member(household_ref: str) -> Q:
+    return Q(Exists(Person.objects.filter(household=OuterRef(household_ref), disability_category__isnull=False)))
+
+
+def narrow_roles() -> None:
+    """Data minimisation: a disabled persons' federation officer works with disabled people, so of
+    their region they see the disabled people, those people's households (with only the disabled
+    members: a household's other members are not theirs to see) and what hangs on these."""
+    dpf = [Role.DPF_OFFICER]
+    people = _("残联工作人员只能登记和编辑残疾人（须填写残疾类别和等级）")
+    households = _("残联工作人员只能编辑有残疾人成员的家庭户")
+    narrow(dpf, Person, Q(disability_category__isnull=False), people)
+    narrow(dpf, Survey, Q(person__disability_category__isnull=False), people)
+    narrow(dpf, Household, _has_disabled_member("pk"), households)
+    narrow(dpf, FollowUp, _has_disabled_member("household_id"), households)

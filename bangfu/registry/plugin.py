@@ -8,7 +8,7 @@ from bangfu.core import plugins
 from bangfu.core.permissions import Scope, prefix_q, register_scope
 from bangfu.registry import exports, selectors, stats
 from bangfu.registry.models import FollowUp, Household, Person, Survey
-from bangfu.registry.permissions import Perm, grant_roles
+from bangfu.registry.permissions import Perm, grant_roles, narrow_roles
 
 
 def _home(user) -> dict:
@@ -31,6 +31,7 @@ def _people_under(user, prefix: str) -> int:
 
 def register() -> None:
     grant_roles()
+    narrow_roles()
     register_scope(Person, Scope(region="region_code"))
     register_scope(Household, Scope(region="region_code"))
     # A survey or follow-up is seen where its person or household is now, not where it was.

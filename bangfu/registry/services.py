@@ -3,7 +3,7 @@
 import datetime
 import functools
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
@@ -81,25 +81,47 @@ def _member_count(condition: Q | None = None):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# 零就业家庭 (MOHRSS): the household's working-age members able and willing to work (is_labour: 16–59
+# with some labour ability; willing: employed or seeking work — not a student, a carer or anyone else
+# recorded as 暂无就业意愿) are all without work. A household whose labour is all not seeking is
+# not one; nor is one where a working-age member works.
+WILLING_LABOUR = Q(is_labour=True) & ~Q(employment_status=c.EmploymentStatus.NOT_SEEKING)
+EMPLOYED_LABOUR = Q(is_labour=True, employment_status__in=c.EMPLOYED_STATUSES)
+
+
+def is_zero_employment(members) -> bool:
+    """The definition above for members given as (is_labour, employment_status) pairs (the
+    generator's rows); refresh_households is its set-based form."""
+    members = list(members)
+    willing = any(labour and status != c.EmploymentStatus.NOT_SEEKING for labour, status in members)
+    return willing and not any(labour and status in c.EMPLOYED_STATUSES for labour, status in members)
+
+
+def _has_member(condition: Q) -> Exists:
+    return Exists(Person.objects.filter(condition, household=OuterRef("pk")))
+
+
+def zero_employment_condition() -> Q:
+    """Households that are 零就业家庭 now, from their members (for refreshes and checks)."""
+    return Q(_has_member(WILLING_LABOUR)) & ~Q(_has_member(EMPLOYED_LABOUR))
+
+
 def refresh_households(households) -> int:
-    """Recount members, labour and employed for these households (a queryset), in one UPDATE each."""
+    """Recount members, labour and employed for these households (a queryset) and recompute the
+    zero-employment flag, in one UPDATE."""
     employed = Q(employment_status__in=c.EMPLOYED_STATUSES)
-    updated = households.update(
+    return households.update(
         member_count=_member_count(),
         labour_count=_member_count(Q(is_labour=True)),
+        # every member who works (一户一人以上就业 counts any of them)
         employed_count=_member_count(employed),
+        zero_employment=Case(When(zero_employment_condition(), then=Value(True)), default=Value(False)),
         head_name=Coalesce(
             Subquery(Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD)
                      .order_by("id").values("name")[:1]),
             Value(""),
         ),
     )
-    # Zero-employment: has labour, and nobody in the household is employed.
-    households.filter(labour_count__gt=0, employed_count=0, zero_employment=False).update(zero_employment=True)
-    households.filter(Q(labour_count=0) | Q(employed_count__gt=0), zero_employment=True).update(
-        zero_employment=False
-    )
-    return updated
 
 
 def refresh_household(household_id: int | None) -> None:

@@ -36,7 +36,9 @@ def household_counts(households: QuerySet[Household]) -> dict[str, int]:
         zero_employment=Count("id", filter=Q(zero_employment=True)),
         relocated_households=Count("id", filter=Q(relocated=True)),
         relocated_with_labour=Count("id", filter=Q(relocated=True, labour_count__gt=0)),
-        relocated_employed=Count("id", filter=Q(relocated=True, employed_count__gt=0)),
+        # 一户一人以上就业: relocated households with labour where at least one member works
+        # (a different measure from 零就业家庭, reported separately).
+        relocated_employed=Count("id", filter=Q(relocated=True, labour_count__gt=0, employed_count__gt=0)),
     )
 
 

@@ -2,10 +2,13 @@
 
 `FACTORIES[Model](creator, village, tag)` makes one record in the village (a 12-digit code) through
 the real actions, with `tag` (a short text unique in the test) where the model's `Surfaces.shown_as`
-finds it on a page, in an export or in the API.
+finds it on a page, in an export or in the API. The records concern disabled people, so that every
+role reaching the village sees them; `NARROWED_OUT[Model]` makes one that a narrowed role
+(registry.permissions.narrow_roles: the disabled persons' federation) must not see.
 """
 
 import datetime
+import functools
 import itertools
 
 from django.utils import timezone
@@ -27,23 +30,36 @@ def make_person(creator, village: str, tag: str, **fields) -> Person:
     return actions.do_create_person(creator, data)
 
 
-def make_household(creator, village: str, tag: str = "") -> Household:
+DISABLED = {"disability_category": 4, "disability_grade": 2}
+
+
+def make_disabled_person(creator, village: str, tag: str, **fields) -> Person:
+    return make_person(creator, village, tag, **DISABLED, **fields)
+
+
+def make_household(creator, village: str, tag: str = "", *, disabled: bool = False) -> Household:
     """A household with its head (named without the tag: the tag stays the household's own)."""
     household = actions.do_create_household(creator, {"region_code": village, "address": tag})
-    make_person(creator, village, "户主", household=household)
+    make_person(creator, village, "户主", household=household, **(DISABLED if disabled else {}))
     household.refresh_from_db()
     return household
 
 
-def make_survey(creator, village: str, tag: str) -> Survey:
-    person = make_person(creator, village, "受访人")
+def make_survey(creator, village: str, tag: str, *, disabled: bool = False) -> Survey:
+    person = make_person(creator, village, "受访人", **(DISABLED if disabled else {}))
     return actions.do_record_survey(creator, person, visited_on=timezone.localdate(), findings=tag, data={})
 
 
-def make_follow_up(creator, village: str, tag: str) -> FollowUp:
-    household = make_household(creator, village)
+def make_follow_up(creator, village: str, tag: str, *, disabled: bool = False) -> FollowUp:
+    household = make_household(creator, village, disabled=disabled)
     return actions.do_record_follow_up(creator, household, done_on=timezone.localdate(), action="contact",
                                        note=tag)
 
 
-FACTORIES = {Person: make_person, Household: make_household, Survey: make_survey, FollowUp: make_follow_up}
+FACTORIES = {
+    Person: make_disabled_person,
+    Household: functools.partial(make_household, disabled=True),
+    Survey: functools.partial(make_survey, disabled=True),
+    FollowUp: functools.partial(make_follow_up, disabled=True),
+}
+NARROWED_OUT = {Person: make_person, Household: make_household, Survey: make_survey, FollowUp: make_follow_up}

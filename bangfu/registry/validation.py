@@ -397,7 +397,9 @@ def clean_follow_up(done_on, action, note) -> tuple[datetime.date, str, str]:
     if action not in c.FollowUpAction.values:
         fail("action", _("“%(v)s”不是可选的跟进措施") % {"v": action})
     text, problem = clean_text(note, 2000)
-    if problem:
+    if not text:
+        fail("note", _("请填写说明（做了什么、结果如何）"))
+    elif problem:
         fail("note", problem)
     if errors:
         raise ValidationError(errors)

@@ -11,7 +11,11 @@ the surface as that user:
   (404, or the role's 403 when it may not read the model at all), and no list, API list or export
   holds it;
 - inside: the record is shown exactly when the role holds the surface's permission (the export's
-  own permission for an export), and otherwise the surface answers 403/404 or leaves it out.
+  own permission for an export), and otherwise the surface answers 403/404 or leaves it out;
+- narrowed: a role that an app narrows for the model (`core.permissions.narrow`) gets a record of
+  the inside village that the narrowing leaves out (made by `NARROWED_OUT[Model]` in the app's
+  testing module) exactly as one outside its region, while every other role reaching the village
+  is shown it like the inside record.
 
 A scoped model without surfaces or without a factory fails here, loudly.
 
@@ -34,7 +38,7 @@ from python_calamine import CalamineWorkbook
 from bangfu.accounts.models import ApiToken, Role
 from bangfu.conftest import TEST_FIELD_KEY, build_world
 from bangfu.core import plugins
-from bangfu.core.permissions import has_perm, scoped_models
+from bangfu.core.permissions import has_perm, narrowed_roles, narrowing_of, scoped_models
 
 # The world's user of each role (bangfu/conftest.py).
 ROLE_USERS = {
@@ -77,6 +81,14 @@ def _find_factory(model):
     return getattr(module, "FACTORIES", {}).get(model), module_name, True
 
 
+def _find_narrowed_out(model):
+    module_name = f"{model._meta.app_config.name}.testing"
+    try:
+        return getattr(importlib.import_module(module_name), "NARROWED_OUT", {}).get(model)
+    except ModuleNotFoundError:
+        return None
+
+
 def _factory(model):
     factory, module_name, exists = _find_factory(model)
     if not exists:
@@ -89,7 +101,11 @@ def _factory(model):
 
 def _tag(model, village: str) -> str:
     """A text unique to one record, none holding another (each factory puts it where shown_as finds it)."""
-    return f"矩阵{'甲乙丙丁'[VILLAGES.index(village)]}{list(scoped_models()).index(model):02d}"
+    return f"矩阵{'甲乙丙丁'[VILLAGES.index(village)]}{_index(model):02d}"
+
+
+def _index(model) -> int:
+    return list(scoped_models()).index(model)
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +128,9 @@ def matrix(django_db_setup, django_db_blocker):
                 make = _find_factory(model)[0]
                 for village in VILLAGES if make is not None else ():  # without one its cases fail
                     records[model, village] = make(world.admin, village, _tag(model, village))
+                make_out = _find_narrowed_out(model)
+                if make_out is not None:
+                    records[model, "narrowed"] = make_out(world.admin, INSIDE, f"矩阵戊{_index(model):02d}")
         except BaseException:
             roll_back()
             raise
@@ -142,6 +161,10 @@ def test_every_scoped_model_declares_its_surfaces_and_a_factory(model):
     if declared.export:
         assert declared.export in plugins.exports(), f"{declared.export} is not a registered export"
     _factory(model)
+    if narrowed_roles(model):
+        assert _find_narrowed_out(model) is not None, (
+            f"{model.__name__} is narrowed for a role but {model._meta.app_config.name}.testing.NARROWED_OUT "
+            "has no factory of a record the narrowing leaves out")
 
 
 # --- reading a surface as a user --------------------------------------------------------------
@@ -219,8 +242,12 @@ def test_scope_matrix(matrix, db, model, username, kind):
     world, records = matrix
     user = getattr(world, username)
     reader = Reader(user)
-    inside = records[model, INSIDE]
+    inside = [records[model, INSIDE]]
     outside = [records[model, village] for village in OUTSIDE[username]]
+    if narrowing_of(user, model) is not None:
+        outside.append(records[model, "narrowed"])  # in the user's region, left out by the narrowing
+    elif (model, "narrowed") in records:
+        inside.append(records[model, "narrowed"])
     may_read = has_perm(user, _perm(declared, kind))
     expect_inside = may_read and username in REACHES_INSIDE
 
@@ -232,16 +259,17 @@ def test_scope_matrix(matrix, db, model, username, kind):
         missing = fetch(missing_url)
         assert missing.status_code == (404 if may_read else 403)
 
-        response = fetch(reverse(name, args=[inside.pk]))
-        if expect_inside:
-            assert response.status_code == 200
-            if not is_api:
-                assert declared.shown_as(inside) in response.content.decode()
-            elif kind == "api":
-                assert response.json()["id"] == inside.pk
-        else:
-            assert response.status_code in (403, 404)
-            assert declared.shown_as(inside) not in response.content.decode()
+        for record in inside:
+            response = fetch(reverse(name, args=[record.pk]))
+            if expect_inside:
+                assert response.status_code == 200
+                if not is_api:
+                    assert declared.shown_as(record) in response.content.decode()
+                elif kind == "api":
+                    assert response.json()["id"] == record.pk
+            else:
+                assert response.status_code in (403, 404)
+                assert declared.shown_as(record) not in response.content.decode()
 
         for record in outside:
             url = reverse(name, args=[record.pk])
@@ -256,7 +284,8 @@ def test_scope_matrix(matrix, db, model, username, kind):
             assert declared.shown_as(record) not in response.content.decode()
         return
 
-    assert _shown(reader, declared, kind, inside) == expect_inside
+    for record in inside:
+        assert _shown(reader, declared, kind, record) == expect_inside
     for record in outside:
         assert not _shown(reader, declared, kind, record), f"{username} sees a record outside their reach"
 

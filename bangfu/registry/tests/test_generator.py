@@ -136,7 +136,10 @@ def test_household_counts_are_those_of_their_members(county):
         assert (household.member_count, household.labour_count, household.employed_count) == (
             len(rows), labour, employed), household.number
         assert household.head_name == heads[0]
-        assert household.zero_employment == (labour > 0 and employed == 0)
+        # 零就业家庭: labour willing to work (employed or seeking), and no labour employed
+        willing = any(row[2] and row[3] != c.EmploymentStatus.NOT_SEEKING for row in rows)
+        assert household.zero_employment == (willing and not any(row[2] and row[3] in c.EMPLOYED_STATUSES
+                                                                  for row in rows))
         zero += household.zero_employment
     assert zero == county.zero_employment_households
     assert 0 < zero / county.households < 0.15

@@ -82,7 +82,7 @@ def household(world):
 ])
 def test_a_follow_up_date_is_between_2000_and_today(world, household, done_on, message):
     errors = errors_of(lambda: actions.do_record_follow_up(world.alice, household, done_on=done_on,
-                                                           action="contact", note=""))
+                                                           action="contact", note="上门"))
     assert errors == {"done_on": [message]}
     assert not FollowUp.objects.exists()
 

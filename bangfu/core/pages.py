@@ -1,15 +1,24 @@
-"""Page plumbing every app's views share: the permission decorator and paging of long lists."""
+"""Page plumbing every app's views share: the permission decorator and paging of long lists
+(exact counts, page numbers, page sizes, sortable columns)."""
 
+import dataclasses
+import hashlib
+import math
 import re
 import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
+from bangfu.core.filters import FilterError
 from bangfu.core.permissions import require
+from bangfu.core.sorting import Sorting, reverse_fields, with_tiebreaker
 
 
 def requires(perm: str):
@@ -26,28 +35,158 @@ def requires(perm: str):
 
     return decorator
 
-COUNT_CAP = 10_000
+PAGE_SIZES = (20, 50, 100)
+PAGE_WINDOW = 2  # page links either side of the current one
+# An exact count of a long list is kept this long per query (the query holds the user's scope and
+# filters); shorter lists are counted on every view, they cost nothing.
+COUNT_CACHE_SECONDS = 60
+COUNT_CACHE_FROM = 5_000
 
 
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows: a list of a whole county says "10,000+" instead of
-    counting a million rows on every page view (the home page gives the exact totals)."""
+def exact_count(queryset) -> int:
+    """The number of rows, counted at most once a minute for a long list.
 
-    @cached_property
-    def count(self):
-        # Only the ids, unsorted and unjoined: the database may stop at the first COUNT_CAP + 1 matches.
-        counted = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
-        self.capped = counted > COUNT_CAP
-        return min(counted, COUNT_CAP)
+    Any save or delete of the model forgets the counts of that model in this process
+    (`forget_counts`), so an officer's own change shows at once."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (pk__in=[]), known without asking
+        return 0
+    label = queryset.model._meta.label
+    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    key = f"list-count:{label}:{_generations.get(label, 0)}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.order_by().count()
+        if count >= COUNT_CACHE_FROM:
+            cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
 
 
-def paginate(request, queryset, per_page: int | None = None):
-    paginator = CappedPaginator(queryset, per_page or settings.PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    page.query = params.urlencode()
+_generations: dict[str, int] = {}
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def forget_counts(sender, **kwargs) -> None:
+    label = sender._meta.label
+    _generations[label] = _generations.get(label, 0) + 1
+
+
+def _whole(params, name: str, label, default: int, choices=None) -> int:
+    raw = str(params.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) >= 1):
+        raise FilterError(name, _("“%(f)s”应为正整数，收到“%(v)s”") % {"f": label, "v": raw[:20]})
+    if choices and int(raw) not in choices:
+        raise FilterError(name, _("每页条数只能是 %(sizes)s") % {"sizes": "、".join(map(str, choices))})
+    return int(raw)
+
+
+def rows_of_page(queryset, fields, start: int, stop: int, count: int) -> list:
+    """Rows start..stop of the ordered queryset. Past the middle of the list the rows are read
+    from its end in the reverse order, so the last page of a million rows skips a few rows, not a
+    million (the count is exact, so both ends agree)."""
+    if start > count // 2 and all(isinstance(field, str) for field in fields):
+        rows = list(queryset.order_by(*reverse_fields(fields))[count - stop:count - start])
+        rows.reverse()
+        return rows
+    return list(queryset.order_by(*fields)[start:stop])
+
+
+@dataclasses.dataclass
+class ListPage:
+    """One page of a list, with what the pager and the column headings need."""
+
+    rows: list
+    number: int
+    size: int
+    count: int
+    num_pages: int
+    start: int  # the 序号 of the first row, from 1
+    query: str  # the query string without the page (for exports and page links)
+    sort_query: str = ""  # without page and sort (for the column headings)
+    size_query: str = ""  # without page and size (a new size starts at page 1)
+    sort: str = ""
+    descending: bool = False
+    sort_links: dict = dataclasses.field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    @property
+    def sizes(self):
+        return PAGE_SIZES
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+    @property
+    def end(self):
+        return self.start + len(self.rows) - 1
+
+    def numbered(self):
+        """(序号, row) pairs."""
+        return zip(range(self.start, self.start + len(self.rows)), self.rows, strict=True)
+
+    def links(self) -> list[int | None]:
+        """Page numbers to link: the first, the last and a window around this one; None is a gap."""
+        shown = sorted({1, self.num_pages, *range(max(1, self.number - PAGE_WINDOW),
+                                                   min(self.num_pages, self.number + PAGE_WINDOW) + 1)})
+        links: list[int | None] = []
+        for number in shown:
+            if links and number - links[-1] > 1:
+                links.append(None)
+            links.append(number)
+        return links
+
+
+def paginate(request, queryset, sorting: Sorting | None = None) -> ListPage:
+    """The page the query string asks for: `page` (past the end: the last page), `size` (20, 50 or
+    100) and, for a list that declares its orders, `sort`. A malformed value is a FilterError (400)."""
+    params = request.GET
+    size = _whole(params, "size", _("每页条数"), settings.PAGE_SIZE, PAGE_SIZES)
+    number = _whole(params, "page", _("页码"), 1)
+    if sorting is not None:
+        key, descending = sorting.parse(params.get("sort"))
+        fields = sorting.fields(key, descending)
+    else:
+        key, descending = "", False
+        fields = with_tiebreaker(queryset.query.order_by or queryset.model._meta.ordering)
+    count = exact_count(queryset)
+    num_pages = max(1, math.ceil(count / size))
+    number = min(number, num_pages)
+    start = (number - 1) * size
+    rows = rows_of_page(queryset, fields, start, min(start + size, count), count)
+    page = ListPage(rows, number, size, count, num_pages, start + 1, _query(params, "page"),
+                    _query(params, "page", "sort"), _query(params, "page", "size"), key, descending)
+    if sorting is not None:
+        for sort in sorting.sorts.values():
+            current = sort.key == key
+            # A heading sorts by its column; clicked again, it reverses the order.
+            value = f"-{sort.key}" if current and not descending else sort.key
+            page.sort_links[sort.key] = {
+                "label": sort.label,
+                "url": "?" + (f"{page.sort_query}&" if page.sort_query else "") + f"sort={value}",
+                "direction": ("desc" if descending else "asc") if current else "",
+            }
     return page
+
+
+def _query(params, *without: str) -> str:
+    params = params.copy()
+    for name in without:
+        params.pop(name, None)
+    return params.urlencode()
 
 
 def write_guard(request, record=None) -> dict:

@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.responses import Status
 
+from bangfu.core.pages import exact_count, rows_of_page
 from bangfu.core.permissions import require
 from bangfu.core.schemas import Id, expected_version, idempotency_key, responses, set_etag, whole_number
 from bangfu.registry import actions, filters, selectors
@@ -24,6 +25,8 @@ from bangfu.registry.permissions import Perm
 PersonFilters = filters.PEOPLE.schema()
 HouseholdFilters = filters.HOUSEHOLDS.schema()
 SurveyFilters = filters.SURVEYS.schema()
+PersonSort = filters.PEOPLE_SORTS.schema()
+HouseholdSort = filters.HOUSEHOLD_SORTS.schema()
 
 people = Router(tags=["people"])
 households = Router(tags=["households"])
@@ -50,10 +53,15 @@ class Pages(PaginationBase):
         page_size: int
 
     def paginate_queryset(self, queryset, pagination: PageInput, **params):
+        # The pages' count and paging: an exact count kept for a minute on long lists, and the
+        # pages past the middle read from the end (core.pages.rows_of_page).
+        count = exact_count(queryset)
         start = (pagination.page - 1) * pagination.page_size
+        stop = min(start + pagination.page_size, count)
+        fields = queryset.query.order_by
         return {
-            "items": queryset[start:start + pagination.page_size],
-            "count": queryset.count(),
+            "items": rows_of_page(queryset, fields, start, stop, count) if start < count else [],
+            "count": count,
             "page": pagination.page,
             "page_size": pagination.page_size,
         }
@@ -79,15 +87,15 @@ def _person_data(request, payload: s.PersonPatch) -> tuple[dict, list[str] | Non
 
 @people.get("", response=responses({200: list[s.PersonOut]}, 400, 401, 403), url_name="person_list")
 @paginate(Pages)
-def list_people(request, params: Query[PersonFilters]):
-    """People you may see, filtered like the ledger page; ordered by village, then id.
+def list_people(request, params: Query[PersonFilters], order: Query[PersonSort]):
+    """People you may see, filtered and sorted like the ledger page (by default by village, then id).
 
     `q` with a whole ID number or phone answers 400 to a role that may not reveal identifiers; for
     one that may, each person it finds is written to the audit log as a reveal."""
     require(request.auth, Perm.VIEW_LEDGER)
     queryset = filters.PEOPLE.apply(selectors.people_for_user(request.auth), params.model_dump(exclude_none=True),
                                     user=request.auth, request=request)
-    return queryset.select_related("household").prefetch_related("skills").order_by("region_code", "id")
+    return filters.PEOPLE_SORTS.apply(queryset.select_related("household").prefetch_related("skills"), order.sort)
 
 
 @people.get("/{person_id}", response=responses({200: s.PersonOut}, 401, 403, 404, 422), url_name="person")
@@ -167,11 +175,12 @@ def record_survey(request, person_id: Id, payload: s.SurveyIn):
 
 @households.get("", response=responses({200: list[s.HouseholdOut]}, 400, 401, 403), url_name="household_list")
 @paginate(Pages)
-def list_households(request, params: Query[HouseholdFilters]):
+def list_households(request, params: Query[HouseholdFilters], order: Query[HouseholdSort]):
+    """Households you may see, filtered and sorted like the page (by default by village, then id)."""
     require(request.auth, Perm.VIEW_LEDGER)
     queryset = filters.HOUSEHOLDS.apply(selectors.households_for_user(request.auth),
                                         params.model_dump(exclude_none=True))
-    return queryset.order_by("region_code", "id")
+    return filters.HOUSEHOLD_SORTS.apply(queryset, order.sort)
 
 
 def _household_out(request, household_id: int) -> Household:

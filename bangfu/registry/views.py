@@ -1,8 +1,11 @@
 """Ledger pages: thin views over selectors (reads) and actions (writes)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +34,9 @@ def _filter_context(request):
             "disability": [("any", _("全部残疾人")), *c.DisabilityCategory.choices],
         },
         "params": request.GET,
+        # The folded filters open when one is set; the search box stays outside them.
+        "filters_set": sum(1 for name in {*filters.PEOPLE.filters, *filters.HOUSEHOLDS.filters}
+                           if request.GET.get(name)),
     }
 
 
@@ -38,7 +44,7 @@ def _filter_context(request):
 def person_list(request):
     people = filters.PEOPLE.apply(selectors.people_for_user(request.user), request.GET, user=request.user,
                                   request=request)
-    page = paginate(request, people.select_related("household").order_by("region_code", "id"))
+    page = paginate(request, people.select_related("household"), filters.PEOPLE_SORTS)
     _label_villages(page)
     return render(request, "registry/person_list.html", {"page": page, **_filter_context(request)})
 
@@ -161,7 +167,7 @@ def survey_create(request, pk):
 @requires(Perm.VIEW_LEDGER)
 def household_list(request):
     households = filters.HOUSEHOLDS.apply(selectors.households_for_user(request.user), request.GET)
-    page = paginate(request, households.order_by("region_code", "id"))
+    page = paginate(request, households, filters.HOUSEHOLD_SORTS)
     _label_villages(page)
     return render(request, "registry/household_list.html", {"page": page, **_filter_context(request)})
 
@@ -232,10 +238,10 @@ def zero_employment(request):
         filters.HOUSEHOLDS.apply(selectors.households_for_user(request.user), request.GET)
         .filter(zero_employment=True)
         .annotate(last_action=Subquery(latest.values("action")[:1]),
-                  last_done_on=Subquery(latest.values("done_on")[:1]))
-        .order_by("region_code", "id")
+                  last_done_on=Subquery(latest.values("done_on")[:1]),
+                  follow_up_order=Coalesce(Subquery(latest.values("done_on")[:1]), Value(datetime.date.min)))
     )
-    page = paginate(request, households)
+    page = paginate(request, households, filters.ZERO_EMPLOYMENT_SORTS)
     _label_villages(page)
     labels = dict(c.FollowUpAction.choices)
     for household in page:

@@ -1,6 +1,10 @@
 """The demo county and one account per role, created once and reused on later runs."""
 
-from django.db import transaction
+import unicodedata
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections, transaction
 
 from bangfu.accounts.models import Role, User
 from bangfu.regions import codes
@@ -41,3 +45,73 @@ def ensure_demo_accounts() -> list[tuple[str, str, str, str]]:
 
 def demo_has_people() -> bool:
     return Person.objects.filter(codes.within(DEMO_COUNTY)).exists()
+
+
+# The people the README and the user guide name as examples (search `zsf`, `张三`, `zhangsan`,
+# ID tail `0117`, phone tail `5678`), planted in the demo so that every example works there.
+EXAMPLE_HEAD = {
+    "name": "张三丰", "id_number": "522633198503090117", "phone": "13812345678",
+    "relationship": "head", "education": "junior", "labour_ability": "full", "poverty_status": "tuopin",
+    "employment_status": "seeking", "wish_jobs": "厨工、服务员", "wish_travel": "county",
+}
+EXAMPLE_SKILLS = ["厨师"]
+
+
+def example_village() -> Region:
+    """The village the examples live in: the demo surveyor's (the first of the first township)."""
+    return Region.objects.get(code=dict((u, r) for u, _role, r, _name in demo_accounts())["zoufang"])
+
+
+def plant_examples() -> None:
+    """Add the guide's example people through the ledger's actions (history and audit name the
+    demo's county officer, who registered them), once."""
+    from bangfu.core.history import acting_as
+    from bangfu.registry import actions
+
+    if Person.objects.filter(codes.within(DEMO_COUNTY), name=EXAMPLE_HEAD["name"],
+                             id_number_tail=EXAMPLE_HEAD["id_number"][-4:]).exists():
+        return
+    village = example_village()
+    with acting_as(User.objects.get(username="renshe")) as actor, transaction.atomic():
+        household = actions.do_create_household(actor, {
+            "region_code": village.code, "address": f"{village.name}三组12号", "poverty_status": "tuopin"})
+        actions.do_create_person(actor, {**EXAMPLE_HEAD, "household": household}, skills=EXAMPLE_SKILLS)
+
+
+def build_demo(people: int, *, seed: int = 2026, stdout=None) -> None:
+    """The demo county, its accounts and its example people."""
+    from bangfu.registry.generator import generate_county
+
+    generate_county(DEMO_COUNTY, people, seed=seed, stdout=stdout)
+    ensure_demo_accounts()
+    plant_examples()
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: wide and full-width characters (Chinese) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def aligned(rows: list[list[str]], gap: int = 2) -> list[str]:
+    """Rows of cells as lines whose columns line up in a terminal, Chinese text included."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["".join(cell + " " * (widths[i] - display_width(cell) + gap) for i, cell in enumerate(row)).rstrip()
+            for row in rows]
+
+
+class NotTheDemoDatabase(Exception):
+    pass
+
+
+def reset_database() -> Path:
+    """Delete the demo's SQLite file (the next start builds the demo again). Refuses any other
+    database: `bangfu demo --reset` must never empty a county's real ledger."""
+    database = settings.DATABASES["default"]
+    path = Path(str(database["NAME"]))
+    demo_file = Path(settings.DATA_DIR) / "bangfu.sqlite3"
+    if not database["ENGINE"].endswith("sqlite3") or path.resolve() != demo_file.resolve():
+        raise NotTheDemoDatabase(f"--reset only deletes the demo database {demo_file}, not {path}")
+    connections.close_all()
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+        path.with_name(name).unlink(missing_ok=True)
+    return path

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.regions import village_picker
 from bangfu.registry import choices as c
 from bangfu.registry.identifiers import normalise_identifier
 from bangfu.registry.models import Household, Person
@@ -37,7 +38,8 @@ class PersonForm(forms.Form):
     household_number = forms.CharField(label=_("户编号"), max_length=30, required=False,
                                        help_text=_("属于已登记家庭户时填写；留空则按所在村登记"))
     relationship = _choice(_("与户主关系"), c.Relationship.choices, required=True)
-    region_code = forms.CharField(label=_("所在村（区划代码）"), max_length=12, required=False)
+    township = forms.ChoiceField(label=_("乡镇"), required=False)
+    region_code = forms.CharField(label=_("所在村"), max_length=12, required=False)
     education = _choice(_("文化程度"), c.Education.choices)
     skills = forms.MultipleChoiceField(label=_("技能"), required=False, widget=forms.CheckboxSelectMultiple,
                                        choices=[(s, s) for s in c.STANDARD_SKILLS])
@@ -65,8 +67,8 @@ class PersonForm(forms.Form):
 
     IDENTIFIER_FIELDS = ("id_number", "phone", "disability_card")
     GROUPS = [
-        (_("基本信息"), ["name", "id_number", "phone", "household_number", "relationship", "region_code",
-                      "education"]),
+        (_("基本信息"), ["name", "id_number", "phone", "household_number", "relationship", "township",
+                      "region_code", "education"]),
         (_("劳动能力与技能"), ["labour_ability", "skills", "other_skills"]),
         (_("帮扶身份"), ["poverty_status", "monitoring_category", "relocated", "relocation_site"]),
         (_("残疾情况"), ["disability_category", "disability_grade", "disability_card"]),
@@ -100,10 +102,15 @@ class PersonForm(forms.Form):
             raise forms.ValidationError(_("户编号 %(n)s 不存在或不在您的管辖范围内"), params={"n": number})
         return household
 
+    def clean_region_code(self):
+        required = not self.cleaned_data.get("household_number")
+        return village_picker.check_pick(self, self.cleaned_data["region_code"].strip(), required)
+
     def ledger_data(self) -> tuple[dict, list[str]]:
         """The values for clean_person (blank identifiers on an edit mean "keep"), and the skills."""
         data = dict(self.cleaned_data)
         data["household"] = data.pop("household_number")
+        data.pop("township", None)
         skills = list(data.pop("skills")) + [
             s.strip() for s in data.pop("other_skills").replace("，", "、").replace(",", "、").split("、") if s.strip()
         ]
@@ -158,6 +165,7 @@ class SurveyForm(forms.Form):
 class HouseholdForm(forms.Form):
     """Create or edit a household; the rules live in validation.clean_household."""
 
+    township = forms.ChoiceField(label=_("乡镇"), required=False)
     region_code = forms.CharField(label=_("所在村"), max_length=12)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
     poverty_status = _choice(_("户类型"), c.PovertyStatus.choices, required=True)
@@ -167,8 +175,15 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, household: Household | None = None, **kwargs):
         if household is not None and household.pk and "initial" not in kwargs:
-            kwargs["initial"] = {name: getattr(household, name) for name in self.base_fields}
+            kwargs["initial"] = {name: getattr(household, name) for name in self.base_fields
+                                 if name != "township"}
         super().__init__(*args, **kwargs)
+
+    def clean_region_code(self):
+        return village_picker.check_pick(self, self.cleaned_data["region_code"].strip(), required=True)
+
+    def ledger_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "township"}
 
 
 class FollowUpForm(forms.Form):

@@ -193,20 +193,29 @@ class _Names:
 
 
 class _Ids:
-    """Unique resident ID numbers: a sequence counter per (birth date, gender)."""
+    """Unique resident ID numbers. The 3-digit sequence code is drawn at random over 001–999 (odd
+    for men, even for women; 000 is not issued), as real ones spread: counting up from 001 left
+    most people on 00x, so that four trailing digits found hundreds instead of a handful."""
 
-    def __init__(self, address: str, used: dict[tuple[datetime.date, str], int]):
+    CODES = {"M": 500, "F": 499}  # odd codes 001–999, even codes 002–998
+
+    def __init__(self, address: str, used: dict[tuple[datetime.date, str], int], rng: random.Random):
         self.address = address
-        self.used = defaultdict(int, used)
+        self.rng = rng
+        self.existing = defaultdict(int, used)  # people already in the ledger (their codes unknown)
+        self.taken: dict[tuple[datetime.date, str], set[int]] = defaultdict(set)
 
     def next(self, birth: datetime.date, gender: str) -> tuple[str, datetime.date]:
+        available = self.CODES[gender]
         while True:
             key = (birth, gender)
-            n = self.used[key] + 1
-            if n <= 499:  # 499 odd (men) and 499 even (women) sequence numbers per day
-                self.used[key] = n
-                sequence = 2 * n - 1 if gender == "M" else 2 * n
-                return build_resident_id(self.address, birth, sequence), birth
+            taken = self.taken[key]
+            if self.existing[key] + len(taken) < available:
+                while True:
+                    sequence = 2 * self.rng.randrange(available) + (1 if gender == "M" else 2)
+                    if sequence not in taken:  # codes held in the ledger: see _free_of_collisions
+                        taken.add(sequence)
+                        return build_resident_id(self.address, birth, sequence), birth
             birth -= datetime.timedelta(days=1)  # the day is full: born a day earlier
 
 
@@ -296,7 +305,7 @@ class _Generator:
         self.today = today
         self.profile = _profile_for(county6)
         self.names = _Names(county6)
-        self.ids = _Ids(county6, used_ids)
+        self.ids = _Ids(county6, used_ids, random.Random(f"bangfu-ids:{county6}:{seed}:{existing}"))
         self.villages = villages
         village_weights = [self.rng.uniform(0.4, 1.6) for _ in villages]
         self.village_pick = _Weighted(list(zip(range(len(villages)), village_weights, strict=True)))

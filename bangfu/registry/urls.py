@@ -15,5 +15,6 @@ urlpatterns = [
     path("households/<int:pk>/", ledger.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", ledger.household_edit, name="household_edit"),
     path("households/<int:pk>/history/", ledger.household_history, name="household_history"),
+    path("villages/", ledger.village_options, name="village_options"),
     path("zero-employment/", ledger.zero_employment, name="zero_employment"),
 ]

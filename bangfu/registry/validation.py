@@ -181,6 +181,12 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
             fail("household", _("家庭户不存在"))
     values["household"] = household
     if household:
+        # A person's village follows their household: a different one asked for is refused, not
+        # dropped (the village the record had before may stand, as a form posts it back unchanged).
+        asked = (data.get("region_code") or "").strip()
+        if asked and asked not in (household.region_code, person.region_code if person else None):
+            fail("region_code", _("所在村随家庭户（户编号 %(number)s）：如需搬迁，请修改该户的所在村，"
+                                  "或先将此人移出该户") % {"number": household.number})
         region_code = household.region_code
     else:
         region_code = data.get("region_code") or (person.region_code if person else "")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from bangfu.core.errors import announce_duplicate
 from bangfu.core.pages import paginate, posted_key, posted_version, requires, write_guard
 from bangfu.core.permissions import Forbidden, can
 from bangfu.core.writes import StaleEdit
+from bangfu.regions import village_picker
 from bangfu.regions.picker import region_options, village_labels
 from bangfu.registry import actions, filters, selectors
 from bangfu.registry import choices as c
@@ -99,12 +101,31 @@ def _attempt(request, form, write):
 
 
 def _save_person(request, form, person=None):
+    """The new person, or the names of the fields changed (None when refused)."""
     data, skills = form.ledger_data()
     if person is None:
         return _attempt(request, form, lambda: actions.do_create_person(
             request.user, data, skills=skills, key=posted_key(request), request=request))
     return _attempt(request, form, lambda: actions.do_update_person(
-        request.user, person, data, skills=skills, version=posted_version(request), request=request) or True)
+        request.user, person, data, skills=skills, version=posted_version(request), request=request))
+
+
+def _saved(request, changed) -> None:
+    """Say what happened: "已保存" only when something was saved."""
+    if changed:
+        messages.success(request, _("已保存"))
+    else:
+        messages.info(request, _("没有修改，未保存"))
+
+
+def _picker(request, form, current: str = "") -> None:
+    village_picker.attach(form, request.user, current, options_url=reverse("village_options"))
+
+
+def _person_form_page(request, form, person):
+    return render(request, "registry/person_form.html", {
+        "form": form, "person": person, "household": person.household if person else None,
+        **write_guard(request, person)})
 
 
 @requires(Perm.EDIT_LEDGER)
@@ -116,13 +137,13 @@ def person_create(request):
         initial["household_number"] = request.GET["household"]
         initial["relationship"] = c.Relationship.CHILD
     form = PersonForm(request.POST or None, households=households, initial=initial)
+    _picker(request, form)
     if request.method == "POST" and form.is_valid():
         person = _save_person(request, form)
         if person is not None:
             messages.success(request, _("已新增人员 %(name)s") % {"name": person.name})
             return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html",
-                  {"form": form, "person": None, **write_guard(request)})
+    return _person_form_page(request, form, None)
 
 
 @requires(Perm.EDIT_LEDGER)
@@ -130,11 +151,13 @@ def person_edit(request, pk):
     person = selectors.get_person_for_user(request.user, pk, Perm.EDIT_LEDGER)
     households = selectors.households_for_user(request.user, Perm.EDIT_LEDGER)
     form = PersonForm(request.POST or None, person=person, households=households)
-    if request.method == "POST" and form.is_valid() and _save_person(request, form, person) is not None:
-        messages.success(request, _("已保存"))
-        return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html",
-                  {"form": form, "person": person, **write_guard(request, person)})
+    _picker(request, form, person.region_code)
+    if request.method == "POST" and form.is_valid():
+        changed = _save_person(request, form, person)
+        if changed is not None:
+            _saved(request, changed)
+            return redirect("person_detail", pk=person.pk)
+    return _person_form_page(request, form, person)
 
 
 def _history(request, record):
@@ -200,17 +223,21 @@ def household_detail(request, pk):
 
 def _household_form(request, household=None):
     form = HouseholdForm(request.POST or None, household=household)
+    _picker(request, form, household.region_code if household else "")
     if request.method == "POST" and form.is_valid():
         if household is None:
             saved = _attempt(request, form, lambda: actions.do_create_household(
-                request.user, form.cleaned_data, key=posted_key(request), request=request))
+                request.user, form.ledger_data(), key=posted_key(request), request=request))
+            if saved:
+                messages.success(request, _("已保存"))
+                return redirect("household_detail", pk=saved.pk)
         else:
-            saved = _attempt(request, form, lambda: actions.do_update_household(
-                request.user, household, form.cleaned_data, version=posted_version(request),
-                request=request) is not None and household)
-        if saved:
-            messages.success(request, _("已保存"))
-            return redirect("household_detail", pk=saved.pk)
+            changed = _attempt(request, form, lambda: actions.do_update_household(
+                request.user, household, form.ledger_data(), version=posted_version(request),
+                request=request))
+            if changed is not None:
+                _saved(request, changed)
+                return redirect("household_detail", pk=household.pk)
     return render(request, "registry/household_form.html",
                   {"form": form, "household": household, **write_guard(request, household)})
 
@@ -223,6 +250,14 @@ def household_create(request):
 @requires(Perm.EDIT_LEDGER)
 def household_edit(request, pk):
     return _household_form(request, selectors.get_household_for_user(request.user, pk, Perm.EDIT_LEDGER))
+
+
+@requires(Perm.EDIT_LEDGER)
+def village_options(request):
+    """The <option>s of one township's villages, for the picker's village select (htmx)."""
+    township = request.GET.get("township", "")
+    return render(request, "registry/_village_options.html",
+                  {"villages": village_picker.villages(request.user, township)})
 
 
 @requires(Perm.VIEW_HISTORY)

@@ -86,3 +86,15 @@ def test_issuetoken_refuses_unknown_and_inactive_users(world):
     with pytest.raises(CommandError, match="deactivated"):
         run("issuetoken", "bob", "--name", "x")
     assert not ApiToken.objects.exists()
+
+
+def test_issuetoken_takes_a_lifetime_within_the_limit(world):
+    out, err = run("issuetoken", "alice", "--name", "x", "--days", "7")
+    api_token = ApiToken.objects.get()
+    assert 6 <= (api_token.expires_at - api_token.created_at).days <= 7
+    assert f"{api_token.expires_at.astimezone():%Y}" in err
+    with pytest.raises(CommandError, match="366"):
+        run("issuetoken", "alice", "--name", "x", "--days", "400")
+    with pytest.raises(CommandError, match="API"):
+        run("issuetoken", "sam", "--name", "x")
+    assert ApiToken.objects.count() == 1

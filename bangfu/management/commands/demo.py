@@ -1,9 +1,12 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from bangfu import demo
 from bangfu.accounts.models import Role
+from bangfu.core import datadir
 from bangfu.management.commands.serve import refuse_mismatched_field_keys
 
 
@@ -19,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from bangfu.registry.generator import generate_county
 
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        database = Path(str(settings.DATABASES["default"]["NAME"]))
+        datadir.make_private(settings.DATA_DIR, *([database] if database.parent == settings.DATA_DIR else []))
         call_command("migrate", interactive=False, verbosity=0)
         refuse_mismatched_field_keys()  # before anything is added under a key that cannot read the rest
         if demo.demo_has_people():

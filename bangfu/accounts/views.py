@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -15,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts import actions, throttle
-from bangfu.accounts.forms import AccountForm, LoginForm, TokenForm
+from bangfu.accounts.forms import AccountForm, LoginForm, PasswordForm, TokenForm
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import Perm
 from bangfu.audit import log
@@ -70,7 +69,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 def password_change(request):
     """Every user's own password: the old one, then a new one that Django's validators accept."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.do_change_password(request.user, form.cleaned_data["new_password1"], request=request)
         update_session_auth_hash(request, request.user)

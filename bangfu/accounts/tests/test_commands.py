@@ -32,7 +32,8 @@ def test_createuser_makes_up_a_password_when_not_at_a_terminal(world, monkeypatc
     out, _ = run("createuser", "sue", "--role", "surveyor", "--region", "522633101002")
     password = out.split("password: ")[1].split()[0]
     assert len(password) >= 16
-    assert User.objects.get(username="sue").check_password(password)
+    sue = User.objects.get(username="sue")
+    assert sue.check_password(password) and sue.must_change_password
 
 
 def test_createuser_asks_at_a_terminal(world, monkeypatch):
@@ -45,7 +46,8 @@ def test_createuser_asks_at_a_terminal(world, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     out, _ = run("createuser", "kim", "--role", "dpf", "--region", "522633")
     assert "password:" not in out
-    assert User.objects.get(username="kim").check_password(PASSWORD)
+    kim = User.objects.get(username="kim")
+    assert kim.check_password(PASSWORD) and not kim.must_change_password
 
 
 @pytest.mark.parametrize(("args", "message"), [

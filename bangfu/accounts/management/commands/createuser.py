@@ -71,8 +71,10 @@ class Command(BaseCommand):
         where = user.region.full_name() if user.region_id else "the whole country"
         self.stdout.write(f"created {user.username} ({user.get_role_display()}, {where})")
         if generated:
+            # A made-up password has been seen by whoever ran the command: the user replaces it first.
+            User.objects.filter(pk=user.pk).update(must_change_password=True)
             self.stdout.write(f"password: {password}")
-            self.stdout.write("(shown once: pass it on safely; the user can change it after signing in)")
+            self.stdout.write("(shown once: pass it on safely; the user must change it at first sign-in)")
 
     def ask_password(self) -> str:
         first = getpass.getpass("Password: ")

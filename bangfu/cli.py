@@ -10,7 +10,7 @@ COMMANDS = [
     ("generate", "generate a synthetic county: --county CODE --people N"),
     ("regions", "load the national statistical-code table: regions load FILE.csv"),
     ("createuser", "create an account: createuser NAME --role ROLE --region CODE"),
-    ("issuetoken", "issue an API token for an account: issuetoken NAME --name PURPOSE"),
+    ("issuetoken", "issue an API token for an account: issuetoken NAME --name PURPOSE [--days N]"),
     ("refresh", "recompute working-age labour and household employment (run daily)"),
     ("rotatekey", "re-encrypt every identifier under the current BANGFU_FIELD_KEY (resumable; --dry-run)"),
 ]

@@ -1,20 +1,32 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import Role
 from bangfu.accounts.names import normalise_username
 
 
-class LoginForm(AuthenticationForm):
+class FullWidthColon:
+    """Chinese labels end in the full-width colon (Django's own forms end in ":")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
+
+class LoginForm(FullWidthColon, AuthenticationForm):
     """Django's login form, the name spelt as accounts are stored (and as the throttle counts it)."""
 
     def clean_username(self):
         return normalise_username(self.cleaned_data.get("username", ""))
 
 
-class AccountForm(forms.Form):
+class PasswordForm(FullWidthColon, PasswordChangeForm):
+    """Django's password change: the old password, then a new one its validators accept."""
+
+
+class AccountForm(FullWidthColon, forms.Form):
     """An account's details as the administrator edits them; the region is typed as its code."""
 
     username = forms.CharField(label=_("登录名"), max_length=150,
@@ -27,7 +39,7 @@ class AccountForm(forms.Form):
     organisation = forms.CharField(label=_("所属单位"), max_length=200, required=False)
 
 
-class TokenForm(forms.Form):
+class TokenForm(FullWidthColon, forms.Form):
     name = forms.CharField(label=_("用途"), max_length=100, help_text=_("哪个系统使用它，如：省统计分析系统"))
     days = forms.IntegerField(label=_("有效期（天）"), min_value=1, initial=settings.API_TOKEN_DEFAULT_DAYS)
     # For an administrator issuing a token for another account; others issue their own.

@@ -15,6 +15,6 @@ def register() -> None:
             plugins.NavItem(_("账号管理"), "account_list", Perm.MANAGE_ACCOUNTS, 90,
                             active=("account_create", "account_detail")),
             plugins.NavItem(_("API 令牌"), "token_list", Perm.USE_API, 95),
-            plugins.NavItem("API", "api:openapi-view", Perm.USE_API, 96),
+            plugins.NavItem(_("API 文档"), "api:openapi-view", Perm.USE_API, 96),
         ),
     ))

@@ -71,7 +71,9 @@ def is_locked(request, username: str, ip: str | None) -> bool:
 def note_failure(request, username: str, ip: str | None) -> None:
     name = normalise_username(username)
     LoginFailure.objects.create(username=name, ip=ip, device=device_of(request, name))
-    LoginFailure.objects.filter(at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+    # Rows older than the window (kept a day at least, for the account page) are of no further use.
+    keep = datetime.timedelta(seconds=max(settings.LOGIN_FAILURE_WINDOW_SECONDS, 86400))
+    LoginFailure.objects.filter(at__lt=timezone.now() - keep).delete()
 
 
 def note_success(request, response, username: str) -> None:

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -15,8 +14,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts import actions, throttle
-from bangfu.accounts.forms import AccountForm, LoginForm, TokenForm
+from bangfu.accounts.actors import SYSTEM_USERNAME
+from bangfu.accounts.forms import AccountForm, LoginForm, PasswordForm, TokenForm
 from bangfu.accounts.models import Role, User
+from bangfu.accounts.names import normalise_username
 from bangfu.accounts.permissions import Perm
 from bangfu.audit import log
 from bangfu.audit.models import Action
@@ -70,7 +71,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 def password_change(request):
     """Every user's own password: the old one, then a new one that Django's validators accept."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.do_change_password(request.user, form.cleaned_data["new_password1"], request=request)
         update_session_auth_hash(request, request.user)
@@ -86,7 +87,7 @@ ACTIVE_FILTER = {"1": True, "0": False}
 
 @requires(Perm.MANAGE_ACCOUNTS)
 def account_list(request):
-    accounts = User.objects.select_related("region").exclude(username="system").order_by("username")
+    accounts = User.objects.select_related("region").exclude(username=SYSTEM_USERNAME).order_by("username")
     params = {key: request.GET.get(key, "").strip() for key in ("q", "role", "region", "active")}
     if params["q"]:
         accounts = accounts.filter(Q(username__icontains=params["q"]) | Q(first_name__icontains=params["q"])
@@ -143,7 +144,7 @@ def _show_password(request, user, password, *, created=False):
 
 @requires(Perm.MANAGE_ACCOUNTS)
 def account_detail(request, pk):
-    account = get_object_or_404(User.objects.select_related("region").exclude(username="system"), pk=pk)
+    account = get_object_or_404(User.objects.select_related("region").exclude(username=SYSTEM_USERNAME), pk=pk)
     initial = {"username": account.username, "first_name": account.first_name, "role": account.role,
                "region": account.region_id or "", "organisation": account.organisation}
     form = AccountForm(request.POST or None, initial=initial)
@@ -167,7 +168,7 @@ def account_detail(request, pk):
 @require_POST
 @requires(Perm.MANAGE_ACCOUNTS)
 def account_action(request, pk, action):
-    account = get_object_or_404(User.objects.exclude(username="system"), pk=pk)
+    account = get_object_or_404(User.objects.exclude(username=SYSTEM_USERNAME), pk=pk)
     try:
         if action == "deactivate":
             actions.do_set_active(request.user, account, False, request=request)
@@ -199,7 +200,7 @@ def token_list(request):
         data = form.cleaned_data
         owner = request.user
         if for_others and data.get("user"):
-            owner = User.objects.filter(username=actions.normalise_username(data["user"])).first()
+            owner = User.objects.filter(username=normalise_username(data["user"])).first()
         if owner is None:
             form.add_error("user", _("没有登录名为 %(name)s 的账号") % {"name": data["user"]})
         else:

@@ -70,7 +70,7 @@ def _master_key_text() -> str:
     # key beside the SQLite database so the demo's data stays readable across restarts.
     path = settings.DATA_DIR / "field.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the key: its owner's alone
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(new_key())

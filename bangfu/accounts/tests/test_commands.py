@@ -32,7 +32,8 @@ def test_createuser_makes_up_a_password_when_not_at_a_terminal(world, monkeypatc
     out, _ = run("createuser", "sue", "--role", "surveyor", "--region", "522633101002")
     password = out.split("password: ")[1].split()[0]
     assert len(password) >= 16
-    assert User.objects.get(username="sue").check_password(password)
+    sue = User.objects.get(username="sue")
+    assert sue.check_password(password) and sue.must_change_password
 
 
 def test_createuser_asks_at_a_terminal(world, monkeypatch):
@@ -45,7 +46,8 @@ def test_createuser_asks_at_a_terminal(world, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     out, _ = run("createuser", "kim", "--role", "dpf", "--region", "522633")
     assert "password:" not in out
-    assert User.objects.get(username="kim").check_password(PASSWORD)
+    kim = User.objects.get(username="kim")
+    assert kim.check_password(PASSWORD) and not kim.must_change_password
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -86,3 +88,15 @@ def test_issuetoken_refuses_unknown_and_inactive_users(world):
     with pytest.raises(CommandError, match="deactivated"):
         run("issuetoken", "bob", "--name", "x")
     assert not ApiToken.objects.exists()
+
+
+def test_issuetoken_takes_a_lifetime_within_the_limit(world):
+    out, err = run("issuetoken", "alice", "--name", "x", "--days", "7")
+    api_token = ApiToken.objects.get()
+    assert 6 <= (api_token.expires_at - api_token.created_at).days <= 7
+    assert f"{api_token.expires_at.astimezone():%Y}" in err
+    with pytest.raises(CommandError, match="366"):
+        run("issuetoken", "alice", "--name", "x", "--days", "400")
+    with pytest.raises(CommandError, match="API"):
+        run("issuetoken", "sam", "--name", "x")
+    assert ApiToken.objects.count() == 1

@@ -1,9 +1,12 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from bangfu import demo
 from bangfu.accounts.models import Role
+from bangfu.core import datadir
 from bangfu.management.commands.serve import refuse_mismatched_field_keys
 
 
@@ -19,12 +22,13 @@ class Command(BaseCommand):
                             help="delete the demo database first and build the demo county again")
 
     def handle(self, *args, **options):
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         if options["reset"]:
             try:
                 self.stdout.write(f"Deleted the demo database {demo.reset_database()}")
             except demo.NotTheDemoDatabase as exc:
                 raise CommandError(str(exc)) from None
+        database = Path(str(settings.DATABASES["default"]["NAME"]))
+        datadir.make_private(settings.DATA_DIR, *([database] if database.parent == settings.DATA_DIR else []))
         call_command("migrate", interactive=False, verbosity=0)
         refuse_mismatched_field_keys()  # before anything is added under a key that cannot read the rest
         if demo.demo_has_people():

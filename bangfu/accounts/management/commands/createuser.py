@@ -5,12 +5,10 @@ import sys
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from bangfu.accounts.actions import do_create_account
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.names import normalise_username
-from bangfu.audit import log
-from bangfu.audit.models import Action
 from bangfu.regions import codes
 from bangfu.regions.models import Region
 
@@ -31,17 +29,17 @@ def create_user(username: str, role: str, region_code: str | None, password: str
                                "(`bangfu regions load FILE.csv`)")
     elif role != Role.ADMIN:
         raise CommandError("--region is required for every role but admin (an admin without one sees everything)")
-    user = User(username=username, role=role, region=region, organisation=organisation)
-    user.first_name = full_name
     try:
-        validate_password(password, user)
+        validate_password(password, User(username=username, first_name=full_name))
     except ValidationError as exc:
         raise CommandError("the password is too weak: " + " ".join(exc.messages)) from None
-    user.set_password(password)
-    with transaction.atomic():
-        user.save()
-        log.record(None, Action.CREATE, user, region_code=user.region_id or "", username="(command line)",
-                   detail={"role": role})
+    # The checks above speak English on the command line; the action applies the same rules again
+    # and saves with its audit entry, as for an account made in the pages.
+    try:
+        user, _password = do_create_account(None, username=username, role=role, region=region,
+                                            first_name=full_name, organisation=organisation, password=password)
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from None
     return user
 
 
@@ -71,8 +69,10 @@ class Command(BaseCommand):
         where = user.region.full_name() if user.region_id else "the whole country"
         self.stdout.write(f"created {user.username} ({user.get_role_display()}, {where})")
         if generated:
+            # A made-up password has been seen by whoever ran the command: the user replaces it first.
+            User.objects.filter(pk=user.pk).update(must_change_password=True)
             self.stdout.write(f"password: {password}")
-            self.stdout.write("(shown once: pass it on safely; the user can change it after signing in)")
+            self.stdout.write("(shown once: pass it on safely; the user must change it at first sign-in)")
 
     def ask_password(self) -> str:
         first = getpass.getpass("Password: ")

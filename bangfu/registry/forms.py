@@ -2,15 +2,38 @@
 
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.registry import choices as c
 from bangfu.registry.models import Household, Person
+from bangfu.registry.validation import DuplicatePerson, clean_household, clean_person
 
 BLANK = [("", "—")]
 # <input type=date> only shows ISO dates, whatever the language's display format is.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _add_rule_errors(form, rules, depends_on: dict[str, str] | None = None) -> None:
+    """All errors in one round: a form with field errors never reaches the action, so run the
+    validation layer's rules (`rules()`, raising ValidationError) on what did parse and add what
+    they say about the other fields. A rule's word on a field that already has an error, or whose
+    check needs a field that has one (`depends_on`: field -> the field it needs), is left out; a
+    duplicate is left to the action, which audits it."""
+    if not form._errors:
+        return  # the action runs the rules itself
+    try:
+        rules()
+    except DuplicatePerson:
+        return
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            field = {"household": "household_number"}.get(field, field)
+            needs = (depends_on or {}).get(field)
+            if field in form.fields and field not in form._errors and (needs is None or needs not in form._errors):
+                for message in messages:
+                    form.add_error(field, message)
 
 
 def _choice(label, options, required=False):
@@ -90,17 +113,26 @@ class PersonForm(forms.Form):
             raise forms.ValidationError(_("户编号 %(n)s 不存在或不在您的管辖范围内"), params={"n": number})
         return household
 
+    def clean(self):
+        cleaned = super().clean()
+        _add_rule_errors(self, lambda: clean_person(self.ledger_data()[0], self.person),
+                         {"region_code": "household_number", "disability_card": "id_number"})
+        return cleaned
+
     def ledger_data(self) -> tuple[dict, list[str]]:
-        """The values for clean_person (blank identifiers on an edit mean "keep"), and the skills."""
+        """The values for clean_person (blank identifiers on an edit mean "keep"), and the skills.
+        Fields that did not parse are left out."""
         data = dict(self.cleaned_data)
-        data["household"] = data.pop("household_number")
-        skills = list(data.pop("skills")) + [
-            s.strip() for s in data.pop("other_skills").replace("，", "、").replace(",", "、").split("、") if s.strip()
+        if "household_number" in data:
+            data["household"] = data.pop("household_number")
+        skills = list(data.pop("skills", [])) + [
+            s.strip() for s in data.pop("other_skills", "").replace("，", "、").replace(",", "、").split("、")
+            if s.strip()
         ]
         if self.person is not None:
             for name in self.IDENTIFIER_FIELDS:
-                if not data[name]:
-                    del data[name]
+                if not data.get(name):
+                    data.pop(name, None)
         return data, skills
 
 
@@ -150,15 +182,21 @@ class HouseholdForm(forms.Form):
 
     region_code = forms.CharField(label=_("所在村"), max_length=12)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
-    poverty_status = _choice(_("户类型"), c.PovertyStatus.choices, required=True)
+    poverty_status = _choice(_("户类型"), c.HouseholdType.choices, required=True)
     monitoring_category = _choice(_("监测类型"), c.MonitoringCategory.choices)
     relocated = forms.BooleanField(label=_("易地扶贫搬迁户"), required=False)
     relocation_site = forms.CharField(label=_("安置点"), max_length=100, required=False)
 
     def __init__(self, *args, household: Household | None = None, **kwargs):
+        self.household = household
         if household is not None and household.pk and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(household, name) for name in self.base_fields}
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        _add_rule_errors(self, lambda: clean_household(dict(self.cleaned_data), self.household))
+        return cleaned
 
 
 class FollowUpForm(forms.Form):

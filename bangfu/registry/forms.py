@@ -15,25 +15,35 @@ BLANK = [("", "—")]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _add_rule_errors(form, rules, depends_on: dict[str, str] | None = None) -> None:
-    """All errors in one round: a form with field errors never reaches the action, so run the
-    validation layer's rules (`rules()`, raising ValidationError) on what did parse and add what
-    they say about the other fields. A rule's word on a field that already has an error, or whose
-    check needs a field that has one (`depends_on`: field -> the field it needs), is left out; a
-    duplicate is left to the action, which audits it."""
-    if not form._errors:
-        return  # the action runs the rules itself
-    try:
-        rules()
-    except DuplicatePerson:
-        return
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            field = {"household": "household_number"}.get(field, field)
-            needs = (depends_on or {}).get(field)
-            if field in form.fields and field not in form._errors and (needs is None or needs not in form._errors):
-                for message in messages:
-                    form.add_error(field, message)
+class OneRound(forms.Form):
+    """All errors in one round: a form with field errors never reaches the action, so `clean` runs
+    the validation layer's rules (`rules()`) on what did parse and adds what they say about the
+    other fields. A rule's word on a field that has an error already, or on one whose check needs
+    a field that has one (`rule_needs`), is left out; a duplicate is left to the action, which
+    audits it."""
+
+    rule_needs: dict[str, str] = {}  # field -> the field its rule needs
+    rule_fields = {"household": "household_number"}  # the rules' name of a field -> the form's
+
+    def rules(self) -> None:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self._errors:
+            return cleaned  # the action runs the rules itself
+        try:
+            self.rules()
+        except DuplicatePerson:
+            pass
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                field = self.rule_fields.get(field, field)
+                needs = self.rule_needs.get(field)
+                if field in self.fields and field not in self._errors and needs not in self._errors:
+                    for message in messages:
+                        self.add_error(field, message)
+        return cleaned
 
 
 def _choice(label, options, required=False):
@@ -41,7 +51,7 @@ def _choice(label, options, required=False):
                              required=required)
 
 
-class PersonForm(forms.Form):
+class PersonForm(OneRound):
     """Create or edit a person. Identifier fields left empty on an edit keep the stored value."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)
@@ -113,27 +123,31 @@ class PersonForm(forms.Form):
             raise forms.ValidationError(_("户编号 %(n)s 不存在或不在您的管辖范围内"), params={"n": number})
         return household
 
-    def clean(self):
-        cleaned = super().clean()
-        _add_rule_errors(self, lambda: clean_person(self.ledger_data()[0], self.person),
-                         {"region_code": "household_number", "disability_card": "id_number"})
-        return cleaned
-
     def ledger_data(self) -> tuple[dict, list[str]]:
-        """The values for clean_person (blank identifiers on an edit mean "keep"), and the skills.
-        Fields that did not parse are left out."""
+        """The values for clean_person (blank identifiers on an edit mean "keep"), and the skills."""
         data = dict(self.cleaned_data)
-        if "household_number" in data:
-            data["household"] = data.pop("household_number")
-        skills = list(data.pop("skills", [])) + [
-            s.strip() for s in data.pop("other_skills", "").replace("，", "、").replace(",", "、").split("、")
-            if s.strip()
+        data["household"] = data.pop("household_number")
+        skills = list(data.pop("skills")) + [
+            s.strip() for s in data.pop("other_skills").replace("，", "、").replace(",", "、").split("、") if s.strip()
         ]
         if self.person is not None:
             for name in self.IDENTIFIER_FIELDS:
-                if not data.get(name):
-                    data.pop(name, None)
+                if not data[name]:
+                    del data[name]
         return data, skills
+
+    rule_needs = {"region_code": "household_number", "disability_card": "id_number"}
+
+    def rules(self) -> None:
+        # ledger_data() of the fields that parsed, the others taken as blank (their rules are not said)
+        parsed = self.cleaned_data
+        self.cleaned_data = {"household_number": None, "skills": [], "other_skills": "",
+                             **dict.fromkeys(self.IDENTIFIER_FIELDS, ""), **parsed}
+        try:
+            data = self.ledger_data()[0]
+        finally:
+            self.cleaned_data = parsed
+        clean_person(data, self.person)
 
 
 def initial_for(person: Person) -> dict:
@@ -177,7 +191,7 @@ class SurveyForm(forms.Form):
         return data
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(OneRound):
     """Create or edit a household; the rules live in validation.clean_household."""
 
     region_code = forms.CharField(label=_("所在村"), max_length=12)
@@ -187,16 +201,13 @@ class HouseholdForm(forms.Form):
     relocated = forms.BooleanField(label=_("易地扶贫搬迁户"), required=False)
     relocation_site = forms.CharField(label=_("安置点"), max_length=100, required=False)
 
+    def rules(self) -> None:
+        clean_household(dict(self.cleaned_data))  # as for a new one: only what was typed is judged
+
     def __init__(self, *args, household: Household | None = None, **kwargs):
-        self.household = household
         if household is not None and household.pk and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(household, name) for name in self.base_fields}
         super().__init__(*args, **kwargs)
-
-    def clean(self):
-        cleaned = super().clean()
-        _add_rule_errors(self, lambda: clean_household(dict(self.cleaned_data), self.household))
-        return cleaned
 
 
 class FollowUpForm(forms.Form):

@@ -62,7 +62,7 @@ class AuditEntry(models.Model):
         return str(model._meta.verbose_name) if model is not None else self.object_type
 
     def detail_text(self) -> str:
-        """The detail as a short readable line: 字段: 姓名、电话；原因: 走访 2026-11-01."""
+        """The detail as a short readable line: 字段：姓名、电话；原因：走访 2026-11-01."""
         parts = []
         for key, value in self.detail.items():
             if key == "fields":
@@ -70,7 +70,7 @@ class AuditEntry(models.Model):
                 value = "、".join(label_of(v, model) for v in value)
             elif isinstance(value, dict):
                 value = ", ".join(f"{k}={v}" for k, v in value.items()) or "—"
-            parts.append(f"{detail_label(key)}: {value}")
+            parts.append(_("%(label)s：%(value)s") % {"label": detail_label(key), "value": value})
         return "；".join(parts)
 
 

@@ -168,7 +168,7 @@ def narrow(roles: Iterable[str], model: type[Model], condition: Q, refusal) -> N
 
 
 def narrowed_roles(model: type[Model]) -> set[str]:
-    return {role for role, narrowed in _NARROWINGS if narrowed is model}
+    return {role for role, of in _NARROWINGS if of is model}
 
 
 def narrowing_of(user, model: type[Model]) -> Narrowing | None:

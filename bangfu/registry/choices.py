@@ -43,6 +43,15 @@ class PovertyStatus(models.TextChoices):
     LOW_INCOME = "low_income", _("低收入人口")
 
 
+class HouseholdType(models.TextChoices):
+    """户类型: a household's kind, stored with the codes of its people's kind (PovertyStatus)."""
+
+    NONE = "none", _("一般户")
+    FORMERLY_POOR = "tuopin", _("脱贫户")
+    MONITORED = "monitored", _("监测户")
+    LOW_INCOME = "low_income", _("低收入户")
+
+
 class MonitoringCategory(models.TextChoices):
     UNSTABLE = "unstable", _("脱贫不稳定户")
     MARGINAL = "marginal", _("边缘易致贫户")

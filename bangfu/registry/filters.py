@@ -50,7 +50,7 @@ PEOPLE = FilterSet(
 HOUSEHOLDS = FilterSet(
     "household",
     _region(),
-    Filter("poverty", _("户类型"), lambda v: Q(poverty_status=v), choices=tuple(c.PovertyStatus.choices)),
+    Filter("poverty", _("户类型"), lambda v: Q(poverty_status=v), choices=tuple(c.HouseholdType.choices)),
     yes_no("relocated", _("易地扶贫搬迁户"), "relocated"),
     yes_no("zero_employment", _("零就业家庭"), "zero_employment"),
     search=Search(search_households, "household number or head's name (leading characters)"),

@@ -2,6 +2,7 @@
 
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +10,42 @@ from bangfu.regions import village_picker
 from bangfu.registry import choices as c
 from bangfu.registry.identifiers import normalise_identifier
 from bangfu.registry.models import Household, Person
+from bangfu.registry.validation import DuplicatePerson, clean_household, clean_person
 
 BLANK = [("", "—")]
 # <input type=date> only shows ISO dates, whatever the language's display format is.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OneRound(forms.Form):
+    """All errors in one round: a form with field errors never reaches the action, so `clean` runs
+    the validation layer's rules (`rules()`) on what did parse and adds what they say about the
+    other fields. A rule's word on a field that has an error already, or on one whose check needs
+    a field that has one (`rule_needs`), is left out; a duplicate is left to the action, which
+    audits it."""
+
+    rule_needs: dict[str, str] = {}  # field -> the field its rule needs
+    rule_fields = {"household": "household_number"}  # the rules' name of a field -> the form's
+
+    def rules(self) -> None:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self._errors:
+            return cleaned  # the action runs the rules itself
+        try:
+            self.rules()
+        except DuplicatePerson:
+            pass
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                field = self.rule_fields.get(field, field)
+                needs = self.rule_needs.get(field)
+                if field in self.fields and field not in self._errors and needs not in self._errors:
+                    for message in messages:
+                        self.add_error(field, message)
+        return cleaned
 
 
 def _choice(label, options, required=False):
@@ -29,7 +62,7 @@ class IdentifierField(forms.CharField):
         return normalise_identifier(super().to_python(value))
 
 
-class PersonForm(forms.Form):
+class PersonForm(OneRound):
     """Create or edit a person. Identifier fields left empty on an edit keep the stored value."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)
@@ -120,6 +153,19 @@ class PersonForm(forms.Form):
                     del data[name]
         return data, skills
 
+    rule_needs = {"region_code": "household_number", "disability_card": "id_number"}
+
+    def rules(self) -> None:
+        # ledger_data() of the fields that parsed, the others taken as blank (their rules are not said)
+        parsed = self.cleaned_data
+        self.cleaned_data = {"household_number": None, "skills": [], "other_skills": "",
+                             **dict.fromkeys(self.IDENTIFIER_FIELDS, ""), **parsed}
+        try:
+            data = self.ledger_data()[0]
+        finally:
+            self.cleaned_data = parsed
+        clean_person(data, self.person)
+
 
 def initial_for(person: Person) -> dict:
     skills = list(person.skills.values_list("name", flat=True))
@@ -162,16 +208,19 @@ class SurveyForm(forms.Form):
         return data
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(OneRound):
     """Create or edit a household; the rules live in validation.clean_household."""
 
     township = forms.ChoiceField(label=_("乡镇"), required=False)
     region_code = forms.CharField(label=_("所在村"), max_length=12)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
-    poverty_status = _choice(_("户类型"), c.PovertyStatus.choices, required=True)
+    poverty_status = _choice(_("户类型"), c.HouseholdType.choices, required=True)
     monitoring_category = _choice(_("监测类型"), c.MonitoringCategory.choices)
     relocated = forms.BooleanField(label=_("易地扶贫搬迁户"), required=False)
     relocation_site = forms.CharField(label=_("安置点"), max_length=100, required=False)
+
+    def rules(self) -> None:
+        clean_household(self.ledger_data())  # as for a new one: only what was typed is judged
 
     def __init__(self, *args, household: Household | None = None, **kwargs):
         if household is not None and household.pk and "initial" not in kwargs:

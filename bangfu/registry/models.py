@@ -43,8 +43,8 @@ class Household(models.Model):
     number = models.CharField(_("户编号"), max_length=30, unique=True)
     region_code = models.CharField(_("所在村"), max_length=12)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    poverty_status = models.CharField(_("户类型"), max_length=16, choices=c.PovertyStatus.choices,
-                                      default=c.PovertyStatus.NONE)
+    poverty_status = models.CharField(_("户类型"), max_length=16, choices=c.HouseholdType.choices,
+                                      default=c.HouseholdType.NONE)
     monitoring_category = models.CharField(_("监测类型"), max_length=16, blank=True,
                                            choices=c.MonitoringCategory.choices)
     relocated = models.BooleanField(_("易地扶贫搬迁户"), default=False)
@@ -78,7 +78,7 @@ class Household(models.Model):
             models.CheckConstraint(name="household_monitored_has_category", condition=_monitored_has_category()),
             models.CheckConstraint(name="household_relocated_has_site", condition=_relocated_has_site()),
             models.CheckConstraint(name="household_poverty_status",
-                                   condition=Q(poverty_status__in=c.PovertyStatus.values)),
+                                   condition=Q(poverty_status__in=c.HouseholdType.values)),
         ]
 
     def __str__(self):
@@ -209,6 +209,27 @@ class Person(models.Model):
     @property
     def is_disabled(self) -> bool:
         return self.disability_category is not None
+
+    @property
+    def working_age_note(self) -> str:
+        """未到劳动年龄 / 已过劳动年龄 for someone outside working age without work: a child's or an
+        old person's "wish to work" is not the ledger's question. "" for everyone else."""
+        from bangfu.registry.services import WORKING_AGE
+
+        if self.is_employed:
+            return ""
+        low, high = WORKING_AGE
+        age = self.age
+        if age < low:
+            return str(_("未到劳动年龄"))
+        if age > high:
+            return str(_("已过劳动年龄"))
+        return ""
+
+    @property
+    def work_status_label(self) -> str:
+        """The employment status as pages show it (the note above, else the status)."""
+        return self.working_age_note or self.get_employment_status_display()
 
     @property
     def age(self) -> int:

@@ -102,7 +102,7 @@ def _has_member(condition: Q) -> Exists:
 
 
 def zero_employment_condition() -> Q:
-    """Households that are 零就业家庭 now, from their members (for refreshes and checks)."""
+    """Households that are 零就业家庭 now, from their members: the set-based form of the definition."""
     return Q(_has_member(WILLING_LABOUR)) & ~Q(_has_member(EMPLOYED_LABOUR))
 
 

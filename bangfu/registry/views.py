@@ -33,6 +33,7 @@ def _filter_context(request):
         "choices": {
             "employment": [("employed", _("已就业（全部）")), *c.EmploymentStatus.choices],
             "poverty": c.PovertyStatus.choices,
+            "household_type": c.HouseholdType.choices,
             "disability": [("any", _("全部残疾人")), *c.DisabilityCategory.choices],
         },
         "params": request.GET,

@@ -1,9 +1,12 @@
 """Recompute the zero-employment flag of every household by the MOHRSS definition (see
 registry.services.zero_employment_condition): the working-age members able and willing to work
 (employed or seeking; not a student, carer or anyone else recorded as not seeking) are all without
-work. Until now a household whose labour was all not seeking was flagged too."""
+work. Until now a household whose labour was all not seeking was flagged too.
 
-from django.db import migrations
+Also: a household's 户类型 is labelled as households are (一般户 / 脱贫户 / 监测户 / 低收入户), no
+longer with its people's categories; the stored codes do not change."""
+
+from django.db import migrations, models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 NOT_SEEKING = "not_seeking"
@@ -29,4 +32,13 @@ class Migration(migrations.Migration):
 
     dependencies = [("registry", "0004_versions_and_constraints")]
 
-    operations = [migrations.RunPython(recompute, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(recompute, migrations.RunPython.noop),
+        *(migrations.AlterField(
+            model_name=model_name,
+            name="poverty_status",
+            field=models.CharField(choices=[("none", "一般户"), ("tuopin", "脱贫户"), ("monitored", "监测户"),
+                                            ("low_income", "低收入户")],
+                                   default="none", max_length=16, verbose_name="户类型"),
+        ) for model_name in ("historicalhousehold", "household")),
+    ]

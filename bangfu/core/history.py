@@ -161,8 +161,8 @@ def history_entries(obj, limit: int = 200, hidden: frozenset[str] = frozenset())
     if not records:
         # Made in bulk (generated, imported) and never changed: its first row is written by its first
         # change (record_baselines). Until then, show the creation as that row will.
-        return [Entry(at=getattr(obj, "created_at", None), user=_("系统"), kind=_("新增"), reason=_("初始登记"), changes=[],
-                      created=True)]
+        return [Entry(at=getattr(obj, "created_at", None), user=_("系统"), kind=_("新增"), reason=_("初始登记"),
+                      changes=[], created=True)]
     entries = []
     kinds = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
     for index, record in enumerate(records[:limit]):

@@ -29,7 +29,7 @@ from bangfu.regions.services import ensure_regions
 from bangfu.registry import choices as c
 from bangfu.registry import services
 from bangfu.registry.identifiers import build_resident_id
-from bangfu.registry.models import Household, Person, Skill
+from bangfu.registry.models import NUMBER_TAIL, Household, Person, Skill
 
 BATCH = 5000  # people per bulk insert round
 HASH_CHECK_CHUNK = 900  # below SQLite's smallest variable limit
@@ -598,7 +598,9 @@ def _insert(generator: _Generator, batch: list[tuple[dict, list[_Member]]], seal
         labour = sum(m.values["is_labour"] for m in people)
         employed = sum(m.values["employment_status"] in EMPLOYED for m in people)
         household.update(member_count=len(people), labour_count=labour, employed_count=employed,
-                         zero_employment=labour > 0 and employed == 0, head_name=people[0].values["name"])
+                         zero_employment=labour > 0 and employed == 0, head_name=people[0].values["name"],
+                         head_pinyin=people[0].values["name_pinyin"], head_initials=people[0].values["name_initials"],
+                         number_tail=household["number"][-NUMBER_TAIL:])
     households = [generator.household_rows.make(household) for household, _people in batch]
     Household.objects.bulk_create(households)
     if households and households[0].pk is None:  # a database that cannot return the new keys

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from bangfu.audit import log
 from bangfu.audit.models import Action
-from bangfu.core import sensitive, writes
-from bangfu.core.history import changes_since, record_baselines, save_with_links
+from bangfu.core import history, sensitive, writes
+from bangfu.core.history import changes_since, record_baselines
 from bangfu.core.permissions import check, covers
 from bangfu.registry.history import DERIVED
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
@@ -62,7 +62,7 @@ def _save(user, record, reason: str, skills: list[str] | None = None) -> None:
     """Save with the actor and reason; a person's new skills are part of the same history row."""
     record._history_user = user
     record._change_reason = reason
-    save_with_links(record, None if skills is None else lambda: set_skills(record, skills))
+    history.save_with_links(record, None if skills is None else lambda: set_skills(record, skills))
 
 
 def _clean(user, data: dict, person: Person | None = None) -> dict:

@@ -595,12 +595,12 @@ def _insert(generator: _Generator, batch: list[tuple[dict, list[_Member]]], seal
     members = [m for _household, people in batch for m in people]
     _free_of_collisions(generator, members, sealer)
     for household, people in batch:
+        household.update(head_pinyin=people[0].values["name_pinyin"], head_initials=people[0].values["name_initials"],
+                         number_tail=household["number"][-NUMBER_TAIL:])  # search keys (selectors)
         labour = sum(m.values["is_labour"] for m in people)
         employed = sum(m.values["employment_status"] in EMPLOYED for m in people)
         household.update(member_count=len(people), labour_count=labour, employed_count=employed,
-                         zero_employment=labour > 0 and employed == 0, head_name=people[0].values["name"],
-                         head_pinyin=people[0].values["name_pinyin"], head_initials=people[0].values["name_initials"],
-                         number_tail=household["number"][-NUMBER_TAIL:])
+                         zero_employment=labour > 0 and employed == 0, head_name=people[0].values["name"])
     households = [generator.household_rows.make(household) for household, _people in batch]
     Household.objects.bulk_create(households)
     if households and households[0].pk is None:  # a database that cannot return the new keys

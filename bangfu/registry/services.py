@@ -81,12 +81,6 @@ def _member_count(condition: Q | None = None):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _head(field: str):
-    """The household head's value of a field (their name, its pinyin keys); "" without a head."""
-    heads = Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD).order_by("id")
-    return Coalesce(Subquery(heads.values(field)[:1]), Value(""))
-
-
 def refresh_households(households) -> int:
     """Recount members, labour and employed for these households (a queryset), in one UPDATE each."""
     employed = Q(employment_status__in=c.EMPLOYED_STATUSES)
@@ -94,7 +88,12 @@ def refresh_households(households) -> int:
         member_count=_member_count(),
         labour_count=_member_count(Q(is_labour=True)),
         employed_count=_member_count(employed),
-        head_name=_head("name"), head_pinyin=_head("name_pinyin"), head_initials=_head("name_initials"),
+        head_name=Coalesce(
+            Subquery(Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD)
+                     .order_by("id").values("name")[:1]),
+            Value(""),
+        ),
+        head_pinyin=_head("name_pinyin"), head_initials=_head("name_initials"),
     )
     # Zero-employment: has labour, and nobody in the household is employed.
     households.filter(labour_count__gt=0, employed_count=0, zero_employment=False).update(zero_employment=True)
@@ -107,3 +106,9 @@ def refresh_households(households) -> int:
 def refresh_household(household_id: int | None) -> None:
     if household_id:
         refresh_households(Household.objects.filter(pk=household_id))
+
+
+def _head(field: str):
+    """The household head's value of a field (their name, its pinyin keys); "" without a head."""
+    heads = Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD).order_by("id")
+    return Coalesce(Subquery(heads.values(field)[:1]), Value(""))

@@ -12,7 +12,8 @@ from bangfu.core.history import history_user
 from bangfu.core.sensitive import SensitiveIdentifier
 from bangfu.registry import choices as c
 
-# The earliest date a survey or follow-up can carry (validation.EARLIEST_DAY).
+# The earliest date a survey or follow-up can carry: one floor for both, in the rules
+# (validation._day) and in the tables' CHECK constraints.
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 
 

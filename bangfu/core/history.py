@@ -12,6 +12,7 @@ import datetime
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
+from simple_history.utils import get_m2m_field_name
 
 from bangfu.core import sensitive
 
@@ -46,8 +47,9 @@ def bulk_history(model, records, user, reason: str) -> None:
     """History rows for records changed by one set-based UPDATE (their state after it)."""
     records = list(records)
     if records:
-        model.history.bulk_history_create(records, update=True, default_user=user or current_actor(),
-                                          default_change_reason=reason)
+        rows = model.history.bulk_history_create(records, update=True, default_user=user or current_actor(),
+                                                 default_change_reason=reason)
+        _copy_links(model, rows)
 
 
 def record_baselines(model, records) -> None:
@@ -57,7 +59,59 @@ def record_baselines(model, records) -> None:
     for record in records:
         record._history_date = record.created_at
     if records:
-        model.history.bulk_history_create(records, default_change_reason=_("初始登记"))
+        _copy_links(model, model.history.bulk_history_create(records, default_change_reason=_("初始登记")))
+
+
+def save_with_links(record, change_links=None) -> None:
+    """Save a record and change its many-to-many links (`change_links()`) as one history row holding
+    the links as they are after the change. Left alone, simple_history writes a row for the save
+    with the links before the change, then one more for every removal and addition of links."""
+    if change_links is None:
+        record.save()
+        return
+    creating = record.pk is None
+    if not creating:
+        with _links_unrecorded(record):
+            change_links()
+    record.save()  # the history row copies the links as they are now
+    if creating:  # links need the record's key: the creation row is given them afterwards
+        with _links_unrecorded(record):
+            change_links()
+        _copy_links(type(record), [record.history.order_by("-history_date", "-history_id").first()])
+
+
+@contextlib.contextmanager
+def _links_unrecorded(record):
+    record.skip_history_when_saving = True  # simple_history's own switch; its m2m handler reads it too
+    try:
+        yield
+    finally:
+        del record.skip_history_when_saving
+
+
+LINK_BATCH = 5_000
+
+
+def _copy_links(model, rows) -> None:
+    """Give history rows their records' many-to-many links as they are now (simple_history copies
+    them on save() only; rows written in bulk would otherwise show every link as added later)."""
+    history_model = model.history.model
+    key = model._meta.pk.attname
+    rows = [row for row in rows if row is not None]
+    for field in getattr(history_model, "_history_m2m_fields", ()):
+        link_model = getattr(history_model, field.name).model
+        through = field.remote_field.through
+        own = through._meta.get_field(get_m2m_field_name(field)).attname
+        columns = [f.attname for f in through._meta.fields]
+        for start in range(0, len(rows), LINK_BATCH):
+            batch = rows[start:start + LINK_BATCH]
+            links: dict = {}
+            for link in through.objects.filter(**{f"{own}__in": {getattr(row, key) for row in batch}}):
+                links.setdefault(getattr(link, own), []).append(link)
+            link_model.objects.filter(history__in=[row.history_id for row in batch]).delete()
+            link_model.objects.bulk_create([
+                link_model(history_id=row.history_id, **{column: getattr(link, column) for column in columns})
+                for row in batch for link in links.get(getattr(row, key), ())])
 
 
 # Bookkeeping columns of every history table, never shown as a change.
@@ -104,6 +158,11 @@ def history_entries(obj, limit: int = 200, hidden: frozenset[str] = frozenset())
     `hidden` names columns that only follow another one (a name's pinyin): their change shows once,
     under the field a user knows. A sensitive identifier's change shows only that it changed."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    if not records:
+        # Made in bulk (generated, imported) and never changed: its first row is written by its first
+        # change (record_baselines). Until then, show the creation as that row will.
+        return [Entry(at=getattr(obj, "created_at", None), user=_("系统"), kind=_("新增"), reason=_("初始登记"),
+                      changes=[], created=True)]
     entries = []
     kinds = {"+": _("新增"), "~": _("修改"), "-": _("删除")}
     for index, record in enumerate(records[:limit]):

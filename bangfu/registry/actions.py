@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.audit import log
 from bangfu.audit.models import Action
-from bangfu.core import sensitive, writes
+from bangfu.core import history, sensitive, writes
 from bangfu.core.history import changes_since, record_baselines
 from bangfu.core.permissions import check, check_reaches, reaches
 from bangfu.registry.choices import FollowUpAction
@@ -60,10 +60,11 @@ def _ensure_baseline(record) -> None:
         record_baselines(type(record), [record])
 
 
-def _save(user, record, reason: str) -> None:
+def _save(user, record, reason: str, skills: list[str] | None = None) -> None:
+    """Save with the actor and reason; a person's new skills are part of the same history row."""
     record._history_user = user
     record._change_reason = reason
-    record.save()
+    history.save_with_links(record, None if skills is None else lambda: set_skills(record, skills))
 
 
 def _clean(user, data: dict, person: Person | None = None) -> dict:
@@ -93,9 +94,7 @@ def _create_person(user, data: dict, skills: list[str] | None, key: str | None, 
         values = _clean(user, data)
         check(user, Perm.EDIT_LEDGER, values["region_code"])
         person = Person(**values)
-        _save(user, person, _("新增"))
-        if skills is not None:
-            set_skills(person, skills)
+        _save(user, person, _("新增"), skills)
         refresh_household(person.household_id)
         check_reaches(user, person, Perm.EDIT_LEDGER)
         log.record(user, Action.CREATE, person, request=request)
@@ -133,9 +132,8 @@ def _update_person(user, person: Person, data: dict, *, skills, reason, perm, ve
     skills_changed = _skills_differ(current, skills)
     if not changed and not skills_changed:
         return []
-    _apply_person(user, current, values, reason or _("修改"))
+    _apply_person(user, current, values, reason or _("修改"), skills if skills_changed else None)
     if skills_changed:
-        set_skills(current, skills)
         changed.append("skills")
     check_reaches(user, current, perm)
     _refresh_from(person, current)
@@ -143,13 +141,13 @@ def _update_person(user, person: Person, data: dict, *, skills, reason, perm, ve
     return changed
 
 
-def _apply_person(user, person: Person, values: dict, reason: str) -> None:
+def _apply_person(user, person: Person, values: dict, reason: str, skills: list[str] | None = None) -> None:
     _ensure_baseline(person)
     old_household = person.household_id
     for key, value in values.items():
         setattr(person, key, value)
     person.version += 1
-    _save(user, person, reason)
+    _save(user, person, reason, skills)
     for household_id in {old_household, person.household_id}:
         refresh_household(household_id)
 
@@ -180,10 +178,11 @@ def do_record_survey(user, person: Person, *, visited_on: datetime.date, finding
         if current.surveyed_on is None or visited_on >= current.surveyed_on:
             fields = {k: v for k, v in data.items() if k in SURVEY_FIELDS}
             before = {k: _plain(current, k) for k in fields}
+            skills_before = _skill_list(current)
             changed = _survey_update(user, current, fields, skills, visited_on)
             survey.changes = {k: [_text(before.get(k)), _text(_plain(current, k))] for k in changed if k in before}
             if "skills" in changed:
-                survey.changes["skills"] = ["", "、".join(skills or [])]
+                survey.changes["skills"] = [skills_before, _skill_list(current)]
         else:
             survey.superseded = True
         survey.save(update_fields=["changes", "superseded"])
@@ -200,11 +199,15 @@ def _survey_update(user, person: Person, fields: dict, skills, visited_on: datet
     changed = _changed_fields(person, values)
     skills_changed = _skills_differ(person, skills)
     values["surveyed_on"] = visited_on
-    _apply_person(user, person, values, _("走访 %(date)s") % {"date": visited_on.isoformat()})
+    _apply_person(user, person, values, _("走访 %(date)s") % {"date": visited_on.isoformat()},
+                  skills if skills_changed else None)
     if skills_changed:
-        set_skills(person, skills)
         changed.append("skills")
     return changed
+
+
+def _skill_list(person: Person) -> str:
+    return "、".join(sorted(person.skills.values_list("name", flat=True)))
 
 
 def _text(value) -> str:

@@ -53,7 +53,8 @@ HOUSEHOLDS = FilterSet(
     Filter("poverty", _("户类型"), lambda v: Q(poverty_status=v), choices=tuple(c.HouseholdType.choices)),
     yes_no("relocated", _("易地扶贫搬迁户"), "relocated"),
     yes_no("zero_employment", _("零就业家庭"), "zero_employment"),
-    search=Search(search_households, "household number or head's name (leading characters)"),
+    search=Search(search_households, "head's name, pinyin initials (zsf) or full pinyin, the last 4 digits "
+                                     "of the household number, or its leading digits"),
 )
 
 SURVEYS = FilterSet(

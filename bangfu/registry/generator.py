@@ -29,7 +29,7 @@ from bangfu.regions.services import ensure_regions
 from bangfu.registry import choices as c
 from bangfu.registry import services
 from bangfu.registry.identifiers import build_resident_id
-from bangfu.registry.models import Household, Person, Skill
+from bangfu.registry.models import NUMBER_TAIL, Household, Person, Skill
 
 BATCH = 5000  # people per bulk insert round
 HASH_CHECK_CHUNK = 900  # below SQLite's smallest variable limit
@@ -604,6 +604,8 @@ def _insert(generator: _Generator, batch: list[tuple[dict, list[_Member]]], seal
     members = [m for _household, people in batch for m in people]
     _free_of_collisions(generator, members, sealer)
     for household, people in batch:
+        household.update(head_pinyin=people[0].values["name_pinyin"], head_initials=people[0].values["name_initials"],
+                         number_tail=household["number"][-NUMBER_TAIL:])  # search keys (selectors)
         labour = sum(m.values["is_labour"] for m in people)
         employed = sum(m.values["employment_status"] in EMPLOYED for m in people)
         zero = services.is_zero_employment((m.values["is_labour"], m.values["employment_status"]) for m in people)

@@ -12,7 +12,8 @@ from bangfu.core.history import history_user
 from bangfu.core.sensitive import SensitiveIdentifier
 from bangfu.registry import choices as c
 
-# The earliest date a survey or follow-up can carry (validation.EARLIEST_DAY).
+# The earliest date a survey or follow-up can carry: one floor for both, in the rules
+# (validation._day) and in the tables' CHECK constraints.
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 
 
@@ -37,6 +38,9 @@ class Skill(models.Model):
         return self.name
 
 
+NUMBER_TAIL = 4  # a household is found by the last digits of its number, as a person by the ID's
+
+
 class Household(models.Model):
     """A household (户) in a village, with its members' employment summed up."""
 
@@ -51,6 +55,11 @@ class Household(models.Model):
     relocation_site = models.CharField(_("安置点"), max_length=100, blank=True)
     # Derived from the members by services.refresh_households; never edited by hand.
     head_name = models.CharField(_("户主"), max_length=50, blank=True)
+    # Search keys (selectors.search_households): the head's pinyin as services.pinyin_keys gives it,
+    # copied from the head's record with head_name; the number's last four digits, set on save.
+    head_pinyin = models.CharField(max_length=120, blank=True)
+    head_initials = models.CharField(max_length=20, blank=True)
+    number_tail = models.CharField(max_length=4, blank=True)
     member_count = models.PositiveSmallIntegerField(_("人口数"), default=0)
     labour_count = models.PositiveSmallIntegerField(_("劳动力数"), default=0)
     employed_count = models.PositiveSmallIntegerField(_("就业人数"), default=0)
@@ -61,8 +70,8 @@ class Household(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["head_name", "member_count", "labour_count", "employed_count",
-                         "zero_employment", "updated_at"],
+        excluded_fields=["head_name", "head_pinyin", "head_initials", "number_tail", "member_count",
+                         "labour_count", "employed_count", "zero_employment", "updated_at"],
         get_user=history_user,
     )
 
@@ -73,6 +82,10 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["region_code", "id"], name="household_region"),
             models.Index(fields=["zero_employment", "region_code"], name="household_zero"),
+            models.Index(fields=["head_name", "region_code"], name="household_head"),
+            models.Index(fields=["head_initials", "region_code"], name="household_head_initials"),
+            models.Index(fields=["head_pinyin", "region_code"], name="household_head_pinyin"),
+            models.Index(fields=["number_tail", "region_code"], name="household_number_tail"),
         ]
         constraints = [
             models.CheckConstraint(name="household_monitored_has_category", condition=_monitored_has_category()),
@@ -83,6 +96,10 @@ class Household(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.head_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.number_tail = self.number[-NUMBER_TAIL:]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("household_detail", args=[self.pk])

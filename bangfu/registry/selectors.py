@@ -5,7 +5,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from bangfu.core.permissions import get_for_user, scope
-from bangfu.registry.models import FollowUp, Household, Person, Survey
+from bangfu.registry.models import NUMBER_TAIL, FollowUp, Household, Person, Survey
 from bangfu.registry.permissions import Perm
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -72,14 +72,7 @@ def search_people(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
     if CJK.search(text):
         return queryset.filter(_prefix_range("name", text))
     if re.fullmatch(r"[A-Za-z]+", text):
-        lower = text.lower()
-        initials = _prefix_range("name_initials", lower)
-        if not VOWELS.intersection(lower):
-            return queryset.filter(initials)  # zsf, lxy: no syllable is spelled without a vowel
-        # Each prefix on its own index, then the union: an OR of the two would scan the region.
-        matches = (Person.objects.filter(initials).order_by().values("pk")
-                   .union(Person.objects.filter(_prefix_range("name_pinyin", lower)).order_by().values("pk")))
-        return queryset.filter(pk__in=matches)
+        return _by_pinyin(Person, queryset, text, "name_initials", "name_pinyin")
     if WHOLE_ID.fullmatch(upper):
         return queryset.filter(Person.id_number.lookup(upper))
     if WHOLE_PHONE.fullmatch(text):
@@ -89,6 +82,28 @@ def search_people(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
     return queryset.none()
 
 
+def _by_pinyin(model, queryset: QuerySet, text: str, initials: str, full: str) -> QuerySet:
+    """Records whose name's initials (zsf) or full pinyin (zhangsan) start with the text."""
+    lower = text.lower()
+    by_initials = _prefix_range(initials, lower)
+    if not VOWELS.intersection(lower):
+        return queryset.filter(by_initials)  # zsf, lxy: no syllable is spelled without a vowel
+    # Each prefix on its own index, then the union: an OR of the two would scan the region.
+    matches = (model.objects.filter(by_initials).order_by().values("pk")
+               .union(model.objects.filter(_prefix_range(full, lower)).order_by().values("pk")))
+    return queryset.filter(pk__in=matches)
+
+
 def search_households(queryset: QuerySet[Household], text: str) -> QuerySet[Household]:
-    """Find by household number or head's name (their leading characters)."""
-    return queryset.filter(_prefix_range("number", text) | _prefix_range("head_name", text))
+    """Find by the head's name (Chinese prefix), pinyin initials or full pinyin (zsf, zhangsan),
+    the last four digits of the household number, or its leading digits."""
+    text = re.sub(r"\s+", "", text or "")
+    if not text:
+        return queryset
+    if CJK.search(text):
+        return queryset.filter(_prefix_range("head_name", text))
+    if re.fullmatch(r"[A-Za-z]+", text):
+        return _by_pinyin(Household, queryset, text, "head_initials", "head_pinyin")
+    if len(text) == NUMBER_TAIL and text.isascii() and text.isdigit():
+        return queryset.filter(number_tail=text)
+    return queryset.filter(_prefix_range("number", text))

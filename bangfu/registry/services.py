@@ -121,9 +121,16 @@ def refresh_households(households) -> int:
                      .order_by("id").values("name")[:1]),
             Value(""),
         ),
+        head_pinyin=_head("name_pinyin"), head_initials=_head("name_initials"),
     )
 
 
 def refresh_household(household_id: int | None) -> None:
     if household_id:
         refresh_households(Household.objects.filter(pk=household_id))
+
+
+def _head(field: str):
+    """The household head's value of a field (their name, its pinyin keys); "" without a head."""
+    heads = Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD).order_by("id")
+    return Coalesce(Subquery(heads.values(field)[:1]), Value(""))

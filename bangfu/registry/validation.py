@@ -78,8 +78,9 @@ def guard_id_probe(user, data: dict, person: Person | None, write, *, request=No
     number = _probed_number(data, person)
     if number is None:
         return write()
-    where = {"obj": person or Person(), "region_code": person.region_code if person else (user.region_id or ""),
-             "detail": {"id_number": Person.id_number.mask_text(number)}, "request": request}
+    where = {"obj": person or Person(), "field": "id_number", "request": request,
+             "region_code": person.region_code if person else (user.region_id or ""),
+             "detail": {"id_number": Person.id_number.mask_text(number)}}
     if recent_probes(user) >= settings.ID_PROBE_LIMIT:
         log.record(user, Action.PROBE_LIMITED, **where)
         raise ProbeLimited

@@ -43,7 +43,8 @@ def test_a_probe_is_audited_with_the_number_masked(world):
     exc = probe(world.bob)
     assert not exc.visible and "其他区划" in exc.messages[0]
     entry = AuditEntry.objects.get(action=Action.DUPLICATE_PROBE)
-    assert (entry.user, entry.object_type, entry.object_id) == (world.bob, "registry.person", "")
+    assert (entry.user, entry.object_type, entry.object_id, entry.field) == (
+        world.bob, "registry.person", "", "id_number")
     assert entry.region_code == world.bob.region_id  # bob's auditor sees it
     assert entry.detail == {"id_number": ZSF_ID[:4] + "*" * 10 + ZSF_ID[-4:]}
     assert ZSF_ID not in all_audit_text() and ZSF_ID[4:14] not in all_audit_text()
@@ -141,4 +142,4 @@ def test_the_auditor_sees_the_probes(client, world):
                                                                    region_code="522633102001"))
     client.login(username="audrey", password=PASSWORD)
     body = client.get(reverse("audit_log")).content.decode()
-    assert "查重：证件号已在其他区划登记" in body and "cal" in body
+    assert "查重：证件号已在其他区划登记" in body and "cal" in body and "身份证号" in body

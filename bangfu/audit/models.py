@@ -94,7 +94,10 @@ def label_of(field: str, model=None) -> str:
 
 
 DETAIL_LABELS = {"fields": _("字段"), "reason": _("原因"), "rows": _("行数"), "filters": _("筛选条件"),
-                 "what": _("内容")}
+                 "what": _("内容"), "generated": _("生成"), "county": _("县"), "people": _("人数"),
+                 "households": _("户数"), "seed": _("随机种子"), "append": _("追加"), "seconds": _("用时（秒）"),
+                 "from": _("原区划"), "region": _("区划"), "role": _("角色"), "user": _("账号"), "name": _("名称"),
+                 "prefix": _("前缀")}
 
 
 def detail_label(key: str) -> str:

@@ -12,14 +12,13 @@ from bangfu.core.permissions import scope
 @requires(VIEW_AUDIT)
 def audit_log(request):
     entries = scope(request.user, AuditEntry.objects.select_related("user"), VIEW_AUDIT)
-    error = None
+    error = page = None
     try:
         checked(request.GET)
-        entries = audit_filters().apply(entries, request.GET)
-    except FilterError as exc:
-        error, entries = exc.message, entries.none()
-    page = paginate(request, entries)
+        page = paginate(request, audit_filters().apply(entries, request.GET))
+    except FilterError as exc:  # a bad filter, page or page size
+        error = exc.message
     return render(request, "audit/log.html", {
-        "page": page, "rows": display.describe(page, request.user), "params": request.GET, "error": error,
+        "page": page, "rows": display.describe(page or [], request.user), "params": request.GET, "error": error,
         "actions": audit_filters().filters["action"].choices, "kinds": audit_filters().filters["type"].choices,
     })

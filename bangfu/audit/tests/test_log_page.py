@@ -156,5 +156,5 @@ def test_it_pages_with_a_fixed_number_of_queries(audrey, world, django_assert_ma
     actions.do_update_person(world.alice, world.other_village_person, {"wish_jobs": "保安"})
     with django_assert_max_num_queries(10):
         first = audrey.get(reverse("audit_log"))
-    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.num_pages == 2
+    assert len(first.context["rows"]) == 50
     assert len(audrey.get(reverse("audit_log"), {"page": 2}).context["rows"]) == 11

@@ -69,6 +69,13 @@ def describe(entries, reader) -> list[Shown]:
     return [_shown(entry, links, places) for entry in entries]
 
 
+def detail_text(entry: AuditEntry) -> str:
+    """One entry's detail as the log shows it, for a reader who may open no record (字段：意向岗位；原因：…)."""
+    shown = describe([entry], reader=None)[0]
+    return "；".join(f"{label}：{value.kind} {value.text}" if isinstance(value, Link) else f"{label}：{value}"
+                    for label, value in shown.details)
+
+
 def _is_pk(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, str) and value.isdigit()
 
@@ -160,6 +167,8 @@ class _Links:
             self.wanted.setdefault(model, set()).add(pk)
 
     def fetch(self) -> None:
+        if self.reader is None:
+            return
         surfaces = plugins.surfaces()
         for model, pks in self.wanted.items():
             surface = surfaces.get(model)

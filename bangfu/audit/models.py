@@ -57,18 +57,6 @@ class AuditEntry(models.Model):
         model = model_of(self.object_type)
         return str(model._meta.verbose_name) if model is not None else self.object_type
 
-    def detail_text(self) -> str:
-        """The detail as a short readable line: 字段: 姓名、电话；原因: 走访 2026-11-01."""
-        parts = []
-        for key, value in self.detail.items():
-            if key == "fields":
-                model = model_of(self.object_type)
-                value = "、".join(label_of(v, model) for v in value)
-            elif isinstance(value, dict):
-                value = ", ".join(f"{k}={v}" for k, v in value.items()) or "—"
-            parts.append(f"{detail_label(key)}: {value}")
-        return "；".join(parts)
-
 
 def model_of(object_type: str):
     """The model an entry names ("registry.person"; entries before 0.2 name the model alone)."""

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bangfu.audit import log
+from bangfu.audit import display, log
 from bangfu.audit.models import Action, AuditEntry
 from bangfu.conftest import valid_id
 from bangfu.registry import actions
@@ -158,3 +158,12 @@ def test_it_pages_with_a_fixed_number_of_queries(audrey, world, django_assert_ma
         first = audrey.get(reverse("audit_log"))
     assert len(first.context["rows"]) == 50
     assert len(audrey.get(reverse("audit_log"), {"page": 2}).context["rows"]) == 11
+
+
+def test_an_entry_reads_as_one_line_without_a_reader(world):
+    actions.do_update_person(world.alice, world.person, {"wish_jobs": "保安"}, reason="电话核实")
+    actions.do_record_survey(world.alice, world.person, visited_on=timezone.localdate(), findings="核实",
+                             data={"employment_status": "seeking"})
+    update, survey = (AuditEntry.objects.get(action=action) for action in (Action.UPDATE, Action.SURVEY))
+    assert display.detail_text(update) == "字段：意向岗位；原因：电话核实"
+    assert display.detail_text(survey) == f"人员：人员 #{world.person.pk}；字段：—"

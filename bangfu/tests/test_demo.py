@@ -30,7 +30,7 @@ def test_a_last_four_search_finds_few_people_in_a_demo_scale_county(db, client):
     client.force_login(officer)
     tail = tails.most_common(1)[0][0]
     page = client.get(reverse("person_list"), {"q": tail})
-    assert len(list(page.context["page"])) <= 24  # ID tails and phone tails alike (one page)
+    assert page.context["page"].paginator.count <= 24  # ID tails and phone tails alike
 
 
 def _examples() -> set[str]:

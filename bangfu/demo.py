@@ -1,10 +1,12 @@
 """The demo county and one account per role, created once and reused on later runs."""
 
+import datetime
 import unicodedata
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils import timezone
 
 from bangfu.accounts.models import Role, User
 from bangfu.regions import codes
@@ -55,6 +57,7 @@ EXAMPLE_HEAD = {
     "employment_status": "seeking", "wish_jobs": "厨工、服务员", "wish_travel": "county",
 }
 EXAMPLE_SKILLS = ["厨师"]
+EXAMPLE_SURVEY = "入户走访：本人在家务农，有外出务工意愿，希望到县城做厨工，可参加烹饪培训。"
 
 
 def example_village() -> Region:
@@ -72,10 +75,15 @@ def plant_examples() -> None:
                              id_number_tail=EXAMPLE_HEAD["id_number"][-4:]).exists():
         return
     village = example_village()
-    with acting_as(User.objects.get(username="renshe")) as actor, transaction.atomic():
-        household = actions.do_create_household(actor, {
-            "region_code": village.code, "address": f"{village.name}三组12号", "poverty_status": "tuopin"})
-        actions.do_create_person(actor, {**EXAMPLE_HEAD, "household": household}, skills=EXAMPLE_SKILLS)
+    with transaction.atomic():
+        with acting_as(User.objects.get(username="renshe")) as officer:
+            household = actions.do_create_household(officer, {
+                "region_code": village.code, "address": f"{village.name}三组12号", "poverty_status": "tuopin"})
+            person = actions.do_create_person(officer, {**EXAMPLE_HEAD, "household": household},
+                                              skills=EXAMPLE_SKILLS)
+        with acting_as(User.objects.get(username="zoufang")) as surveyor:
+            actions.do_record_survey(surveyor, person, visited_on=timezone.localdate() - datetime.timedelta(days=20),
+                                     findings=EXAMPLE_SURVEY, data={"employment_status": "seeking"})
 
 
 def build_demo(people: int, *, seed: int = 2026, stdout=None) -> None:

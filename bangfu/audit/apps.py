@@ -8,7 +8,7 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from bangfu.audit import log
+        from bangfu.audit import display, log
         from bangfu.audit.models import AuditEntry
         from bangfu.audit.permissions import VIEW_AUDIT
         from bangfu.core import plugins
@@ -21,5 +21,5 @@ class AuditConfig(AppConfig):
             name="audit", urls="bangfu.audit.urls",
             nav=(plugins.NavItem(_("审计日志"), "audit_log", VIEW_AUDIT, 90),),
             surfaces=(plugins.Surfaces(AuditEntry, VIEW_AUDIT, list_page="audit_log",
-                                       shown_as=lambda entry: entry.detail_text()),),
+                                       shown_as=display.detail_text),),
         ))

@@ -61,18 +61,6 @@ class AuditEntry(models.Model):
         model = model_of(self.object_type)
         return str(model._meta.verbose_name) if model is not None else self.object_type
 
-    def detail_text(self) -> str:
-        """The detail as a short readable line: 字段：姓名、电话；原因：走访 2026-11-01."""
-        parts = []
-        for key, value in self.detail.items():
-            if key == "fields":
-                model = model_of(self.object_type)
-                value = "、".join(label_of(v, model) for v in value)
-            elif isinstance(value, dict):
-                value = ", ".join(f"{k}={v}" for k, v in value.items()) or "—"
-            parts.append(_("%(label)s：%(value)s") % {"label": detail_label(key), "value": value})
-        return "；".join(parts)
-
 
 def model_of(object_type: str):
     """The model an entry names ("registry.person"; entries before 0.2 name the model alone)."""
@@ -98,7 +86,10 @@ def label_of(field: str, model=None) -> str:
 
 
 DETAIL_LABELS = {"fields": _("字段"), "reason": _("原因"), "rows": _("行数"), "filters": _("筛选条件"),
-                 "what": _("内容")}
+                 "what": _("内容"), "generated": _("生成"), "county": _("县"), "people": _("人数"),
+                 "households": _("户数"), "seed": _("随机种子"), "append": _("追加"), "seconds": _("用时（秒）"),
+                 "from": _("原区划"), "region": _("区划"), "role": _("角色"), "user": _("账号"), "name": _("名称"),
+                 "prefix": _("前缀")}
 
 
 def detail_label(key: str) -> str:

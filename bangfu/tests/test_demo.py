@@ -61,7 +61,8 @@ def test_the_planted_person_shows_the_guides_masks_and_is_planted_once(db, clien
     demo.plant_examples()
     person = Person.objects.get(name="张三丰")
     assert (person.id_number_masked, person.phone_masked) == ("5226**********0117", "138****5678")
-    assert person.household is not None and person.history.first().history_user.username == "renshe"
+    assert person.household is not None and person.history.last().history_user.username == "renshe"
+    assert [s.findings for s in person.surveys.all()] == [demo.EXAMPLE_SURVEY]
 
 
 def test_the_account_table_lines_up_in_a_terminal():

@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
+from bangfu.accounts.models import User
 from bangfu.audit.models import Action, AuditEntry
 from bangfu.conftest import valid_id
 from bangfu.registry.models import Person
@@ -79,17 +80,20 @@ def test_a_revealed_id_number_shows_in_full_and_the_auditor_sees_the_reveal(open
     shot(alice, "person-revealed")
     assert AuditEntry.objects.filter(action=Action.REVEAL, username="alice", field="id_number").count() == 1
 
+    User.objects.filter(username="alice").update(first_name="王丽")
     audrey = open_page()
     login(audrey, "audrey")
     nav(audrey, "审计日志").click()
     audrey.locator("input[name=user]").fill("alice")
+    audrey.locator("select[name=action]").select_option(label="查看完整证件号")
     audrey.get_by_role("button", name="筛选").click()
     expect(audrey).to_have_url(re.compile(r"user=alice"))
-    reveal = audrey.locator("table tbody tr").filter(has_text="查看完整证件号")
+    reveal = audrey.locator("table tbody tr")
     expect(reveal).to_have_count(1)
-    expect(reveal).to_contain_text("alice")
-    expect(reveal).to_contain_text("身份证号")
-    expect(reveal.get_by_role("link")).to_have_attribute("href", f"/people/{county.person.pk}/")
+    expect(reveal).to_contain_text("王丽 alice")
+    expect(reveal).to_contain_text("字段：身份证号")
+    expect(reveal.get_by_role("link", name=county.person.name)).to_have_attribute(
+        "href", f"/people/{county.person.pk}/")
     shot(audrey, "audit-log")
 
 

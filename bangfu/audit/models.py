@@ -19,7 +19,7 @@ class Action(models.TextChoices):
     BULK = "bulk", _("批量操作")
     # Told that an ID number is registered outside the user's reach (an existence probe), and
     # refused because the user had been told so too often (registry.validation.guard_id_probe).
-    DUPLICATE_PROBE = "duplicate_probe", _("查重：证件号已在其他区划登记")
+    DUPLICATE_PROBE = "duplicate_probe", _("查重：证件号已登记在查看范围以外")
     PROBE_LIMITED = "probe_limited", _("查重次数超限被拒")
 
 

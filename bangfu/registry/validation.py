@@ -37,7 +37,7 @@ class DuplicatePerson(Duplicate):
             message = _("该身份证号已登记：%(name)s（编号 %(pk)d），请打开已有记录") % {
                 "name": existing.name, "pk": existing.pk}
         else:
-            message = _("该身份证号已在其他区划登记")
+            message = _("该身份证号已登记在您查看范围以外的台账中")
         super().__init__("id_number", message, existing, visible,
                          reverse("api:person", kwargs={"person_id": existing.pk}))
 
@@ -46,7 +46,7 @@ class ProbeLimited(TooMany):
     """The user has been told too often that an ID number is registered elsewhere (guard_id_probe)."""
 
     def __init__(self):
-        super().__init__(_("您在 %(minutes)d 分钟内已 %(limit)d 次填写在其他区划登记的身份证号。"
+        super().__init__(_("您在 %(minutes)d 分钟内已 %(limit)d 次填写已登记在您查看范围以外的身份证号。"
                            "为防止借此查探他人信息，暂不能新增人员或修改身份证号，请稍后再试，或联系系统管理员") % {
             "minutes": settings.ID_PROBE_WINDOW_SECONDS // 60, "limit": settings.ID_PROBE_LIMIT})
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='action',
-            field=models.CharField(choices=[('reveal', '查看完整证件号'), ('create', '新增'), ('update', '修改'), ('delete', '删除'), ('survey', '走访'), ('follow_up', '零就业跟进'), ('export', '导出'), ('login_failed', '登录失败'), ('bulk', '批量操作'), ('duplicate_probe', '查重：证件号已在其他区划登记'), ('probe_limited', '查重次数超限被拒')], max_length=16, verbose_name='操作'),
+            field=models.CharField(choices=[('reveal', '查看完整证件号'), ('create', '新增'), ('update', '修改'), ('delete', '删除'), ('survey', '走访'), ('follow_up', '零就业跟进'), ('export', '导出'), ('login_failed', '登录失败'), ('bulk', '批量操作'), ('duplicate_probe', '查重：证件号已登记在查看范围以外'), ('probe_limited', '查重次数超限被拒')], max_length=16, verbose_name='操作'),
         ),
     ]

@@ -41,7 +41,7 @@ def all_audit_text() -> str:
 
 def test_a_probe_is_audited_with_the_number_masked(world):
     exc = probe(world.bob)
-    assert not exc.visible and "其他区划" in exc.messages[0]
+    assert not exc.visible and exc.messages[0] == "该身份证号已登记在您查看范围以外的台账中"
     entry = AuditEntry.objects.get(action=Action.DUPLICATE_PROBE)
     assert (entry.user, entry.object_type, entry.object_id, entry.field) == (
         world.bob, "registry.person", "", "id_number")
@@ -110,9 +110,9 @@ def test_the_person_page_shows_the_refusal_and_the_limit(client, world, limit):
     data = {**person_data(ZSF_ID), "poverty_status": "none"}
     for _ in range(limit):
         body = client.post(reverse("person_create"), data).content.decode()
-        assert "该身份证号已在其他区划登记" in body
+        assert "该身份证号已登记在您查看范围以外的台账中" in body
     body = client.post(reverse("person_create"), data).content.decode()
-    assert "暂不能新增人员或修改身份证号" in body and "其他区划登记的身份证号。" in body
+    assert "暂不能新增人员或修改身份证号" in body and "已登记在您查看范围以外的身份证号。" in body
     assert AuditEntry.objects.filter(action=Action.PROBE_LIMITED, user=world.bob).count() == 1
 
 
@@ -142,4 +142,4 @@ def test_the_auditor_sees_the_probes(client, world):
                                                                    region_code="522633102001"))
     client.login(username="audrey", password=PASSWORD)
     body = client.get(reverse("audit_log")).content.decode()
-    assert "查重：证件号已在其他区划登记" in body and "cal" in body and "身份证号" in body
+    assert "查重：证件号已登记在查看范围以外" in body and "cal" in body and "身份证号" in body

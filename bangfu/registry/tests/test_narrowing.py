@@ -12,6 +12,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from bangfu.accounts.models import ApiToken
+from bangfu.audit.models import Action, AuditEntry
 from bangfu.conftest import make_person, valid_id
 from bangfu.core.permissions import Forbidden
 from bangfu.registry import actions
@@ -143,6 +144,10 @@ def test_a_duplicate_id_number_does_not_name_a_person_she_may_not_see(ledger):
     with pytest.raises(DuplicatePerson) as refused:
         actions.do_create_person(ledger.dora, data)
     assert not refused.value.visible and "钱七" not in str(refused.value)
+    # Her own county, but a person her role may not see: neither named nor said to be elsewhere,
+    # and counted as an existence probe like any other.
+    assert refused.value.messages == ["该身份证号已登记在您查看范围以外的台账中"]
+    assert AuditEntry.objects.filter(user=ledger.dora, action=Action.DUPLICATE_PROBE).count() == 1
     with pytest.raises(DuplicatePerson) as named:
         actions.do_create_person(ledger.alice, data)
     assert named.value.visible and "钱七" in " ".join(named.value.messages)

@@ -238,6 +238,6 @@ class HouseholdForm(OneRound):
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     action = forms.ChoiceField(label=_("跟进措施"), choices=c.FollowUpAction.choices)
-    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=True,
                            max_length=2000)
 

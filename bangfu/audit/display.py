@@ -93,7 +93,9 @@ def _shown(entry: AuditEntry, links: "_Links", places: "_Places") -> Shown:
     details = []
     if entry.field:
         details.append((_("字段"), entry.field_label()))
-    details += [(detail_label(key), _detail(entry, key, value, links, places)) for key, value in entry.detail.items()]
+    model = model_of(entry.object_type) if entry.object_type else None
+    details += [(detail_label(key, model), _detail(entry, key, value, links, places))
+                for key, value in entry.detail.items()]
     return Shown(entry, redact(who), redact(login if login != who else ""), record,
                  places.name(entry.region_code) if entry.region_code else "", details)
 

@@ -92,8 +92,12 @@ DETAIL_LABELS = {"fields": _("字段"), "reason": _("原因"), "rows": _("行数
                  "prefix": _("前缀")}
 
 
-def detail_label(key: str) -> str:
+def detail_label(key: str, model=None) -> str:
+    """A detail key as users know it; `model` is the entry's record type, whose fields may be keys
+    too ({"id_number": "5226**********0117"} on a duplicate probe)."""
     if key in DETAIL_LABELS:
         return str(DETAIL_LABELS[key])
-    model = model_of(key)  # {"person": 12}: the record the entry relates to
-    return str(model._meta.verbose_name) if model is not None else key
+    related = model_of(key)  # {"person": 12}: the record the entry relates to
+    if related is not None:
+        return str(related._meta.verbose_name)
+    return label_of(key, model)

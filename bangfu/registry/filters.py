@@ -70,7 +70,7 @@ PEOPLE_SORTS = Sorting(
     "person",
     Sort("village", _("所在村"), ("region_code",)),
     Sort("name", _("姓名"), ("name_pinyin",)),
-    Sort("age", _("年龄"), ("-birth_date",)),
+    Sort("age", _("年龄"), ("-birth_date", "-id")),
     Sort("employment", _("就业状态"), ("employment_status", "region_code")),
     Sort("poverty", _("帮扶身份"), ("poverty_status", "region_code")),
     default="village",

@@ -46,15 +46,16 @@ COUNT_CACHE_FROM = 5_000
 def exact_count(queryset) -> int:
     """The number of rows, counted at most once a minute for a long list.
 
-    Any save or delete of the model forgets the counts of that model in this process
-    (`forget_counts`), so an officer's own change shows at once."""
+    Any save or delete of the model forgets the kept counts of that model (`forget_counts`): at
+    once for every server process when the cache is shared (CACHES), else in the process that
+    saw the change, the others within the minute."""
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a filter no row can match (pk__in=[]), known without asking
         return 0
     label = queryset.model._meta.label
     digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-    key = f"list-count:{label}:{_generations.get(label, 0)}:{digest}"
+    key = f"list-count:{label}:{cache.get(_generation_key(label), 0)}:{digest}"
     count = cache.get(key)
     if count is None:
         count = queryset.order_by().count()
@@ -63,14 +64,19 @@ def exact_count(queryset) -> int:
     return count
 
 
-_generations: dict[str, int] = {}
+def _generation_key(label: str) -> str:
+    return f"list-count-generation:{label}"
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def forget_counts(sender, **kwargs) -> None:
-    label = sender._meta.label
-    _generations[label] = _generations.get(label, 0) + 1
+    key = _generation_key(sender._meta.label)
+    cache.add(key, 0, None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr: a fresh generation is as good
+        cache.set(key, 1, None)
 
 
 def _whole(params, name: str, label, default: int, choices=None) -> int:

@@ -124,6 +124,15 @@ def _new_list(client, township: str, requests: int, report) -> None:
     _report_cases(report, "person_list_last_page", times, "plain SQL of the same rows read from the end",
                   plain_sql_offset_ms=round(took() * 1000, 1), last_page=last)
 
+    middle = last // 2
+    common.log(f"middle page ({middle:,})")
+    cases = [
+        (f"page={middle}", [rows("", [], "p.region_code, p.id", offset=(middle - 1) * PAGE)]),
+        (f"sort=name&page={middle}", [rows("", [], "p.name_pinyin, p.id", offset=(middle - 1) * PAGE)]),
+    ]
+    _report_cases(report, "person_list_middle_page", _time_cases(client, cases, requests),
+                  "plain SQL of the same rows with OFFSET", middle_page=middle)
+
 
 def _execute(statement) -> None:
     from django.db import connection

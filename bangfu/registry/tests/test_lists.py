@@ -207,7 +207,7 @@ def test_the_api_sorts_with_the_same_keys_and_pages_from_the_end(client, world, 
     response = api.get("/api/people", sort="id_number")
     assert response.status_code == 400 and "sort" in response.content.decode(), response.content
     assert api.get("/api/households", sort="-members").status_code == 200
-    assert "sort" in {p["name"] for p in client.get("/api/openapi.json").json()["paths"]["/api/people"]["get"]
+    assert "sort" in {p["name"] for p in api.get("/api/openapi.json").json()["paths"]["/api/people"]["get"]
                       ["parameters"]}
 
 

@@ -65,6 +65,7 @@ SURVEYS = FilterSet(
 
 
 # The orders an officer picks by clicking a column heading; the same keys are the API's `sort`.
+# (Households have no head-name order: head_name has no pinyin to sort by.)
 # Each key's leading field has an index (see the models) so a sorted page of a county reads 50 rows.
 PEOPLE_SORTS = Sorting(
     "person",
@@ -79,7 +80,6 @@ PEOPLE_SORTS = Sorting(
 _HOUSEHOLD_SORTS = (
     Sort("village", _("所在村"), ("region_code",)),
     Sort("number", _("户编号"), ("number",)),
-    Sort("head", _("户主"), ("head_name",)),
     Sort("members", _("人口数"), ("member_count",)),
     Sort("labour", _("劳动力数"), ("labour_count",)),
     Sort("employed", _("就业人数"), ("employed_count",)),

@@ -121,8 +121,6 @@ class ListPage:
     query: str  # the query string without the page (for exports and page links)
     sort_query: str = ""  # without page and sort (for the column headings)
     size_query: str = ""  # without page and size (a new size starts at page 1)
-    sort: str = ""
-    descending: bool = False
     sort_links: dict = dataclasses.field(default_factory=dict)
 
     def __iter__(self):
@@ -142,10 +140,6 @@ class ListPage:
     @property
     def has_next(self):
         return self.number < self.num_pages
-
-    @property
-    def end(self):
-        return self.start + len(self.rows) - 1
 
     def numbered(self):
         """(序号, row) pairs."""
@@ -173,7 +167,6 @@ def paginate(request, queryset, sorting: Sorting | None = None) -> ListPage:
         key, descending = sorting.parse(params.get("sort"))
         fields = sorting.fields(key, descending)
     else:
-        key, descending = "", False
         fields = with_tiebreaker(queryset.query.order_by or queryset.model._meta.ordering)
     count = exact_count(queryset)
     num_pages = max(1, math.ceil(count / size))
@@ -181,7 +174,7 @@ def paginate(request, queryset, sorting: Sorting | None = None) -> ListPage:
     start = (number - 1) * size
     rows = rows_of_page(queryset, fields, start, min(start + size, count), count)
     page = ListPage(rows, number, size, count, num_pages, start + 1, _query(params, "page"),
-                    _query(params, "page", "sort"), _query(params, "page", "size"), key, descending)
+                    _query(params, "page", "sort"), _query(params, "page", "size"))
     if sorting is not None:
         for sort in sorting.sorts.values():
             current = sort.key == key

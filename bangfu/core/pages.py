@@ -5,6 +5,7 @@ import dataclasses
 import hashlib
 import math
 import re
+import time
 import uuid
 from functools import wraps
 
@@ -37,15 +38,15 @@ def requires(perm: str):
 
 PAGE_SIZES = (20, 50, 100)
 PAGE_WINDOW = 2  # page links either side of the current one
-# An exact count of a long list is kept this long per query (the query holds the user's scope and
-# filters); shorter lists are counted on every view, they cost nothing.
+# An exact count that took a while (a long list, or a filter no index serves) is kept this long per
+# query (the query holds the user's scope and filters); quick counts are made on every view.
 COUNT_CACHE_SECONDS = 60
-COUNT_CACHE_FROM = 5_000
+COUNT_KEEP_FROM_MS = 20
 SKIP_IDS_FROM = 1_000  # a page further in than this reads its ids first (rows_of_page)
 
 
 def exact_count(queryset) -> int:
-    """The number of rows, counted at most once a minute for a long list.
+    """The number of rows, counted at most once a minute when counting takes a while.
 
     Any save or delete of the model forgets the kept counts of that model (`forget_counts`): at
     once for every server process when the cache is shared (CACHES), else in the process that
@@ -59,8 +60,9 @@ def exact_count(queryset) -> int:
     key = f"list-count:{label}:{cache.get(_generation_key(label), 0)}:{digest}"
     count = cache.get(key)
     if count is None:
+        started = time.perf_counter()
         count = queryset.order_by().count()
-        if count >= COUNT_CACHE_FROM:
+        if (time.perf_counter() - started) * 1000 >= COUNT_KEEP_FROM_MS:
             cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
 

@@ -89,7 +89,7 @@ def _whole(params, name: str, label, default: int, choices=None) -> int:
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) >= 1):
         raise FilterError(name, _("“%(f)s”应为正整数，收到“%(v)s”") % {"f": label, "v": raw[:20]})
     if choices and int(raw) not in choices:
-        raise FilterError(name, _("每页条数只能是 %(sizes)s") % {"sizes": "、".join(map(str, choices))})
+        raise FilterError(name, _("每页条数只能是 %(sizes)s") % {"sizes": _("、").join(map(str, choices))})
     return int(raw)
 
 

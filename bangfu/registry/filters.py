@@ -66,7 +66,7 @@ SURVEYS = FilterSet(
 
 # The orders an officer picks by clicking a column heading; the same keys are the API's `sort`.
 # (Households have no head-name order: head_name has no pinyin to sort by.)
-# Each key's leading field has an index (see the models) so a sorted page of a county reads 50 rows.
+# Each person order has an index (see the models): a sorted page of a county reads its 50 rows.
 PEOPLE_SORTS = Sorting(
     "person",
     Sort("village", _("所在村"), ("region_code",)),

@@ -64,9 +64,117 @@ def run(scale: str, db: str, requests: int) -> None:
     common.log(f"{db}: pinyin search, {requests} requests")
     report_percentiles("person_search", _compare(client, searches, requests), target_ms=150)
 
+    _new_list(client, township, requests, report)
+
     common.log(f"{db}: county counts by township")
     orm_ms, sql_ms = _county_counts(repeat=5 if scale == "full" else 20)
     report("county_counts_by_township_ms", orm_ms, "ms", "one plain SQL GROUP BY", sql_ms, target_ratio=1.5)
+
+
+def _new_list(client, township: str, requests: int, report) -> None:
+    """The list's exact count (uncached), its sorted pages and the county's last page, each against
+    the plain SQL that reads the same rows (and, for the count, counts them) in the same run."""
+    from django.core.cache import cache
+
+    from bangfu.registry.models import Person
+
+    county = ("p.region_code BETWEEN %s AND %s", [COUNTY.ljust(12, "0"), COUNTY.ljust(12, "9")])
+    join = "FROM registry_person p LEFT JOIN registry_household h ON h.id = p.household_id"
+
+    def rows(where, params, order, limit=PAGE, offset=0):
+        return (f"SELECT p.*, h.* {join} WHERE {county[0]}{' AND ' + where if where else ''} ORDER BY {order} "
+                f"LIMIT {limit} OFFSET {offset}", county[1] + params)
+
+    def count(where, params):
+        return (f"SELECT COUNT(*) FROM registry_person p WHERE {county[0]}{' AND ' + where if where else ''}",
+                county[1] + params)
+
+    filtered = [
+        ("employment=seeking&poverty=tuopin", "p.employment_status = 'seeking' AND p.poverty_status = 'tuopin'", []),
+        ("disability=any", "p.disability_category IS NOT NULL", []),
+        (f"region={township}&employment=seeking", "p.region_code BETWEEN %s AND %s AND p.employment_status = 'seeking'",
+         [township.ljust(12, "0"), township.ljust(12, "9")]),
+    ]
+    common.log("exact count of a filtered list (count cache cleared before each request)")
+    cases = [(query, [count(where, params), rows(where, params, "p.region_code, p.id")])
+             for query, where, params in filtered]
+    times = _time_cases(client, cases, requests, before=cache.clear)
+    # The whole county uncounted: what the first view of a minute costs (the others reuse the count).
+    whole = _time_cases(client, [("", [count("", []), rows("", [], "p.region_code, p.id")])], 5, before=cache.clear)
+    _report_cases(report, "person_list_exact_count", times, "plain SQL COUNT(*) and the page of rows",
+                  county_uncounted_page_ms=round(common.median(whole["page"]), 1),
+                  county_count_and_rows_sql_ms=round(common.median(whole["sql"]), 1))
+
+    common.log("sorted lists")
+    cases = [
+        ("sort=name", [rows("", [], "p.name_pinyin, p.id")]),
+        ("sort=-age", [rows("", [], "p.birth_date, p.id")]),
+        ("sort=name&employment=seeking", [rows("p.employment_status = 'seeking'", [], "p.name_pinyin, p.id")]),
+        ("sort=employment&page=2", [rows("", [], "p.employment_status, p.region_code, p.id", offset=PAGE)]),
+    ]
+    _report_cases(report, "person_list_sorted", _time_cases(client, cases, requests), "plain SQL page of rows")
+
+    people = Person.objects.filter(region_code__startswith=COUNTY).count()
+    last = -(-people // PAGE)
+    tail = people - (last - 1) * PAGE
+    common.log(f"last page ({last:,}) of the county's {people:,} people")
+    cases = [
+        (f"page={last}", [rows("", [], "p.region_code DESC, p.id DESC", limit=tail)]),
+        (f"sort=name&page={last}", [rows("", [], "p.name_pinyin DESC, p.id DESC", limit=tail)]),
+    ]
+    times = _time_cases(client, cases, requests)
+    with common.stopwatch() as took:  # what reading the last page from the start would cost
+        _execute(rows("", [], "p.region_code, p.id", offset=(last - 1) * PAGE))
+    _report_cases(report, "person_list_last_page", times, "plain SQL of the same rows read from the end",
+                  plain_sql_offset_ms=round(took() * 1000, 1), last_page=last)
+
+    middle = last // 2
+    common.log(f"middle page ({middle:,})")
+    cases = [
+        (f"page={middle}", [rows("", [], "p.region_code, p.id", offset=(middle - 1) * PAGE)]),
+        (f"sort=name&page={middle}", [rows("", [], "p.name_pinyin, p.id", offset=(middle - 1) * PAGE)]),
+    ]
+    _report_cases(report, "person_list_middle_page", _time_cases(client, cases, requests),
+                  "plain SQL of the same rows with OFFSET", middle_page=middle)
+
+
+def _execute(statement) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        cursor.fetchall()
+
+
+def _time_cases(client, cases, requests, before=None) -> dict:
+    """Time each page and its plain SQL statements alike, cycling through the cases."""
+    for query, _statements in cases:  # warm caches and the session
+        if client.get(f"/people/?{query}").status_code != 200:
+            raise SystemExit(f"/people/?{query} answered an error")
+    times: dict[str, list[float]] = {"page": [], "sql": []}
+    per_case: dict[str, list[float]] = {}
+    for number in range(requests):
+        query, statements = cases[number % len(cases)]
+        if before is not None:
+            before()
+        with common.stopwatch() as took:
+            response = client.get(f"/people/?{query}")
+        assert response.status_code == 200, query
+        times["page"].append(took() * 1000)
+        per_case.setdefault(query, []).append(took() * 1000)
+        with common.stopwatch() as took:
+            for statement in statements:
+                _execute(statement)
+        times["sql"].append(took() * 1000)
+    times["per_case_p95_ms"] = {q: round(common.percentile(t, 0.95), 1) for q, t in per_case.items()}
+    return times
+
+
+def _report_cases(report, name, times, baseline, **extra) -> None:
+    for share in (0.5, 0.95):
+        more = {"per_case_p95_ms": times["per_case_p95_ms"], "target_ms": 150, **extra} if share == 0.95 else {}
+        report(f"{name}_p{round(share * 100)}_ms", common.percentile(times["page"], share), "ms", baseline,
+               common.percentile(times["sql"], share), requests=len(times["page"]), **more)
 
 
 def _executemany_baseline() -> float:

@@ -5,6 +5,7 @@ import dataclasses
 import hashlib
 import math
 import re
+import time
 import uuid
 from functools import wraps
 
@@ -37,40 +38,48 @@ def requires(perm: str):
 
 PAGE_SIZES = (20, 50, 100)
 PAGE_WINDOW = 2  # page links either side of the current one
-# An exact count of a long list is kept this long per query (the query holds the user's scope and
-# filters); shorter lists are counted on every view, they cost nothing.
+# An exact count that took a while (a long list, or a filter no index serves) is kept this long per
+# query (the query holds the user's scope and filters); quick counts are made on every view.
 COUNT_CACHE_SECONDS = 60
-COUNT_CACHE_FROM = 5_000
+COUNT_KEEP_FROM_MS = 20
+SKIP_IDS_FROM = 1_000  # a page further in than this reads its ids first (rows_of_page)
 
 
 def exact_count(queryset) -> int:
-    """The number of rows, counted at most once a minute for a long list.
+    """The number of rows, counted at most once a minute when counting takes a while.
 
-    Any save or delete of the model forgets the counts of that model in this process
-    (`forget_counts`), so an officer's own change shows at once."""
+    Any save or delete of the model forgets the kept counts of that model (`forget_counts`): at
+    once for every server process when the cache is shared (CACHES), else in the process that
+    saw the change, the others within the minute."""
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a filter no row can match (pk__in=[]), known without asking
         return 0
     label = queryset.model._meta.label
     digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-    key = f"list-count:{label}:{_generations.get(label, 0)}:{digest}"
+    key = f"list-count:{label}:{cache.get(_generation_key(label), 0)}:{digest}"
     count = cache.get(key)
     if count is None:
+        started = time.perf_counter()
         count = queryset.order_by().count()
-        if count >= COUNT_CACHE_FROM:
+        if (time.perf_counter() - started) * 1000 >= COUNT_KEEP_FROM_MS:
             cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
 
 
-_generations: dict[str, int] = {}
+def _generation_key(label: str) -> str:
+    return f"list-count-generation:{label}"
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def forget_counts(sender, **kwargs) -> None:
-    label = sender._meta.label
-    _generations[label] = _generations.get(label, 0) + 1
+    key = _generation_key(sender._meta.label)
+    cache.add(key, 0, None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr: a fresh generation is as good
+        cache.set(key, 1, None)
 
 
 def _whole(params, name: str, label, default: int, choices=None) -> int:
@@ -80,19 +89,25 @@ def _whole(params, name: str, label, default: int, choices=None) -> int:
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) >= 1):
         raise FilterError(name, _("“%(f)s”应为正整数，收到“%(v)s”") % {"f": label, "v": raw[:20]})
     if choices and int(raw) not in choices:
-        raise FilterError(name, _("每页条数只能是 %(sizes)s") % {"sizes": "、".join(map(str, choices))})
+        raise FilterError(name, _("每页条数只能是 %(sizes)s") % {"sizes": _("、").join(map(str, choices))})
     return int(raw)
 
 
 def rows_of_page(queryset, fields, start: int, stop: int, count: int) -> list:
     """Rows start..stop of the ordered queryset. Past the middle of the list the rows are read
     from its end in the reverse order, so the last page of a million rows skips a few rows, not a
-    million (the count is exact, so both ends agree)."""
+    million (the count is exact, so both ends agree). A page deep inside a long list skips ids
+    only, which an index on the order's fields gives without reading the rows, then reads its own."""
     if start > count // 2 and all(isinstance(field, str) for field in fields):
-        rows = list(queryset.order_by(*reverse_fields(fields))[count - stop:count - start])
+        rows = rows_of_page(queryset, reverse_fields(fields), count - stop, count - start, count)
         rows.reverse()
         return rows
-    return list(queryset.order_by(*fields)[start:stop])
+    ordered = queryset.order_by(*fields)
+    if start < SKIP_IDS_FROM:
+        return list(ordered[start:stop])
+    ids = list(ordered.values_list("pk", flat=True)[start:stop])
+    found = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @dataclasses.dataclass
@@ -108,8 +123,6 @@ class ListPage:
     query: str  # the query string without the page (for exports and page links)
     sort_query: str = ""  # without page and sort (for the column headings)
     size_query: str = ""  # without page and size (a new size starts at page 1)
-    sort: str = ""
-    descending: bool = False
     sort_links: dict = dataclasses.field(default_factory=dict)
 
     def __iter__(self):
@@ -129,10 +142,6 @@ class ListPage:
     @property
     def has_next(self):
         return self.number < self.num_pages
-
-    @property
-    def end(self):
-        return self.start + len(self.rows) - 1
 
     def numbered(self):
         """(序号, row) pairs."""
@@ -160,7 +169,6 @@ def paginate(request, queryset, sorting: Sorting | None = None) -> ListPage:
         key, descending = sorting.parse(params.get("sort"))
         fields = sorting.fields(key, descending)
     else:
-        key, descending = "", False
         fields = with_tiebreaker(queryset.query.order_by or queryset.model._meta.ordering)
     count = exact_count(queryset)
     num_pages = max(1, math.ceil(count / size))
@@ -168,7 +176,7 @@ def paginate(request, queryset, sorting: Sorting | None = None) -> ListPage:
     start = (number - 1) * size
     rows = rows_of_page(queryset, fields, start, min(start + size, count), count)
     page = ListPage(rows, number, size, count, num_pages, start + 1, _query(params, "page"),
-                    _query(params, "page", "sort"), _query(params, "page", "size"), key, descending)
+                    _query(params, "page", "sort"), _query(params, "page", "size"))
     if sorting is not None:
         for sort in sorting.sorts.values():
             current = sort.key == key

@@ -51,7 +51,7 @@ class Sorting:
         key, descending = (value[1:], True) if value.startswith("-") else (value, False)
         if key not in self.sorts:
             raise FilterError("sort", _("排序方式“%(v)s”不是可选的值，可选：%(keys)s")
-                              % {"v": value[:30], "keys": "、".join(self.sorts)})
+                              % {"v": value[:30], "keys": _("、").join(self.sorts)})
         return key, descending
 
     def fields(self, key: str, descending: bool = False) -> list[str]:

@@ -53,7 +53,7 @@ class Pages(PaginationBase):
         page_size: int
 
     def paginate_queryset(self, queryset, pagination: PageInput, **params):
-        # The pages' count and paging: an exact count kept for a minute on long lists, and the
+        # The pages' count and paging: an exact count (kept a minute when slow to make), and the
         # pages past the middle read from the end (core.pages.rows_of_page).
         count = exact_count(queryset)
         start = (pagination.page - 1) * pagination.page_size

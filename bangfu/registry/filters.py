@@ -66,12 +66,13 @@ SURVEYS = FilterSet(
 
 
 # The orders an officer picks by clicking a column heading; the same keys are the API's `sort`.
-# Each key's leading field has an index (see the models) so a sorted page of a county reads 50 rows.
+# (Households have no head-name order: head_name has no pinyin to sort by.)
+# Each person order has an index (see the models): a sorted page of a county reads its 50 rows.
 PEOPLE_SORTS = Sorting(
     "person",
     Sort("village", _("所在村"), ("region_code",)),
     Sort("name", _("姓名"), ("name_pinyin",)),
-    Sort("age", _("年龄"), ("-birth_date",)),
+    Sort("age", _("年龄"), ("-birth_date", "-id")),
     Sort("employment", _("就业状态"), ("employment_status", "region_code")),
     Sort("poverty", _("帮扶身份"), ("poverty_status", "region_code")),
     default="village",
@@ -80,7 +81,6 @@ PEOPLE_SORTS = Sorting(
 _HOUSEHOLD_SORTS = (
     Sort("village", _("所在村"), ("region_code",)),
     Sort("number", _("户编号"), ("number",)),
-    Sort("head", _("户主"), ("head_name",)),
     Sort("members", _("人口数"), ("member_count",)),
     Sort("labour", _("劳动力数"), ("labour_count",)),
     Sort("employed", _("就业人数"), ("employed_count",)),

@@ -183,9 +183,11 @@ class Person(models.Model):
             models.Index(fields=["poverty_status", "region_code"], name="person_poverty"),
             models.Index(fields=["disability_category", "region_code"], name="person_disability"),
             # The list's sort orders (registry.filters.PEOPLE_SORTS) with their tiebreaker: a sorted
-            # page reads its rows in index order. The first also serves the full-pinyin search.
-            models.Index(fields=["name_pinyin", "id"], name="person_pinyin"),
-            models.Index(fields=["birth_date", "id"], name="person_birth"),
+            # page reads its rows in index order; with the region code, a page deep in the list
+            # skips its ids within the index (core.pages.rows_of_page). The first also serves the
+            # full-pinyin search.
+            models.Index(fields=["name_pinyin", "id", "region_code"], name="person_pinyin_sort"),
+            models.Index(fields=["birth_date", "id", "region_code"], name="person_birth_sort"),
         ]
         constraints = [
             models.CheckConstraint(name="person_monitored_has_category", condition=_monitored_has_category()),

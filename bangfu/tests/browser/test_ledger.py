@@ -117,7 +117,6 @@ def test_the_filtered_list_exports_to_excel_scoped_and_masked(page, county):
     expected = Person.objects.filter(region_code__startswith="522633101", employment_status="seeking")
     rows = page.locator("table.list tbody tr")
     expect(rows).to_have_count(expected.count())
-    shot(page, "person-list")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()

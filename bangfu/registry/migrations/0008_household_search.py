@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("registry", "0006_merge"),
+        ("registry", "0007_sort_indexes_hold_the_region"),
     ]
 
     operations = [

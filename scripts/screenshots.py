@@ -27,8 +27,9 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "bangfu-demo-2026"  # noqa: S105 (the demo's published password)
 ALL = ["login", "home", "person-search", "person-detail", "person-edit-error", "person-history",
-       "person-revealed", "audit-log", "person-list", "regions", "zero-employment", "household", "home-en",
-       "phone-home", "phone-search", "phone-survey", "phone-person"]
+       "person-revealed", "audit-log", "person-list", "export-opened", "regions", "zero-employment", "household",
+       "home-en", "accounts", "account-password", "phone-home", "phone-person-list", "phone-search",
+       "phone-survey", "phone-person"]
 
 
 def free_port() -> int:
@@ -132,6 +133,12 @@ def officer_stories(cam: Camera) -> None:
     page.get_by_role("button", name="查询").click()
     expect(page.locator("table.list tbody tr").first).to_be_visible()
     cam.shot(page, "person-list")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    opened = cam.page()
+    opened.set_content(sheet_html(download.value.path(), download.value.suggested_filename))
+    cam.shot(opened, "export-opened")
+    opened.context.close()
 
     nav(page, "行政区划").click()
     expect(page.locator("h1")).to_contain_text("从江县")
@@ -159,6 +166,54 @@ def officer_stories(cam: Camera) -> None:
     english.context.close()
 
 
+def sheet_html(path: str, filename: str, rows: int = 16, window: int = 1280) -> str:
+    """The top left of an exported workbook as a spreadsheet program shows it in a window, read back
+    with openpyxl: column letters, row numbers, the widths the file sets, text running over empty cells."""
+    from html import escape
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    with open(path, "rb") as f:  # the download has no .xlsx suffix, which load_workbook(path) wants
+        sheet = load_workbook(f).worksheets[0]
+    pixels = []  # Excel's width unit is about one digit: 7.5 px at 13 px
+    for i in range(1, sheet.max_column + 1):
+        pixels.append(round((sheet.column_dimensions[get_column_letter(i)].width or 9) * 7.5))
+        if 36 + sum(pixels) >= window:
+            break
+    shown = len(pixels)
+    cols = "".join(f'<col style="width:{px}px">' for px in pixels)
+    head = "".join(f"<th>{get_column_letter(i)}</th>" for i in range(1, shown + 1))
+    body = ""
+    for n, row in enumerate(sheet.iter_rows(max_row=rows, max_col=shown, values_only=True), start=1):
+        cells = ["" if v is None else str(v) for v in row] + [""] * (shown - len(row))
+        if cells[0] and not any(cells[1:]):  # a caption: runs over the empty cells beside it
+            body += f'<tr><th>{n}</th><td colspan="{shown}">{escape(cells[0])}</td></tr>'
+        else:
+            body += f"<tr><th>{n}</th>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
+    return f"""<!doctype html><meta charset="utf-8"><style>
+      body {{ margin: 0; font: 13px "Noto Sans CJK SC", sans-serif; overflow: hidden; }}
+      p {{ margin: 0; padding: 6px 10px; background: #217346; color: #fff; }}
+      table {{ border-collapse: collapse; table-layout: fixed; }}
+      th, td {{ border: 1px solid #d4d4d4; padding: 2px 4px; white-space: nowrap; overflow: hidden; }}
+      th {{ background: #f3f3f3; font-weight: normal; color: #555; }}
+    </style><p>{escape(filename)} — {escape(sheet.title)}</p>
+    <table style="width:{36 + sum(pixels)}px"><col style="width:36px">{cols}<tr><th></th>{head}</tr>{body}</table>"""
+
+
+def admin_story(cam: Camera) -> None:
+    """The administrator (admin) lists the accounts; every user's password page."""
+    page = cam.page()
+    cam.login(page, "admin")
+    nav(page, "账号管理").click()
+    expect(page.locator("table tbody tr").filter(has_text="renshe")).to_be_visible()
+    cam.shot(page, "accounts")
+    page.goto("/password/")
+    expect(page.locator("input[name=old_password]")).to_be_visible()
+    cam.shot(page, "account-password")
+    page.context.close()
+
+
 def auditor_story(cam: Camera) -> None:
     """The auditor (shenji) finds the officer's reveal of 张三丰's ID number."""
     page = cam.page()
@@ -178,6 +233,8 @@ def surveyor_story(cam: Camera) -> None:
     cam.login(page, "zoufang")
     cam.shot(page, "phone-home")
     nav(page, "人员台账").click()
+    expect(page.locator("table.list tbody tr").first).to_be_visible()
+    cam.shot(page, "phone-person-list")
     page.get_by_role("searchbox").fill("zsf")
     page.get_by_role("button", name="查询").tap()
     expect(page.locator("table.list").get_by_role("link", name="张三丰").first).to_be_visible()
@@ -209,6 +266,7 @@ def main(argv=None) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         cam = Camera(browser, url, args.out, set(args.only))
         officer_stories(cam)
+        admin_story(cam)
         auditor_story(cam)
         surveyor_story(cam)
         browser.close()

@@ -2,6 +2,7 @@
 version comparison, and how a submission key is stored and reused."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
@@ -38,6 +39,13 @@ def test_the_stale_edit_message_is_translated():
     assert "1" in message and "2" in message and "该记录" not in message
 
 
+@transaction.atomic
+def test_without_a_key_the_record_is_new_each_time(world):
+    first, created = writes.once(world.alice, "", make())
+    second, created_again = writes.once(world.alice, None, make())
+    assert (created, created_again) == (True, True) and first.pk != second.pk
+
+
 def test_check_version_takes_a_version_as_text_and_asks_what_changed_since_it():
     household = Household(version=4)
     asked = []
@@ -69,11 +77,13 @@ def test_the_key_is_stored_per_user_and_cut_to_its_column(world):
 
 
 @transaction.atomic
-def test_a_submission_without_a_user_is_kept_under_its_bare_key(db):
-    record, created = writes.once(None, "anon", make())  # a caller acting for no one (a script)
+@pytest.mark.parametrize("nobody", [None, AnonymousUser()])
+def test_a_submission_without_a_user_is_kept_under_its_bare_key(db, nobody):
+    record, created = writes.once(nobody, "anon", make())
     submission = Submission.objects.get()
     assert (submission.key, submission.user, created) == (":anon", None, True)
-    assert writes.once(None, "anon", make()) == (record, False)
+    assert writes.once(nobody, "anon", make()) == (record, False)
+    assert writes.once(None, "anon", make()) == (record, False)  # the same nobody
 
 
 @transaction.atomic

@@ -2,7 +2,9 @@
 count as held, and how `redact` masks identifiers wherever they turn up."""
 
 import pytest
+from django.db import models
 from django.test import RequestFactory
+from django.test.utils import isolate_apps
 
 from bangfu.conftest import TEST_FIELD_KEY, valid_id
 from bangfu.core import crypto, sensitive
@@ -29,6 +31,31 @@ def test_the_columns_of_a_declaration():
     assert (field("phone_hash").unique, field("phone_hash").db_index) == (False, True)
     assert (field("phone_head").max_length, field("phone_tail").max_length) == (3, 4)
     assert (field("disability_card_tail").max_length, field("disability_card_tail").db_index) == (6, False)
+
+
+@isolate_apps("bangfu.core")
+def test_declaring_adds_the_four_columns_sized_by_what_the_mask_keeps():
+    class Card(models.Model):
+        number = SensitiveIdentifier("卡号", keep=(0, 6), unique=True, max_length=19, index_tail=False)
+        phone = SensitiveIdentifier("电话")
+
+        def __str__(self):
+            return self.number_masked
+
+    assert sensitive.identifiers_of(Card) == {"number": Card.number, "phone": Card.phone}
+    assert (Card.number.name, Card.phone.name, Card.phone.keep) == ("number", "phone", (4, 4))
+    columns = {f.name: f for f in Card._meta.concrete_fields}
+    enc, hash_, head, tail = (columns[name] for name in Card.number.columns)
+    assert (type(enc), enc.blank, enc.editable) == (models.TextField, True, False)
+    assert (type(hash_), hash_.max_length, hash_.blank, hash_.editable) == (models.CharField, 32, True, True)
+    assert (hash_.unique, hash_.db_index) == (True, False)
+    assert (head.max_length, head.blank, head.editable) == (1, True, False)  # keeps none: one still
+    assert (tail.max_length, tail.blank, tail.editable, tail.db_index) == (6, True, False, False)
+    assert (columns["phone_hash"].unique, columns["phone_hash"].db_index) == (False, True)
+    assert (columns["phone_head"].max_length, columns["phone_tail"].max_length) == (4, 4)
+    assert columns["phone_tail"].db_index is True
+    card = Card(**Card.number.seal("", None))
+    assert card.number_masked == "" and card.phone_masked == ""
 
 
 def test_a_declaration_that_keeps_nothing_of_one_end(db):

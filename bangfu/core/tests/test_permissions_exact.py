@@ -1,6 +1,8 @@
 """Exact behaviour of the gate that pages, API and actions rely on: the refusal messages, what each
 reach covers for each way a model is placed, and which roles a narrowing applies to."""
 
+import types
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -141,3 +143,41 @@ def test_can_needs_both_the_permission_and_the_region(world, name, perm, code, a
     else:
         with pytest.raises(Forbidden):
             gate.check(getattr(world, name), perm, code)
+
+
+def someone(role):
+    return types.SimpleNamespace(is_authenticated=True, is_active=True, role=role)
+
+
+def test_grant_adds_to_what_each_role_holds_and_all_is_every_permission(monkeypatch):
+    monkeypatch.setattr(gate, "_GRANTS", {})
+    gate.grant([Role.SURVEYOR, "clerk"], "read", "write")
+    gate.grant(["clerk"], "print")
+    assert gate.permissions_of(someone("surveyor")) == {"read", "write"}
+    assert gate.permissions_of(someone("clerk")) == {"read", "write", "print"}
+    assert gate.permissions_of(someone("nobody")) == frozenset()
+    gate.grant(["boss"], gate.ALL)
+    assert gate.permissions_of(someone("boss")) == set(gate.all_permissions())
+
+
+def test_register_scope_places_a_model(monkeypatch):
+    monkeypatch.setattr(gate, "_SCOPES", {})
+    ghost = type("Ghost", (), {})
+    gate.register_scope(ghost, Scope(owner="user_id"))
+    assert gate.scope_of(ghost) == Scope(owner="user_id") and gate.scoped_models() == {ghost: Scope(owner="user_id")}
+
+
+def test_narrow_applies_to_each_role_named(monkeypatch):
+    monkeypatch.setattr(gate, "_NARROWINGS", {})
+    condition = Q(relocated=True)
+    gate.narrow([Role.SURVEYOR, "clerk"], Person, condition, "只看搬迁户")
+    assert gate.narrowed_roles(Person) == {"surveyor", "clerk"} and gate.narrowed_roles(Household) == set()
+    narrowing = gate.narrowing_of(someone("clerk"), Person)
+    assert (narrowing.condition, narrowing.refusal) == (condition, "只看搬迁户")
+    assert gate.narrowing_of(someone("clerk"), Household) is None
+
+
+def test_no_user_at_all_may_do_nothing_and_reaches_nowhere():
+    assert gate.permissions_of(None) == frozenset()
+    assert gate.reach_of(None) == gate.NOWHERE
+    assert gate.narrowing_of(None, Person) is None

@@ -133,3 +133,18 @@ def test_the_schema_is_named_for_the_list_and_describes_each_parameter():
                 {"q": "张" * 19}, {"q": "张\x00"}, {"moved": "yes"}):
         with pytest.raises(ValidationError):
             schema(**bad)
+
+
+def test_a_filter_and_a_search_take_fifty_characters_unless_told_otherwise():
+    text = Filter("text", "文本", lambda v: Q(name=v))
+    assert text.parse("字" * 50) == "字" * 50
+    with pytest.raises(FilterError, match="筛选条件“文本”过长"):
+        text.parse("字" * 51)
+    plain = FilterSet("plain", search=Search(lambda qs, t: qs))
+    assert plain.cleaned({"q": "字" * 50}) == {"q": "字" * 50}
+    with pytest.raises(FilterError, match="搜索内容过长"):
+        plain.cleaned({"q": "字" * 51})
+    schema = plain.schema()
+    assert schema(q="字" * 50).q == "字" * 50
+    with pytest.raises(ValidationError):
+        schema(q="字" * 51)

@@ -37,10 +37,11 @@ def once(user, key: str | None, create):
     Returns (record, created). Must run inside a transaction."""
     if not key:
         return create(), True
-    full_key = f"{getattr(user, 'pk', '')}:{key}"[:100]
+    user_id = getattr(user, "pk", None)  # None for no user, or an anonymous one
+    full_key = f"{user_id or ''}:{key}"[:100]
     try:
         with transaction.atomic():
-            submission = Submission.objects.create(key=full_key, user=user if getattr(user, "pk", None) else None)
+            submission = Submission.objects.create(key=full_key, user=user if user_id else None)
     except IntegrityError:
         # Taken: by a request already finished, or (PostgreSQL) one that committed while we waited.
         submission = Submission.objects.get(key=full_key)

@@ -124,3 +124,32 @@ def test_verify_keys_samples_every_identifier_column_not_only_the_first(world, u
     use_keys(TEST_FIELD_KEY, TEST_FIELD_KEY)
     assert crypto.verify_keys() == [
         f"no configured field key can read registry.Person.phone_enc (configured: {OLD_ID})"]
+
+
+def test_a_sealer_records_its_key_once_and_a_commit_makes_it_known_to_the_process(
+        db, django_capture_on_commit_callbacks, django_assert_num_queries):
+    sealer = crypto.Sealer()
+    with django_capture_on_commit_callbacks() as callbacks:
+        sealer.encrypt("13812345678")
+    with django_assert_num_queries(0):
+        sealer.encrypt("13812345679")  # this sealer has recorded it
+    assert OLD_ID not in crypto._recorded  # not yet committed: a rollback would lose the row
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert OLD_ID in crypto._recorded
+    with django_assert_num_queries(0):
+        crypto.encrypt("13812345678")  # known to the process: no new sealer asks again
+
+
+def test_empty_values_stay_empty_and_record_nothing(db):
+    from bangfu.core.models import FieldKey
+
+    assert (crypto.encrypt(""), crypto.decrypt(""), crypto.lookup_hash("")) == ("", "", "")
+    assert crypto.key_ring().decrypt("") == "" and crypto.lookup_hashes("") == [""]
+    assert not FieldKey.objects.exists()
+
+
+def test_no_retired_keys_may_be_given_as_none(settings):
+    settings.FIELD_KEYS_RETIRED = None
+    ring = crypto.key_ring()
+    assert (ring.key_ids, ring.retired) == ([OLD_ID], ())

@@ -80,9 +80,11 @@ def test_a_duplicate_names_the_existing_person_and_where_to_find_them(world):
         clean_person(new(id_number=valid_id(seq=11)))
     exc = caught.value
     assert exc.messages == [f"该身份证号已登记：张三丰（编号 {world.person.pk}），请打开已有记录"]
-    assert exc.existing == world.person and exc.visible
+    assert exc.existing == world.person and exc.visible and exc.field == "id_number"
+    assert exc.api_url == f"/api/people/{world.person.pk}"
     hidden = DuplicatePerson(world.person, visible=False)
-    assert hidden.messages == ["该身份证号已在其他区划登记"] and not hidden.visible
+    assert hidden.message_dict == {"id_number": ["该身份证号已在其他区划登记"]}
+    assert (hidden.visible, hidden.api_url) == (False, None)
 
 
 def test_the_probe_limit_says_how_long_and_how_often(settings):
@@ -126,6 +128,11 @@ def test_an_unchanged_number_phone_and_card_keep_their_ciphertext(world):
     assert (values["disability_category"], values["disability_grade"]) == (4, 2)
     changed = clean_person({"phone": "13912345678"}, person)
     assert crypto.decrypt(changed["phone_enc"]) == "13912345678"
+    # resubmitting the own number alone does not ask for a new card
+    assert clean_person({"id_number": valid_id(seq=21)}, person)["birth_date"] == datetime.date(1985, 3, 9)
+    # a new card alone is checked against the number on file
+    card = clean_person({"disability_card": valid_id(seq=21) + "31"}, person)
+    assert (card["disability_category"], card["disability_grade"]) == (3, 1)
 
 
 def test_an_empty_phone_clears_it_and_a_bad_one_is_named(world):
@@ -182,8 +189,9 @@ def test_companion_fields_are_required_and_cleared(world):
                          not_seeking_reason="caring", relocated=True, relocation_site="安置点")
     values = clean_person({"poverty_status": "tuopin", "employment_status": "seeking"}, person)
     assert (values["monitoring_category"], values["not_seeking_reason"]) == ("", "")
-    kept = clean_person({"notes": "只改备注"}, person)
-    assert "monitoring_category" not in kept and "not_seeking_reason" not in kept
+    for someone in (person, world.person):  # an edit of other fields leaves the companions alone
+        kept = clean_person({"notes": "只改备注"}, someone)
+        assert "monitoring_category" not in kept and "not_seeking_reason" not in kept
     assert clean_person({"relocated": ""}, person)["relocated"] is False
 
 

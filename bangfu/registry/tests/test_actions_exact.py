@@ -207,3 +207,24 @@ def test_survey_before_dates_are_kept_apart(world):
                                      findings="三", data={"wish_pay": 3})
     assert (older.superseded, older.changes) == (True, {})
     assert audit(Action.SURVEY, object_id=str(older.pk)).detail["fields"] == []
+
+
+def test_a_survey_may_update_each_of_its_fields_and_nothing_else(world):
+    number = valid_id(seq=11)
+    found = {
+        "phone": "13912345678", "education": "junior", "labour_ability": "partial", "poverty_status": "monitored",
+        "monitoring_category": "marginal", "relocated": True, "relocation_site": "新安置点", "disability_category": 4,
+        "disability_grade": 2, "disability_card": number + "42", "employment_status": "not_seeking",
+        "employer_name": "无", "not_seeking_reason": "caring", "wish_jobs": "保洁", "wish_travel": "county",
+        "wish_pay": 2500, "wish_hours": "part_time", "training_wishes": "家政",
+    }
+    assert set(found) == set(actions.SURVEY_FIELDS)
+    survey = actions.do_record_survey(world.sam, world.person, visited_on=TODAY, findings="全面走访",
+                                      data={**found, "notes": "不许改", "household": None})
+    stored = Person.objects.get(pk=world.person.pk)
+    assert (Person.phone.decrypt(stored), Person.disability_card.decrypt(stored)) == ("13912345678", number + "42")
+    assert {k: getattr(stored, k) for k in found if k not in ("phone", "disability_card")} == {
+        k: v for k, v in found.items() if k not in ("phone", "disability_card")}
+    assert stored.notes == ""
+    assert set(survey.changes) == set(found)
+    assert survey.changes["disability_card"] == ["", Person.disability_card.mask_text(number + "42")]

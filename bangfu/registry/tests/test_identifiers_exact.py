@@ -30,6 +30,7 @@ def refusal(parse, *args) -> str:
     ("11010519491231A02X", "身份证号前 17 位应全为数字"),
     ("11010519491231００2X".replace("０", "٠"), "身份证号前 17 位应全为数字"),  # Arabic-Indic digits
     ("11010519491231002Y", "身份证号第 18 位（校验码）应为数字或 X"),
+    ("11010519491231002×", "身份证号第 18 位（校验码）应为数字或 X"),  # a multiplication sign for X
     ("990105194912310021", "身份证号前 6 位“990105”不是有效的县级地址码"),
     ("110000194912310021", "身份证号前 6 位“110000”不是有效的县级地址码"),
     ("110105194902300021", "身份证号中的出生日期 19490230 不存在"),
@@ -116,3 +117,11 @@ def test_mobiles_and_landlines_are_accepted(typed, stored):
                                    "08-6412345", "1855-6412345"])
 def test_other_phone_numbers_are_refused_with_the_value_as_typed(typed):
     assert refusal(validate_phone, typed) == f"电话号码“{typed}”应为 11 位手机号或带区号的固定电话"
+
+
+def test_a_check_character_is_only_computed_over_exactly_17_digits():
+    for wrong in ("1101051949123100", "110105194912310021"):
+        with pytest.raises(ValueError):
+            identifiers.check_char(wrong)
+    with pytest.raises(ValueError):  # a short address code makes no number rather than a wrong one
+        build_resident_id("11010", datetime.date(1949, 12, 31), 2)

@@ -127,7 +127,7 @@ def _update_person(user, person: Person, data: dict, *, skills, reason, perm, ve
     current = writes.lock(Person, person.pk)
     writes.check_version(current, version, _person_changes_since)
     values = _clean(user, data, current)
-    check(user, perm, values.get("region_code", current.region_code))
+    check(user, perm, values["region_code"])  # clean_person always gives the (possibly new) village
     changed = _changed_fields(current, values)
     skills_changed = _skills_differ(current, skills)
     if not changed and not skills_changed:
@@ -217,7 +217,7 @@ def _text(value) -> str:
 def _plain(person: Person, field: str):
     if field in IDENTIFIER_FIELDS:
         return getattr(person, f"{field}_masked")
-    return getattr(person, field, "")
+    return getattr(person, field)
 
 
 def do_reveal_identifier(user, person: Person, field: str, *, request=None) -> str:

@@ -61,7 +61,7 @@ def parse_resident_id(value: str, today: datetime.date | None = None) -> Residen
         raise IdentifierError(_("身份证号应为 18 位，现为 %(n)d 位") % {"n": len(number)})
     if not number[:17].isascii() or not number[:17].isdigit():
         raise IdentifierError(_("身份证号前 17 位应全为数字"))
-    if number[17] not in "0123456789X":
+    if number[17] not in CHECK_CHARS:  # a digit or X
         raise IdentifierError(_("身份证号第 18 位（校验码）应为数字或 X"))
     if number[:2] not in PROVINCE_CODES or number[2:6] == "0000":
         raise IdentifierError(_("身份证号前 6 位“%(code)s”不是有效的县级地址码") % {"code": number[:6]})

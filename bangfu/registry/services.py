@@ -116,12 +116,7 @@ def refresh_households(households) -> int:
         # every member who works (一户一人以上就业 counts any of them)
         employed_count=_member_count(employed),
         zero_employment=Case(When(zero_employment_condition(), then=Value(True)), default=Value(False)),
-        head_name=Coalesce(
-            Subquery(Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD)
-                     .order_by("id").values("name")[:1]),
-            Value(""),
-        ),
-        head_pinyin=_head("name_pinyin"), head_initials=_head("name_initials"),
+        head_name=_head("name"), head_pinyin=_head("name_pinyin"), head_initials=_head("name_initials"),
     )
 
 

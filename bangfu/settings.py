@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "bangfu.api.ErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bangfu.core.sessions.SessionRefreshMiddleware",  # the idle timeout, one write a minute at most
     "bangfu.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,9 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_LIMIT = env_int("BANGFU_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("BANGFU_LOGIN_FAILURE_WINDOW", 15 * 60)
 
-# Sessions end after 30 idle minutes; every request extends them.
+# Sessions end after 30 idle minutes; a request extends them, written at most once a minute
+# (bangfu.core.sessions), not on every request.
 SESSION_COOKIE_AGE = env_int("BANGFU_SESSION_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

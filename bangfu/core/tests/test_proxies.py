@@ -89,9 +89,17 @@ def test_serve_names_the_trusted_proxies(trusted, db, monkeypatch):
     import waitress
     from django.core.management import call_command
 
+    from bangfu.management.commands import serve
+
     served = {}
+    # Never a real server in the test process: both servers are replaced by recorders.
+    monkeypatch.setattr(serve, "run_gunicorn", lambda config, application: served.update(config))
     monkeypatch.setattr(waitress, "serve", lambda app, **options: served.update(options))
     out = io.StringIO()
-    call_command("serve", "--port", "8123", stdout=out)
+    call_command("serve", "--server", "gunicorn", "--port", "8123", stdout=out)
     assert "10.1.2.3/32, fd00::/8, 172.16.0.0/12" in out.getvalue()
+    # Forwarded headers are bangfu.core.proxies' alone: gunicorn trusts no address with them.
+    assert served["bind"] == ["127.0.0.1:8123"] and served["forwarded_allow_ips"] == ""
+    served.clear()
+    call_command("serve", "--server", "waitress", "--port", "8123", stdout=io.StringIO())
     assert served["port"] == 8123 and "trusted_proxy" not in served

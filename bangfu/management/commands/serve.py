@@ -150,7 +150,7 @@ class Command(BaseCommand):
             self.stdout.write(f"bangfu serving on http://{host}:{port}/ with waitress, one process, "
                               f"{chosen['threads']} threads (Ctrl+C stops)")
             serve(application, host=host, port=port, threads=chosen["threads"],
-                  connection_limit=chosen["connections"], channel_timeout=chosen["timeout"], ident="bangfu")
+                  connection_limit=chosen["connections"], ident="bangfu")
             return
         self.stdout.write(f"bangfu serving on http://{host}:{port}/ with gunicorn, {chosen['workers']} workers × "
                           f"{chosen['threads']} threads (Ctrl+C stops)")

@@ -1,6 +1,7 @@
 """`bangfu serve`: the server configuration built from options and environment, and a real
 gunicorn with two workers answering pages, static files and the API."""
 
+import io
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bangfu.conftest import TEST_FIELD_KEY
@@ -135,3 +137,17 @@ def test_serve_runs_two_gunicorn_workers_that_answer(tmp_path):
         out, err = server.communicate(timeout=30)
     assert "with gunicorn, 2 workers" in out
     assert err.count("Booting worker") == 2
+
+
+def test_the_command_hands_gunicorn_its_options_and_sets_the_connection_age(db, monkeypatch):
+    from django.conf import settings
+
+    started = {}
+    monkeypatch.setattr(serve, "run_gunicorn", lambda config, application: started.update(config))
+    monkeypatch.setenv("BANGFU_THREADS", "2")
+    monkeypatch.setitem(settings.DATABASES["default"], "CONN_MAX_AGE", 60)  # put back after the test
+    call_command("serve", "--server", "gunicorn", "--workers", "3", "--port", "8123", "--db-conn-max-age", "0",
+                 stdout=io.StringIO())
+    assert started["bind"] == ["127.0.0.1:8123"]
+    assert (started["workers"], started["threads"]) == (3, 2)
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0

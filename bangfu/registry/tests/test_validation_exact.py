@@ -83,14 +83,14 @@ def test_a_duplicate_names_the_existing_person_and_where_to_find_them(world):
     assert exc.existing == world.person and exc.visible and exc.field == "id_number"
     assert exc.api_url == f"/api/people/{world.person.pk}"
     hidden = DuplicatePerson(world.person, visible=False)
-    assert hidden.message_dict == {"id_number": ["该身份证号已在其他区划登记"]}
+    assert hidden.message_dict == {"id_number": ["该身份证号已登记在您查看范围以外的台账中"]}
     assert (hidden.visible, hidden.api_url) == (False, None)
 
 
 def test_the_probe_limit_says_how_long_and_how_often(settings):
     settings.ID_PROBE_LIMIT, settings.ID_PROBE_WINDOW_SECONDS = 4, 1800
     assert ProbeLimited().messages == [
-        "您在 30 分钟内已 4 次填写在其他区划登记的身份证号。为防止借此查探他人信息，暂不能新增人员或修改身份证号，"
+        "您在 30 分钟内已 4 次填写已登记在您查看范围以外的身份证号。为防止借此查探他人信息，暂不能新增人员或修改身份证号，"
         "请稍后再试，或联系系统管理员"]
 
 

@@ -21,8 +21,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registry", "0006_merge"),
-        ("registry", "0007_sort_indexes_hold_the_region"),
+        ("registry", "0006_list_sort_indexes"),
     ]
 
     operations = [

@@ -88,7 +88,7 @@ def test_the_tail_is_an_indexed_equality_not_a_pattern(world):
 
 def test_the_migration_fills_households_on_file(world, homes):
     Household.objects.update(head_pinyin="", head_initials="", number_tail="")
-    importlib.import_module("bangfu.registry.migrations.0008_household_search").fill(apps, None)
+    importlib.import_module("bangfu.registry.migrations.0007_household_search").fill(apps, None)
     zhang = Household.objects.get(pk=homes["zhang"].pk)
     assert (zhang.head_pinyin, zhang.head_initials, zhang.number_tail) == ("zhangshanfeng", "zsf", "0001")
 

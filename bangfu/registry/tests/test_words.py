@@ -105,6 +105,9 @@ def test_people_outside_working_age_read_as_such(alice, world, birth, status, re
     assert shown in body and hidden not in body
     household_page = alice.get(reverse("household_detail", args=[household.pk])).content.decode()
     assert shown.split(" · ")[0] in household_page
+    listed = alice.get(reverse("person_list"), {"q": "成员丙"}).content.decode()
+    status = re.search(r'<td class="status">([^<]*)</td>', listed).group(1)
+    assert status == shown.split(" · ")[0]
 
 
 def _person_post(**fields):

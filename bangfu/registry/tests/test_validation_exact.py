@@ -283,6 +283,9 @@ def test_a_household_edit_keeps_what_it_does_not_give(world):
     assert clean_household({"relocated": 1, "relocation_site": "安置点"}, household) == {
         "relocated": True, "relocation_site": "安置点"}
     assert Household.objects.get(pk=household.pk).version == 1
+    assert clean_household({"region_code": "522633102001"}, household) == {"region_code": "522633102001"}
+    assert refused(clean_household, {"region_code": "522633000000"}, household) == {
+        "region_code": ["所在村应为 12 位村级区划代码"]}
 
 
 def test_a_survey_and_a_follow_up_give_back_their_clean_values():

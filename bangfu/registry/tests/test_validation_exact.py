@@ -270,6 +270,10 @@ def test_household_fields_are_refused_in_these_words(world):
         "relocation_site": ["安置点含有不可见的文字方向控制符或零宽字符（常随从网页、文档复制的文字带入），"
                             "请删除后重新输入"]}
     assert clean_household({"region_code": VILLAGE, "address": "x" * 200})["address"] == "x" * 200
+    site = {"region_code": VILLAGE, "relocated": 1}
+    assert clean_household({**site, "relocation_site": "x" * 100})["relocation_site"] == "x" * 100
+    assert refused(clean_household, {**site, "relocation_site": "x" * 101}) == {
+        "relocation_site": ["不能超过 100 个字"]}
 
 
 def test_a_household_edit_keeps_what_it_does_not_give(world):

@@ -71,8 +71,8 @@ def test_an_empty_name_and_a_missing_id_number_are_named(world):
     assert refused(clean_person, new(name="  ", id_number="")) == {
         "name": ["姓名不能为空"], "id_number": ["身份证号应为 18 位，现为 0 位"]}
     data = new()
-    del data["id_number"]
-    assert refused(clean_person, data) == {"id_number": ["身份证号应为 18 位，现为 0 位"]}
+    del data["id_number"], data["name"]
+    assert refused(clean_person, data) == {"name": ["姓名不能为空"], "id_number": ["身份证号应为 18 位，现为 0 位"]}
 
 
 def test_a_duplicate_names_the_existing_person_and_where_to_find_them(world):

@@ -219,6 +219,7 @@ def disabled(world):
     ({"disability_category": 8, "disability_grade": 1}, {"disability_category": ["残疾类别应为 1–7"]}),
     ({"disability_category": 0, "disability_grade": 1}, {"disability_category": ["残疾类别应为 1–7"]}),
     ({"disability_category": 1, "disability_grade": 0}, {"disability_grade": ["残疾等级应为 1–4"]}),
+    ({"disability_grade": 9}, {"disability_grade": ["残疾等级应为 1–4"]}),
     ({"disability_category": None, "disability_grade": 2}, {"disability_category": ["残疾类别与残疾等级须同时填写"]}),
     ({"disability_category": 4, "disability_grade": ""}, {"disability_grade": ["残疾类别与残疾等级须同时填写"]}),
     ({"disability_category": 3, "disability_card": valid_id(seq=41) + "42"},
@@ -248,6 +249,8 @@ def test_a_changed_category_needs_the_card_too(world):
         "disability_card": ["残疾类别或等级已更改，请一并更新残疾人证号"]}
     same = clean_person({"disability_category": 4, "disability_grade": 2}, person)
     assert "disability_card_enc" not in same and same["disability_grade"] == 2
+    recategorised = clean_person({"disability_card": "", "disability_category": 3, "disability_grade": 1}, person)
+    assert (recategorised["disability_card_enc"], recategorised["disability_category"]) == ("", 3)
     cleared = clean_person({"disability_category": None, "disability_grade": None}, person)
     assert (cleared["disability_card_enc"], cleared["disability_category"]) == ("", None)
     # without a card on file, category and grade change freely

@@ -228,3 +228,33 @@ def test_a_survey_may_update_each_of_its_fields_and_nothing_else(world):
     assert stored.notes == ""
     assert set(survey.changes) == set(found)
     assert survey.changes["disability_card"] == ["", Person.disability_card.mask_text(number + "42")]
+
+
+def test_a_stale_edit_names_what_the_user_changed_not_what_followed(world):
+    from bangfu.core.writes import StaleEdit
+
+    actions.do_update_person(world.alice, world.person, {"name": "张三"}, version=1)
+    with pytest.raises(StaleEdit) as caught:
+        actions.do_update_person(world.tom, world.person, {"notes": "迟到的修改"}, version=1)
+    assert [change.field for change in caught.value.changes] == ["name"]  # not its pinyin keys
+
+
+def test_a_household_move_is_audited_once_with_its_request(world, rf):
+    household = actions.do_create_household(world.alice, {"region_code": VILLAGE})
+    for seq in (21, 23):
+        make_person(world.alice, name=f"成员{seq}", seq=seq, household=household)
+    request = rf.post("/", REMOTE_ADDR="10.1.2.3")
+    request.user = world.alice
+    actions.do_update_household(world.alice, household, {"region_code": "522633102001"}, request=request)
+    entry = audit(Action.BULK)
+    assert (entry.user, entry.object_type, entry.object_id, entry.ip) == (
+        world.alice, "registry.household", str(household.pk), "10.1.2.3")
+    assert entry.detail == {"what": "person", "rows": 2, "reason": "随家庭户迁至 522633102001", "from": VILLAGE}
+
+
+def test_a_reveal_is_audited_with_its_request(world, rf):
+    request = rf.get("/", REMOTE_ADDR="10.1.2.4")
+    request.user = world.alice
+    actions.do_reveal_identifier(world.alice, world.person, "phone", request=request)
+    entry = audit(Action.REVEAL)
+    assert (entry.field, entry.ip, entry.object_id) == ("phone", "10.1.2.4", str(world.person.pk))

@@ -162,6 +162,8 @@ def test_household_numbers_continue_after_the_highest(world):
     Household.objects.create(region_code=VILLAGE, number=VILLAGE + "0041")
     Household.objects.create(region_code=VILLAGE, number=VILLAGE + "0009")
     assert actions.do_create_household(world.alice, {"region_code": VILLAGE}).number == VILLAGE + "0042"
+    Household.objects.create(region_code=VILLAGE, number=VILLAGE + "1234")
+    assert actions.do_create_household(world.alice, {"region_code": VILLAGE}).number == VILLAGE + "1235"
 
 
 def test_a_follow_up_is_saved_with_its_officer_and_audited(world):

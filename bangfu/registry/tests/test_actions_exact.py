@@ -260,3 +260,22 @@ def test_a_reveal_is_audited_with_its_request(world, rf):
     actions.do_reveal_identifier(world.alice, world.person, "phone", request=request)
     entry = audit(Action.REVEAL)
     assert (entry.field, entry.ip, entry.object_id) == ("phone", "10.1.2.4", str(world.person.pk))
+
+
+def test_the_same_skills_again_are_no_change_and_an_edit_is_audited_with_its_request(world, rf):
+    person = world.person
+    actions.do_update_person(world.alice, person, {}, skills=["电工", "厨师"])
+    assert actions.do_update_person(world.alice, person, {}, skills=["厨师", "电工"]) == []
+    request = rf.post("/", REMOTE_ADDR="10.1.2.5")
+    request.user = world.alice
+    actions.do_update_person(world.alice, person, {"notes": "有请求"}, request=request)
+    assert AuditEntry.objects.filter(action=Action.UPDATE).latest("id").ip == "10.1.2.5"
+
+
+def test_an_edit_probing_a_number_elsewhere_is_audited_on_the_record_in_the_users_name(world):
+    from bangfu.registry.validation import DuplicatePerson
+
+    with pytest.raises(DuplicatePerson):
+        actions.do_update_person(world.bob, world.outsider_person, {"id_number": valid_id(seq=11)})
+    entry = audit(Action.DUPLICATE_PROBE)
+    assert (entry.user, entry.object_id) == (world.bob, str(world.outsider_person.pk))

@@ -3,7 +3,7 @@
 import datetime
 import functools
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
@@ -78,7 +78,7 @@ def _member_count(condition: Q | None = None):
     if condition is not None:
         members = members.filter(condition)
     counted = members.order_by().values("household").annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    return Coalesce(Subquery(counted), Value(0))  # an integer: Count's own type
 
 
 # 零就业家庭 (MOHRSS): the household's working-age members able and willing to work (is_labour: 16–59

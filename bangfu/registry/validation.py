@@ -52,9 +52,8 @@ class ProbeLimited(TooMany):
 
 
 def _probed_number(data: dict, person: Person | None) -> str | None:
-    """The ID number a write of `data` would look up among all people, if any (normalised)."""
-    if person is not None and "id_number" not in data:
-        return None
+    """The ID number a write of `data` would look up among all people, if any (normalised): none when
+    it gives no number or the person's own."""
     number = normalise_identifier(data.get("id_number"))
     if not number or (person is not None and Person.id_number.holds(person, number)):
         return None

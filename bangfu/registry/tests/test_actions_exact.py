@@ -162,6 +162,8 @@ def test_household_numbers_continue_after_the_highest(world):
     Household.objects.create(region_code=VILLAGE, number=VILLAGE + "0041")
     Household.objects.create(region_code=VILLAGE, number=VILLAGE + "0009")
     assert actions.do_create_household(world.alice, {"region_code": VILLAGE}).number == VILLAGE + "0042"
+    Household.objects.create(region_code=VILLAGE, number=VILLAGE + "1234")
+    assert actions.do_create_household(world.alice, {"region_code": VILLAGE}).number == VILLAGE + "1235"
 
 
 def test_a_follow_up_is_saved_with_its_officer_and_audited(world):
@@ -228,3 +230,52 @@ def test_a_survey_may_update_each_of_its_fields_and_nothing_else(world):
     assert stored.notes == ""
     assert set(survey.changes) == set(found)
     assert survey.changes["disability_card"] == ["", Person.disability_card.mask_text(number + "42")]
+
+
+def test_a_stale_edit_names_what_the_user_changed_not_what_followed(world):
+    from bangfu.core.writes import StaleEdit
+
+    actions.do_update_person(world.alice, world.person, {"name": "张三"}, version=1)
+    with pytest.raises(StaleEdit) as caught:
+        actions.do_update_person(world.tom, world.person, {"notes": "迟到的修改"}, version=1)
+    assert [change.field for change in caught.value.changes] == ["name"]  # not its pinyin keys
+
+
+def test_a_household_move_is_audited_once_with_its_request(world, rf):
+    household = actions.do_create_household(world.alice, {"region_code": VILLAGE})
+    for seq in (21, 23):
+        make_person(world.alice, name=f"成员{seq}", seq=seq, household=household)
+    request = rf.post("/", REMOTE_ADDR="10.1.2.3")
+    request.user = world.alice
+    actions.do_update_household(world.alice, household, {"region_code": "522633102001"}, request=request)
+    entry = audit(Action.BULK)
+    assert (entry.user, entry.object_type, entry.object_id, entry.ip) == (
+        world.alice, "registry.household", str(household.pk), "10.1.2.3")
+    assert entry.detail == {"what": "person", "rows": 2, "reason": "随家庭户迁至 522633102001", "from": VILLAGE}
+
+
+def test_a_reveal_is_audited_with_its_request(world, rf):
+    request = rf.get("/", REMOTE_ADDR="10.1.2.4")
+    request.user = world.alice
+    actions.do_reveal_identifier(world.alice, world.person, "phone", request=request)
+    entry = audit(Action.REVEAL)
+    assert (entry.field, entry.ip, entry.object_id) == ("phone", "10.1.2.4", str(world.person.pk))
+
+
+def test_the_same_skills_again_are_no_change_and_an_edit_is_audited_with_its_request(world, rf):
+    person = world.person
+    actions.do_update_person(world.alice, person, {}, skills=["电工", "厨师"])
+    assert actions.do_update_person(world.alice, person, {}, skills=["厨师", "电工"]) == []
+    request = rf.post("/", REMOTE_ADDR="10.1.2.5")
+    request.user = world.alice
+    actions.do_update_person(world.alice, person, {"notes": "有请求"}, request=request)
+    assert AuditEntry.objects.filter(action=Action.UPDATE).latest("id").ip == "10.1.2.5"
+
+
+def test_an_edit_probing_a_number_elsewhere_is_audited_on_the_record_in_the_users_name(world):
+    from bangfu.registry.validation import DuplicatePerson
+
+    with pytest.raises(DuplicatePerson):
+        actions.do_update_person(world.bob, world.outsider_person, {"id_number": valid_id(seq=11)})
+    entry = audit(Action.DUPLICATE_PROBE)
+    assert (entry.user, entry.object_id) == (world.bob, str(world.outsider_person.pk))

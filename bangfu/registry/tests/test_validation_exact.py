@@ -71,8 +71,8 @@ def test_an_empty_name_and_a_missing_id_number_are_named(world):
     assert refused(clean_person, new(name="  ", id_number="")) == {
         "name": ["姓名不能为空"], "id_number": ["身份证号应为 18 位，现为 0 位"]}
     data = new()
-    del data["id_number"]
-    assert refused(clean_person, data) == {"id_number": ["身份证号应为 18 位，现为 0 位"]}
+    del data["id_number"], data["name"]
+    assert refused(clean_person, data) == {"name": ["姓名不能为空"], "id_number": ["身份证号应为 18 位，现为 0 位"]}
 
 
 def test_a_duplicate_names_the_existing_person_and_where_to_find_them(world):
@@ -96,13 +96,14 @@ def test_the_probe_limit_says_how_long_and_how_often(settings):
 
 def test_the_probe_limit_is_reached_at_exactly_the_limit(world, settings):
     settings.ID_PROBE_LIMIT = 2
+    make_person(world.bob, name="本县人", seq=21, region_code="522631101001", address="522631")
     number = valid_id(seq=11)
     data = {"name": "试探", "id_number": number, "region_code": "522631101001", "relationship": "head",
             "labour_ability": "full", "poverty_status": "none", "employment_status": "seeking"}
     for _ in range(2):
         with pytest.raises(DuplicatePerson):
             actions.do_create_person(world.bob, data)
-    assert validation.recent_probes(world.bob) == 2 and validation.recent_probes(world.alice) == 0
+    assert validation.recent_probes(world.bob) == 2  # probes only, not the user's other audit entries
     with pytest.raises(ProbeLimited):
         actions.do_create_person(world.bob, data)
     entry = AuditEntry.objects.get(action=Action.PROBE_LIMITED)
@@ -218,6 +219,7 @@ def disabled(world):
     ({"disability_category": 8, "disability_grade": 1}, {"disability_category": ["残疾类别应为 1–7"]}),
     ({"disability_category": 0, "disability_grade": 1}, {"disability_category": ["残疾类别应为 1–7"]}),
     ({"disability_category": 1, "disability_grade": 0}, {"disability_grade": ["残疾等级应为 1–4"]}),
+    ({"disability_grade": 9}, {"disability_grade": ["残疾等级应为 1–4"]}),
     ({"disability_category": None, "disability_grade": 2}, {"disability_category": ["残疾类别与残疾等级须同时填写"]}),
     ({"disability_category": 4, "disability_grade": ""}, {"disability_grade": ["残疾类别与残疾等级须同时填写"]}),
     ({"disability_category": 3, "disability_card": valid_id(seq=41) + "42"},
@@ -247,6 +249,8 @@ def test_a_changed_category_needs_the_card_too(world):
         "disability_card": ["残疾类别或等级已更改，请一并更新残疾人证号"]}
     same = clean_person({"disability_category": 4, "disability_grade": 2}, person)
     assert "disability_card_enc" not in same and same["disability_grade"] == 2
+    recategorised = clean_person({"disability_card": "", "disability_category": 3, "disability_grade": 1}, person)
+    assert (recategorised["disability_card_enc"], recategorised["disability_category"]) == ("", 3)
     cleared = clean_person({"disability_category": None, "disability_grade": None}, person)
     assert (cleared["disability_card_enc"], cleared["disability_category"]) == ("", None)
     # without a card on file, category and grade change freely
@@ -270,6 +274,10 @@ def test_household_fields_are_refused_in_these_words(world):
         "relocation_site": ["安置点含有不可见的文字方向控制符或零宽字符（常随从网页、文档复制的文字带入），"
                             "请删除后重新输入"]}
     assert clean_household({"region_code": VILLAGE, "address": "x" * 200})["address"] == "x" * 200
+    site = {"region_code": VILLAGE, "relocated": 1}
+    assert clean_household({**site, "relocation_site": "x" * 100})["relocation_site"] == "x" * 100
+    assert refused(clean_household, {**site, "relocation_site": "x" * 101}) == {
+        "relocation_site": ["不能超过 100 个字"]}
 
 
 def test_a_household_edit_keeps_what_it_does_not_give(world):
@@ -283,6 +291,9 @@ def test_a_household_edit_keeps_what_it_does_not_give(world):
     assert clean_household({"relocated": 1, "relocation_site": "安置点"}, household) == {
         "relocated": True, "relocation_site": "安置点"}
     assert Household.objects.get(pk=household.pk).version == 1
+    assert clean_household({"region_code": "522633102001"}, household) == {"region_code": "522633102001"}
+    assert refused(clean_household, {"region_code": "522633000000"}, household) == {
+        "region_code": ["所在村应为 12 位村级区划代码"]}
 
 
 def test_a_survey_and_a_follow_up_give_back_their_clean_values():

@@ -265,6 +265,12 @@ def _clean_disability(data, person, id_number, values, fail, sealer) -> None:
     category = _int_or_none(data.get("disability_category"))
     grade = _int_or_none(data.get("disability_grade"))
     card = (data.get("disability_card") or "").strip()
+    if person is not None and not card:
+        # A partial edit (the API's PATCH) keeps the category and grade it does not name.
+        if "disability_category" not in data:
+            category = person.disability_category
+        if "disability_grade" not in data:
+            grade = person.disability_grade
     if category is not None and category not in c.DisabilityCategory.values:
         fail("disability_category", _("残疾类别应为 1–7"))
         return

@@ -258,6 +258,20 @@ def test_a_changed_category_needs_the_card_too(world):
     assert clean_person({"disability_category": 3, "disability_grade": 1}, person)["disability_category"] == 3
 
 
+def test_a_partial_edit_keeps_the_disability_fields_it_does_not_name(world):
+    person = disabled(world)
+    uncarded = clean_person({"disability_card": ""}, person)
+    assert (uncarded["disability_card_enc"], uncarded["disability_category"], uncarded["disability_grade"]) == (
+        "", 4, 2)
+    assert refused(clean_person, {"disability_grade": 3}, person) == {
+        "disability_card": ["残疾类别或等级已更改，请一并更新残疾人证号"]}
+    person.disability_card_enc = person.disability_card_hash = ""
+    regraded = clean_person({"disability_grade": 3}, person)
+    assert (regraded["disability_category"], regraded["disability_grade"]) == (4, 3)
+    recategorised = clean_person({"disability_category": 1}, person)
+    assert (recategorised["disability_category"], recategorised["disability_grade"]) == (1, 2)
+
+
 # --- households, surveys, follow-ups -------------------------------------------------------------
 
 def test_a_new_household_starts_as_an_ordinary_one(world):

@@ -90,8 +90,8 @@ def test_a_duplicate_names_the_existing_person_and_where_to_find_them(world):
 def test_the_probe_limit_says_how_long_and_how_often(settings):
     settings.ID_PROBE_LIMIT, settings.ID_PROBE_WINDOW_SECONDS = 4, 1800
     assert ProbeLimited().messages == [
-        "您在 30 分钟内已 4 次填写已登记在您查看范围以外的身份证号。为防止借此查探他人信息，暂不能新增人员或修改身份证号，"
-        "请稍后再试，或联系系统管理员"]
+        "您在 30 分钟内已 4 次填写已登记在您查看范围以外的身份证号。为防止借此查探他人信息，"
+        "暂不能新增人员或修改身份证号，请稍后再试，或联系系统管理员"]
 
 
 def test_the_probe_limit_is_reached_at_exactly_the_limit(world, settings):

@@ -65,6 +65,9 @@ def test_yes_no_is_one_for_yes_and_zero_for_no():
     moved = yes_no("moved", "搬迁", "relocated")
     assert [(v, str(label)) for v, label in moved.choices] == [("1", "是"), ("0", "否")]
     assert moved.to_q("1") == Q(relocated=True) and moved.to_q("0") == Q(relocated=False)
+    error = refusal({"moved": "2"})
+    assert (error.name, error.message) == ("moved", "筛选条件“搬迁”的值“2”不是可选的值")
+    assert yes_no("moved", "搬迁", "relocated", description="是否易地搬迁").description == "是否易地搬迁"
 
 
 def test_a_search_without_a_whole_identifier_rule_or_text_names_none():

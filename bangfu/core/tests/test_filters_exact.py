@@ -3,6 +3,7 @@ the length limits, the schema's names and patterns, and the audited search by a 
 
 import pytest
 from django.db.models import Q
+from ninja import Schema
 from pydantic import ValidationError
 
 from bangfu.audit.models import Action, AuditEntry
@@ -126,7 +127,8 @@ def test_the_audit_log_keeps_a_whole_identifier_masked_and_anything_else_as_give
 
 def test_the_schema_is_named_for_the_list_and_describes_each_parameter():
     schema = PEOPLE.schema()
-    assert schema.__name__ == "PersonListFilters"
+    assert schema.__name__ == "PersonListFilters" and issubclass(schema, Schema)
+    assert schema().model_dump() == dict.fromkeys(["shade", "code", "name", "moved", "q"])  # all optional
     properties = schema.model_json_schema()["properties"]
     assert properties["code"]["description"] == "区划代码的开头"
     assert properties["shade"]["description"] == "颜色"  # the label when there is no description

@@ -145,6 +145,18 @@ def test_can_needs_both_the_permission_and_the_region(world, name, perm, code, a
             gate.check(getattr(world, name), perm, code)
 
 
+def test_check_says_exactly_whether_the_role_or_the_region_is_wrong(world):
+    with pytest.raises(Forbidden) as caught:
+        gate.check(world.sam, Perm.EDIT_LEDGER, "522633101001")
+    assert str(caught.value) == "您的角色无权进行此操作"
+    with pytest.raises(Forbidden) as caught:
+        gate.check(world.tom, Perm.EDIT_LEDGER, "522633102001")
+    assert str(caught.value) == "您无权在该区划进行此操作"
+    with pytest.raises(Forbidden) as caught:
+        gate.check(world.ed, Perm.EDIT_LEDGER, "522633101001")  # no such permission: the role is named
+    assert str(caught.value) == "您的角色无权进行此操作"
+
+
 def someone(role):
     return types.SimpleNamespace(is_authenticated=True, is_active=True, role=role)
 

@@ -153,3 +153,21 @@ def test_no_retired_keys_may_be_given_as_none(settings):
     settings.FIELD_KEYS_RETIRED = None
     ring = crypto.key_ring()
     assert (ring.key_ids, ring.retired) == ([OLD_ID], ())
+
+
+def test_verify_keys_names_an_unusable_key_before_looking_at_the_data(settings):
+    settings.FIELD_KEYS_RETIRED = ["not-a-key"]
+    assert crypto.verify_keys() == ["a configured field key is unusable: the key is not valid base64"]
+
+
+def test_a_key_file_written_by_hand_may_end_with_a_newline(settings, tmp_path):
+    settings.FIELD_KEY = ""
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "field.key").write_text(TEST_FIELD_KEY + "\n")  # echo KEY > field.key
+    assert crypto.key_ring().current.key_id == OLD_ID
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_key_is_known_at_once():
+    crypto.encrypt("13812345678")
+    assert OLD_ID in crypto._recorded

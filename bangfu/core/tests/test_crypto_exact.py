@@ -153,3 +153,45 @@ def test_no_retired_keys_may_be_given_as_none(settings):
     settings.FIELD_KEYS_RETIRED = None
     ring = crypto.key_ring()
     assert (ring.key_ids, ring.retired) == ([OLD_ID], ())
+
+
+def test_verify_keys_names_an_unusable_key_before_looking_at_the_data(settings):
+    settings.FIELD_KEYS_RETIRED = ["not-a-key"]
+    assert crypto.verify_keys() == ["a configured field key is unusable: the key is not valid base64"]
+
+
+def test_a_key_file_written_by_hand_may_end_with_a_newline(settings, tmp_path):
+    settings.FIELD_KEY = ""
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "field.key").write_text(TEST_FIELD_KEY + "\n")  # echo KEY > field.key
+    assert crypto.key_ring().current.key_id == OLD_ID
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_key_is_known_at_once():
+    crypto.encrypt("13812345678")
+    assert OLD_ID in crypto._recorded
+
+
+def test_verify_keys_reads_a_database_that_predates_the_key_check_table(world, use_keys, monkeypatch):
+    from django.db import connection
+
+    from bangfu.core.models import FieldKey
+
+    tables = set(connection.introspection.table_names()) - {FieldKey._meta.db_table}
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: sorted(tables))
+    assert crypto.verify_keys() == []
+    use_keys(NEW_FIELD_KEY)
+    assert [problem.split(",")[0] for problem in crypto.verify_keys()] == [
+        f"data is encrypted under field key {OLD_ID}"]
+
+
+def test_an_unreadable_column_is_named_with_every_configured_key(world, use_keys):
+    from bangfu.core.tests.conftest import OTHER_FIELD_KEY
+    from bangfu.core.tests.test_crypto import legacy_token
+    from bangfu.registry.models import Person
+
+    Person.objects.update(id_number_enc="", phone_enc=legacy_token(OTHER_FIELD_KEY, "13812345678"))
+    use_keys(TEST_FIELD_KEY, NEW_FIELD_KEY)
+    assert crypto.verify_keys() == [
+        f"no configured field key can read registry.Person.phone_enc (configured: {OLD_ID}, {NEW_ID})"]

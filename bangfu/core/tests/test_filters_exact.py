@@ -3,6 +3,7 @@ the length limits, the schema's names and patterns, and the audited search by a 
 
 import pytest
 from django.db.models import Q
+from ninja import Schema
 from pydantic import ValidationError
 
 from bangfu.audit.models import Action, AuditEntry
@@ -65,6 +66,9 @@ def test_yes_no_is_one_for_yes_and_zero_for_no():
     moved = yes_no("moved", "搬迁", "relocated")
     assert [(v, str(label)) for v, label in moved.choices] == [("1", "是"), ("0", "否")]
     assert moved.to_q("1") == Q(relocated=True) and moved.to_q("0") == Q(relocated=False)
+    error = refusal({"moved": "2"})
+    assert (error.name, error.message) == ("moved", "筛选条件“搬迁”的值“2”不是可选的值")
+    assert yes_no("moved", "搬迁", "relocated", description="是否易地搬迁").description == "是否易地搬迁"
 
 
 def test_a_search_without_a_whole_identifier_rule_or_text_names_none():
@@ -123,7 +127,8 @@ def test_the_audit_log_keeps_a_whole_identifier_masked_and_anything_else_as_give
 
 def test_the_schema_is_named_for_the_list_and_describes_each_parameter():
     schema = PEOPLE.schema()
-    assert schema.__name__ == "PersonListFilters"
+    assert schema.__name__ == "PersonListFilters" and issubclass(schema, Schema)
+    assert schema().model_dump() == dict.fromkeys(["shade", "code", "name", "moved", "q"])  # all optional
     properties = schema.model_json_schema()["properties"]
     assert properties["code"]["description"] == "区划代码的开头"
     assert properties["shade"]["description"] == "颜色"  # the label when there is no description

@@ -22,7 +22,8 @@ def test_forbidden_says_not_allowed_unless_told_why():
     assert isinstance(Forbidden(), PermissionDenied)  # Django answers it with 403
 
 
-def test_a_permission_is_its_code_with_a_label_and_is_defined_once():
+def test_a_permission_is_its_code_with_a_label_and_is_defined_once(monkeypatch):
+    monkeypatch.setattr(gate, "_PERMISSIONS", {})  # defined by no earlier test either
     first = gate.define("test_exact_perm", "甲")
     again = gate.define("test_exact_perm", "乙")
     assert again is first and (str(again), again.label) == ("test_exact_perm", "甲")
@@ -143,6 +144,18 @@ def test_can_needs_both_the_permission_and_the_region(world, name, perm, code, a
     else:
         with pytest.raises(Forbidden):
             gate.check(getattr(world, name), perm, code)
+
+
+def test_check_says_exactly_whether_the_role_or_the_region_is_wrong(world):
+    with pytest.raises(Forbidden) as caught:
+        gate.check(world.sam, Perm.EDIT_LEDGER, "522633101001")
+    assert str(caught.value) == "您的角色无权进行此操作"
+    with pytest.raises(Forbidden) as caught:
+        gate.check(world.tom, Perm.EDIT_LEDGER, "522633102001")
+    assert str(caught.value) == "您无权在该区划进行此操作"
+    with pytest.raises(Forbidden) as caught:
+        gate.check(world.ed, Perm.EDIT_LEDGER, "522633101001")  # no such permission: the role is named
+    assert str(caught.value) == "您的角色无权进行此操作"
 
 
 def someone(role):

@@ -34,15 +34,16 @@ def test_the_columns_of_a_declaration():
 
 
 @isolate_apps("bangfu.core")
-def test_declaring_adds_the_four_columns_sized_by_what_the_mask_keeps():
+def test_declaring_adds_the_four_columns_sized_by_what_the_mask_keeps(db):
     class Card(models.Model):
         number = SensitiveIdentifier("卡号", keep=(0, 6), unique=True, max_length=19, index_tail=False)
         phone = SensitiveIdentifier("电话")
+        code = SensitiveIdentifier("编码", keep=(2, 0))
 
         def __str__(self):
             return self.number_masked
 
-    assert sensitive.identifiers_of(Card) == {"number": Card.number, "phone": Card.phone}
+    assert sensitive.identifiers_of(Card) == {"number": Card.number, "phone": Card.phone, "code": Card.code}
     assert (Card.number.name, Card.phone.name, Card.phone.keep) == ("number", "phone", (4, 4))
     columns = {f.name: f for f in Card._meta.concrete_fields}
     enc, hash_, head, tail = (columns[name] for name in Card.number.columns)
@@ -54,8 +55,30 @@ def test_declaring_adds_the_four_columns_sized_by_what_the_mask_keeps():
     assert (columns["phone_hash"].unique, columns["phone_hash"].db_index) == (False, True)
     assert (columns["phone_head"].max_length, columns["phone_tail"].max_length) == (4, 4)
     assert columns["phone_tail"].db_index is True
+    assert (columns["code_head"].max_length, columns["code_tail"].max_length) == (2, 1)  # keeps none: one still
     card = Card(**Card.number.seal("", None))
     assert card.number_masked == "" and card.phone_masked == ""
+    card = Card(**Card.phone.seal("13812345678"))
+    assert card.phone_masked == "1381" + "*" * 12 + "5678"  # hides up to 20 characters by default
+
+
+@isolate_apps("bangfu.core")
+def test_a_subclass_adds_its_identifiers_without_changing_its_parents():
+    class Base(models.Model):
+        number = SensitiveIdentifier("卡号")
+
+        class Meta:
+            abstract = True
+
+    class Child(Base):
+        phone = SensitiveIdentifier("电话")
+
+        def __str__(self):
+            return self.phone_masked
+
+    assert set(sensitive.identifiers_of(Base)) == {"number"}
+    assert set(sensitive.identifiers_of(Child)) == {"number", "phone"}
+    assert {"number_hash", "phone_hash"} <= {f.name for f in Child._meta.concrete_fields}
 
 
 def test_a_declaration_that_keeps_nothing_of_one_end(db):

@@ -95,6 +95,8 @@ def test_serve_names_the_trusted_proxies(trusted, db, monkeypatch):
     # Never a real server in the test process: both servers are replaced by recorders.
     monkeypatch.setattr(serve, "run_gunicorn", lambda config, application: served.update(config))
     monkeypatch.setattr(waitress, "serve", lambda app, **options: served.update(options))
+    # Nothing is forked here: keep the test's connection (inside its transaction) open.
+    monkeypatch.setattr(serve.connections, "close_all", lambda: None)
     out = io.StringIO()
     call_command("serve", "--server", "gunicorn", "--port", "8123", stdout=out)
     assert "10.1.2.3/32, fd00::/8, 172.16.0.0/12" in out.getvalue()

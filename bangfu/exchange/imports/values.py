@@ -195,7 +195,7 @@ def date(value) -> datetime.date:
         return _ymd(*match.groups(), value)
     if re.fullmatch(r"\d{8}", raw):
         return _ymd(raw[:4], raw[4:6], raw[6:], value)
-    if re.fullmatch(r"\d{1,7}(\.\d+)?", raw):
+    if re.fullmatch(r"\d{5}(\.\d+)?", raw):  # a serial written out as text: 1927-05-18 .. 2173-10-14
         return _serial(float(raw))
     raise ValueProblem(_("日期“%(v)s”看不懂：可写作 1985-3-2、1985.3.2、1985年3月2日 或 19850302") % {"v": raw})
 

@@ -69,11 +69,11 @@ PLACE_FIELDS = (
 
 PERSON_ID = Field("id_number", _("证件号码"), ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号",
                                              "身份证件号码", "社会保障号码"),
-                  v.id_number, required=True, example="522633199001011234")
+                  v.id_number, required=True, example="522633199001011233")
 NAME = Field("name", _("姓名"), ("名字", "户主姓名", "成员姓名", "人员姓名"), _capped_text(50),
              required=True, example="张三丰")
 HOUSEHOLD_NUMBER = Field("household_number", _("户编号"), ("户号", "家庭编号", "户编码"), _capped_text(30),
-                         example="52263310100100010001")
+                         example="5226331010010001")
 PHONE = Field("phone", _("家庭成员联系电话"), ("联系电话", "手机号码", "手机号", "电话", "电话号码", "联系方式",
                                          "本人联系电话"), v.phone, example="13800138000")
 

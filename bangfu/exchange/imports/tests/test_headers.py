@@ -13,8 +13,8 @@ def _header(data, name="a.xlsx"):
 
 
 def test_it_finds_the_header_on_the_third_row_below_two_merged_title_rows():
-    data = xlsx([TITLE, ["导出时间：2026-06-30"], ["县", "乡", "村", "姓名", "证件号码"], ["从江县", "丙妹镇", "大塘村", "张三", "x"]],
-                merges=["A1:I1", "A2:I2"])
+    data = xlsx([TITLE, ["导出时间：2026-06-30"], ["县", "乡", "村", "姓名", "证件号码"],
+                 ["从江县", "丙妹镇", "大塘村", "张三", "x"]], merges=["A1:I1", "A2:I2"])
     header, rows = _header(data)
     assert (header.row, header.last_row) == (3, 3)
     assert header.names == ["县", "乡", "村", "姓名", "证件号码"]

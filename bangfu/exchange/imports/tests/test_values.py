@@ -13,7 +13,8 @@ ID = valid_id()  # 52263319850309123X-like, valid
 
 @pytest.mark.parametrize("given", ["１９８５.３.２", "1985.3.2", "1985年3月2日", "19850302", "1985/03/02", "1985-3-2",
                                    " 1985 - 03 - 02 ", 31108, 31108.0, "31108", 19850302,
-                                   datetime.datetime(1985, 3, 2, 0, 0), datetime.date(1985, 3, 2)])
+                                   datetime.datetime(1985, 3, 2, 0, 0),  # noqa: DTZ001 (a cell's datetime is naive)
+                                   datetime.date(1985, 3, 2)])
 def test_it_reads_dates_in_their_usual_forms(given):
     assert v.date(given) == datetime.date(1985, 3, 2)
 

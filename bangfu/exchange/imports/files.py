@@ -65,7 +65,7 @@ class Sheet:
 
     def rows(self, rows: Iterator[tuple[int, list]] | None = None) -> Iterator[tuple[int, list]]:
         for number, cells in (self._rows if rows is None else rows):
-            if all(is_blank(cell) for cell in cells):
+            if is_blank_row(cells):
                 self.blank += 1
             elif number in self.hidden:
                 self.skipped.append(Skipped(number, "hidden", cells))
@@ -73,6 +73,11 @@ class Sheet:
                 self.skipped.append(Skipped(number, "total", cells))
             else:
                 yield number, cells
+
+
+def is_blank_row(cells: list) -> bool:
+    # Stops at the first filled cell: the first cell of most data rows.
+    return not any(cell is not None and cell != "" and not is_blank(cell) for cell in cells)
 
 
 def is_total_row(cells: list) -> bool:
@@ -170,20 +175,18 @@ def read_csv(handle: BinaryIO) -> Iterator[tuple[int, list]]:
 
 def _csv_rows(lines, encoding: str) -> Iterator[tuple[int, list]]:
     reader = csv.reader(lines, dialect=_dialect(lines))
+    read = 0
     try:
         for cells in reader:
             # A quoted cell may span lines: the row number is the line it starts on, as Excel shows it.
-            yield reader.line_num - _extra_lines(cells), cells
+            yield read + 1, cells
+            read = reader.line_num
     except UnicodeDecodeError:
         raise UnreadableFile(_("文件第 %(line)d 行附近有不是 %(encoding)s 编码的字符：整个文件应使用同一种编码")
                              % {"line": reader.line_num + 1, "encoding": encoding.upper()}) from None
     except csv.Error as exc:
         raise UnreadableFile(_("csv 文件第 %(line)d 行格式有误：%(error)s")
                              % {"line": reader.line_num, "error": exc}) from None
-
-
-def _extra_lines(cells: list[str]) -> int:
-    return sum(cell.count("\n") for cell in cells)
 
 
 def _dialect(lines):

@@ -26,9 +26,12 @@ class Vocabulary:
     offered: tuple[str, ...]
 
     def __call__(self, value):
+        words = self.words
+        if isinstance(value, str) and value in words:  # most cells: the word exactly as offered
+            return words[value]
         word = _word(value)
-        if word in self.words:
-            return self.words[word]
+        if word in words:
+            return words[word]
         raise ValueProblem(_("%(label)s“%(v)s”不是可识别的值，可填：%(choices)s")
                            % {"label": self.label, "v": half_width(value), "choices": "、".join(self.offered)})
 

@@ -37,6 +37,7 @@ class Places:
         self.prefix = prefix
         self.names: dict[str, str] = {}
         self.villages: dict[str, list[str]] = defaultdict(list)  # village key → codes
+        self._answers: dict[tuple, str | ValueProblem] = {}
         rows = (Region.objects.filter(codes.within(prefix, "code"), level__gte=codes.COUNTY)
                 .values_list("code", "name", "level"))
         for code, name, level in rows:
@@ -51,7 +52,21 @@ class Places:
 
     def village(self, *, code: str = "", county: str = "", township: str = "", village: str = "") -> str:
         """The village's 12-digit code, or ValueProblem saying why not (not found, outside the
-        region, several candidates — named with their codes)."""
+        region, several candidates — named with their codes). Answers are remembered: a file
+        names the same few hundred villages over and over."""
+        key = (code, county, township, village)
+        answer = self._answers.get(key)
+        if answer is None:
+            try:
+                answer = self._village(code=code, county=county, township=township, village=village)
+            except ValueProblem as exc:
+                answer = exc
+            self._answers[key] = answer
+        if isinstance(answer, ValueProblem):
+            raise answer
+        return answer
+
+    def _village(self, *, code: str, county: str, township: str, village: str) -> str:
         code = re.sub(r"\s+", "", half_width(code))
         if code:
             return self._by_code(code)

@@ -16,9 +16,11 @@ class ValueProblem(ValueError):
     """A cell's value cannot be read; str(exc) says why, in the user's language."""
 
 
-# Full-width forms (５２２６, Ｘ, ．) typed with a Chinese input method, and the ideographic space.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Full-width forms (５２２６, Ｘ, ．) typed with a Chinese input method and the ideographic space made
+# ASCII; invisible characters that copying from a web page brings along dropped.
+_NORMAL = str.maketrans({**{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}, "\u3000": " ",
+                         **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff")})
+_SPACE = " \t\r\n\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff"
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 is 1900-01-01 (after Excel's fictitious 1900-02-29)
 SERIAL_RANGE = (1, 2_958_465)  # 1900-01-01 .. 9999-12-31
 
@@ -26,7 +28,10 @@ SERIAL_RANGE = (1, 2_958_465)  # 1900-01-01 .. 9999-12-31
 def half_width(value) -> str:
     """Text with full-width letters, digits and punctuation made ASCII, invisible characters
     dropped and outer spaces trimmed."""
-    return str(value).translate(_HALF_WIDTH).translate(_INVISIBLE).strip()
+    value = str(value)
+    if value.isascii():  # most cells: nothing to translate
+        return value.strip()
+    return value.translate(_NORMAL).strip()
 
 
 def text(value) -> str:
@@ -46,7 +51,7 @@ def text(value) -> str:
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not half_width(value))
+    return value is None or (isinstance(value, str) and not value.strip(_SPACE))
 
 
 def _compact_number_text(value) -> str:
@@ -142,10 +147,13 @@ def whole_number(value, *, low: int = 0, high: int = 10**9) -> int:
 
 YES = frozenset({"是", "√", "✓", "✔", "有", "y", "yes", "1", "true", "对"})
 NO = frozenset({"否", "×", "✗", "✘", "x", "无", "没有", "n", "no", "0", "false", "不是"})
+_YES_NO = {"是": True, "否": False, "√": True, "×": False, "有": True, "无": False}
 
 
 def yes_no(value) -> bool:
     """是/否, √/×, 有/无, Y/N, 1/0, TRUE/FALSE cells."""
+    if value in _YES_NO:  # the exact words, as most cells have them
+        return _YES_NO[value]
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):

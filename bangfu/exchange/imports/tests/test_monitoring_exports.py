@@ -72,3 +72,27 @@ def test_it_reads_job_spells_with_their_area_and_open_end(exports):
     assert {r.values["area"] for r in jobs} <= {c.EmploymentStatus.IN_COUNTY, c.EmploymentStatus.OUT_COUNTY,
                                                    c.EmploymentStatus.OUT_PROVINCE}
     assert all(r.values["start"].day == 1 and "end" not in r.values for r in jobs)
+
+
+def test_the_same_exports_read_alike_as_gbk_csv(db, tmp_path):
+    ensure_regions(samples.county_regions(COUNTY))
+    paths = samples.write_exports(tmp_path, COUNTY, 60, fmt="csv", encoding="gbk", today=TODAY, seed=2)
+    assert paths["people"].read_bytes()[:3] != b"\xef\xbb\xbf"
+    table, records = _records(paths["people"])
+    assert table.export.name == "monitoring_people" and table.header.row == 3
+    assert len(records) == 60 and all(r.ok for r in records)
+
+
+def test_an_xls_export_with_its_two_title_rows_reads_the_same(db, files, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from bangfu.exchange.imports.tests.books import xls
+
+    ensure_regions(samples.county_regions(COUNTY))
+    rows = CalamineWorkbook.from_path(str(files["jobs"])).get_sheet_by_index(0).to_python()[:12]
+    path = tmp_path / "jobs.xls"
+    path.write_bytes(xls(rows))
+    table, records = _records(path)
+    assert table.export.name == "monitoring_jobs"
+    assert [r.row for r in records] == list(range(4, 13))
+    assert all(r.ok for r in records), [r.errors for r in records]

@@ -131,3 +131,13 @@ def test_it_reads_job_spells_and_refuses_an_end_before_the_start(places):
     assert local.values["channel"] == ["public_welfare", "workshop"]
     assert [e.column for e in local.errors] == ["结束时间"]
     assert {e.column for e in unknown.errors} == {"就业渠道", "务工所在县"}
+
+
+def test_a_file_headed_by_indicator_codes_reads_without_a_mapping(places):
+    rows = [["AAC003", "AAC147", "AAB301", "AAE005"],
+            ["张三", "５２２６３３" + HEAD[6:].lower(), "522633101002", "１３８ ００１３ ８０００"]]
+    table = read_tables(xlsx(rows), "dy11.xlsx", kind="person")[0]
+    [record] = table.records(places)
+    assert record.values["name"] == "张三" and record.values["id_number"] == HEAD
+    assert record.values["region_code"] == "522633101002" and record.values["phone"] == "13800138000"
+    assert table.recognition.missing(PERSON) == ["与户主关系"]

@@ -95,22 +95,23 @@ def read_file(source: str | Path | bytes | BinaryIO, filename: str = "") -> list
     seekable binary file is read as a stream where the format allows (csv); bytes are wrapped."""
     name = filename or (str(source) if isinstance(source, str | Path) else "")
     suffix = Path(name).suffix.lower()
-    handle = _open(source)
+    if suffix and suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
+        raise UnreadableFile(_("不支持“%(suffix)s”文件：请上传 xlsx、xls 或 csv 文件") % {"suffix": suffix})
+    owned = isinstance(source, str | Path)
+    # A file opened here is closed when its csv rows end, or once calamine has read the workbook.
+    if owned:
+        handle = Path(source).open("rb")  # noqa: SIM115 (closed by the rows, below)
+    else:
+        handle = io.BytesIO(source) if isinstance(source, bytes) else source
     magic = handle.read(8)
     handle.seek(0)
     if suffix in CSV_SUFFIXES or (not suffix and not _is_workbook(magic)):
-        return [Sheet(Path(name).stem or "csv", read_csv(handle))]
-    if suffix and suffix not in EXCEL_SUFFIXES:
-        raise UnreadableFile(_("不支持“%(suffix)s”文件：请上传 xlsx、xls 或 csv 文件") % {"suffix": suffix})
-    return read_workbook(handle)
-
-
-def _open(source) -> BinaryIO:
-    if isinstance(source, bytes):
-        return io.BytesIO(source)
-    if isinstance(source, str | Path):
-        return Path(source).open("rb")  # noqa: SIM115 (the sheets' row iterators read it later)
-    return source
+        return [Sheet(Path(name).stem or "csv", read_csv(handle, close=owned))]
+    try:
+        return read_workbook(handle)
+    finally:
+        if owned:
+            handle.close()
 
 
 def _is_workbook(magic: bytes) -> bool:
@@ -166,14 +167,19 @@ def csv_encoding(head: bytes, whole: bool) -> str:
                            "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后上传"))
 
 
-def read_csv(handle: BinaryIO) -> Iterator[tuple[int, list]]:
-    head = handle.read(SNIFF_BYTES)
-    encoding = csv_encoding(head, whole=len(head) < SNIFF_BYTES)
+def read_csv(handle: BinaryIO, *, close: bool = False) -> Iterator[tuple[int, list]]:
+    try:
+        head = handle.read(SNIFF_BYTES)
+        encoding = csv_encoding(head, whole=len(head) < SNIFF_BYTES)
+    except UnreadableFile:
+        if close:
+            handle.close()
+        raise
     handle.seek(0)
-    return _csv_rows(io.TextIOWrapper(handle, encoding=encoding, newline=""), encoding)
+    return _csv_rows(io.TextIOWrapper(handle, encoding=encoding, newline=""), encoding, close)
 
 
-def _csv_rows(lines, encoding: str) -> Iterator[tuple[int, list]]:
+def _csv_rows(lines, encoding: str, close: bool) -> Iterator[tuple[int, list]]:
     reader = csv.reader(lines, dialect=_dialect(lines))
     read = 0
     try:
@@ -187,6 +193,9 @@ def _csv_rows(lines, encoding: str) -> Iterator[tuple[int, list]]:
     except csv.Error as exc:
         raise UnreadableFile(_("csv 文件第 %(line)d 行格式有误：%(error)s")
                              % {"line": reader.line_num, "error": exc}) from None
+    finally:
+        if close:
+            lines.close()
 
 
 def _dialect(lines):

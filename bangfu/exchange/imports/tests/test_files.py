@@ -2,6 +2,8 @@
 Excel shows it, hidden, blank and 合计 rows skipped but counted."""
 
 import codecs
+import gc
+import warnings
 
 import pytest
 
@@ -69,3 +71,14 @@ def test_it_refuses_a_file_that_is_no_workbook():
 def test_it_numbers_a_csv_row_after_a_cell_spanning_lines_by_its_first_line():
     data = '姓名,备注\n张三,"第一行\n第二行"\n李四,无\n'.encode()
     assert [n for n, _cells in read_file(data, "a.csv")[0].rows()] == [1, 2, 4]
+
+
+@pytest.mark.parametrize(("name", "data"), [("a.csv", csv_bytes(ROWS)), ("a.xlsx", xlsx(ROWS))])
+def test_a_file_read_from_a_path_is_closed_once_read(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert len(_rows(read_file(path)[0])) == 3
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

@@ -58,3 +58,16 @@ def test_it_finds_a_header_of_indicator_codes():
     data = xlsx([["人员信息表"], ["AAC003", "aac147", "aab301"], ["张三", "x", "522633101001"]])
     header, _rows = _header(data)
     assert header.row == 2
+
+
+def test_it_takes_in_the_row_above_when_the_known_names_are_the_sub_labels():
+    data = xlsx([
+        ["县", "务工情况", None, None],
+        [None, "务工所在地", "开始时间", "务工月收入"],
+        ["从江县", "省外", "2023年05月", 3000],
+    ], merges=["A1:A2", "B1:D1"])
+    header, rows = _header(data)
+    assert (header.row, header.last_row) == (1, 2)
+    assert header.names == ["县", "务工情况/务工所在地", "务工情况/开始时间", "务工情况/务工月收入"]
+    assert [n for n, _cells in rows] == [3]
+

@@ -99,10 +99,9 @@ def read_file(source: str | Path | bytes | BinaryIO, filename: str = "") -> list
         raise UnreadableFile(_("不支持“%(suffix)s”文件：请上传 xlsx、xls 或 csv 文件") % {"suffix": suffix})
     owned = isinstance(source, str | Path)
     # A file opened here is closed when its csv rows end, or once calamine has read the workbook.
+    handle = io.BytesIO(source) if isinstance(source, bytes) else source
     if owned:
         handle = Path(source).open("rb")  # noqa: SIM115 (closed by the rows, below)
-    else:
-        handle = io.BytesIO(source) if isinstance(source, bytes) else source
     magic = handle.read(8)
     handle.seek(0)
     if suffix in CSV_SUFFIXES or (not suffix and not _is_workbook(magic)):

@@ -50,23 +50,19 @@ class Record:
     def ok(self) -> bool:
         return not self.errors
 
-    @property
-    def key(self):
-        return self.values.get("id_number") or self.values.get("household_number")
-
 
 class RowReader:
     """Reads the rows of one table (header + recognition) as records of its kind."""
 
     def __init__(self, kind: Kind, headers: list[str], recognition: Recognition, places: Places,
-                 county6: str = "", today: datetime.date | None = None):
+                 county6: str = ""):
         self.kind = kind
         self.headers = headers
         self.columns = [(index, kind.field(name)) for index, name in sorted(recognition.fields.items())]
         self.column_of = {name: index for index, name in recognition.fields.items()}
         self.places = places
+        # Work places are judged from the home county: the user's, or the one given.
         self.county6 = county6 or (places.prefix[:6] if len(places.prefix) >= 6 else "")
-        self.today = today
 
     def read(self, number: int, cells: list) -> Record:
         record = Record(number, self.kind.name, {}, cells, [])
@@ -177,7 +173,7 @@ def merge(records: Iterable[Record], kind: Kind) -> dict[str, Record]:
     what earlier ones left empty; a value that differs is an error on the later row."""
     merged: dict[str, Record] = {}
     for record in records:
-        key = record.key
+        key = record.values.get(kind.key)
         if not key:
             continue
         first = merged.get(key)

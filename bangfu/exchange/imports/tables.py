@@ -13,7 +13,6 @@ No database write happens here; `Places` makes the one read (the region's villag
 """
 
 import dataclasses
-import datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -51,11 +50,10 @@ class Table:
         (Unrecognised columns of a monitoring export are ignored: its shape is known.)"""
         return bool(self.recognition.missing(self.kind))
 
-    def records(self, places: Places, *, county6: str = "", today: datetime.date | None = None
-                ) -> Iterator[Record]:
+    def records(self, places: Places, *, county6: str = "") -> Iterator[Record]:
         """The data rows as records, read once, as a stream."""
-        reader = RowReader(self.kind, self.header.names, self.recognition, places, county6, today)
-        source = f"{self.sheet.name}"
+        reader = RowReader(self.kind, self.header.names, self.recognition, places, county6)
+        source = self.sheet.name
         for number, cells in self.sheet.rows(self._rows):
             record = reader.read(number, cells)
             record.source = source

@@ -73,7 +73,7 @@ def test_it_numbers_a_csv_row_after_a_cell_spanning_lines_by_its_first_line():
     assert [n for n, _cells in read_file(data, "a.csv")[0].rows()] == [1, 2, 4]
 
 
-@pytest.mark.parametrize(("name", "data"), [("a.csv", csv_bytes(ROWS)), ("a.xlsx", xlsx(ROWS))])
+@pytest.mark.parametrize(("name", "data"), [("a.csv", csv_bytes(ROWS)), ("a.xlsx", xlsx(ROWS))], ids=["csv", "xlsx"])
 def test_a_file_read_from_a_path_is_closed_once_read(tmp_path, name, data):
     path = tmp_path / name
     path.write_bytes(data)

@@ -35,6 +35,7 @@ class CellError:
     column: str  # the header as in the file; "" for a problem of the whole row
     value: str  # the cell as given, as text
     reason: str
+    field: str = ""  # the field the column holds ("" for the whole row)
 
 
 @dataclasses.dataclass
@@ -86,7 +87,7 @@ class RowReader:
         index = self.column_of.get(field) if field else None
         header = self.headers[index] if index is not None else ""
         value = record.cells[index] if index is not None and index < len(record.cells) else None
-        record.errors.append(CellError(record.row, header, text(value), reason))
+        record.errors.append(CellError(record.row, header, text(value), reason, field or ""))
 
     def _place(self, record: Record, given: dict) -> None:
         values = record.values
@@ -168,13 +169,16 @@ def household_data(record: Record) -> dict:
 # --- merging ------------------------------------------------------------------------------------
 
 
-def merge(records: Iterable[Record], kind: Kind) -> dict[str, Record]:
+def merge(records: Iterable[Record], kind: Kind) -> tuple[dict[str, Record], list[Record]]:
     """Records of one kind from several files, one per key (证件号码 or 户编号): later files fill
-    what earlier ones left empty; a value that differs is an error on the later row."""
+    what earlier ones left empty; a value that differs is an error on the later row. Records
+    without a key (it was missing or refused) are returned apart, with their errors."""
     merged: dict[str, Record] = {}
+    unkeyed: list[Record] = []
     for record in records:
         key = record.values.get(kind.key)
         if not key:
+            unkeyed.append(record)
             continue
         first = merged.get(key)
         if first is None:
@@ -183,13 +187,13 @@ def merge(records: Iterable[Record], kind: Kind) -> dict[str, Record]:
         for field, value in record.values.items():
             if field not in first.values:
                 first.values[field] = value
-            elif first.values[field] != value and field not in ("county", "township", "village"):
+            elif first.values[field] != value:
                 label = str(kind.field(field).label) if field in {f.name for f in kind.fields} else field
                 first.errors.append(CellError(record.row, label, text(value), _(
                     "与%(source)s第 %(row)d 行的“%(old)s”不一致") % {
-                    "source": first.source, "row": first.row, "old": text(first.values[field])}))
+                    "source": first.source, "row": first.row, "old": text(first.values[field])}, field))
         first.errors.extend(record.errors)
-    return merged
+    return merged, unkeyed
 
 
 @dataclasses.dataclass

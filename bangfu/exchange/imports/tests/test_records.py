@@ -17,6 +17,7 @@ from bangfu.registry import choices as c
 HEAD = valid_id(seq=11)
 WIFE = valid_id(birth=datetime.date(1987, 6, 1), seq=22)
 SON = valid_id(birth=datetime.date(2012, 9, 1), seq=33)
+WRONG = HEAD[:17] + ("1" if HEAD[17] != "1" else "2")  # a bad check digit
 TITLES = [["（自定义）监测对象信息"], ["导出时间：2026-06-30"]]
 HEADERS = ["县", "乡", "村", "户编号", "姓名", "证件号码", "性别", "与户主关系", "户类型", "监测对象类别", "文化程度",
            "在校生状况", "健康状况", "劳动技能", "家庭成员联系电话", "公益性岗位"]
@@ -108,12 +109,13 @@ def test_it_groups_households_by_number_and_finds_each_head(places):
 
 
 def test_rows_of_two_exports_merge_by_id_number_and_conflicts_are_errors(places):
-    first = _read([_row("张三", HEAD, "户主", 家庭成员联系电话=None)], places)
+    first = _read([_row("张三", HEAD, "户主", 家庭成员联系电话=None), _row("李四", WRONG, "配偶")], places)
     second = _read([_row("张三", HEAD, "户主", 文化程度="高中")], places)
-    merged = merge([*first, *second], PERSON)
+    merged, unkeyed = merge([*first, *second], PERSON)
     record = merged[HEAD]
     assert record.values["phone"] == "13800138000"  # filled from the second
-    assert [(e.column, e.value) for e in record.errors] == [("文化程度", "senior")]
+    assert [(e.column, e.field, e.value) for e in record.errors] == [("文化程度", "education", "senior")]
+    assert [r.values["name"] for r in unkeyed] == ["李四"] and unkeyed[0].errors
 
 
 def test_it_reads_job_spells_and_refuses_an_end_before_the_start(places):

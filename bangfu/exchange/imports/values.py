@@ -37,6 +37,8 @@ def half_width(value) -> str:
 def text(value) -> str:
     """A cell as text: empty for None; whole floats without their '.0' (a number typed in a text
     column, e.g. a house number)."""
+    if type(value) is str:  # most cells
+        return half_width(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -21,7 +21,7 @@ def main() -> None:
     args = common.parse_args(__doc__, lambda p: p.add_argument("--requests", type=int, default=REQUESTS))
     if common.run_each_database(args):
         return
-    with common.bench_database(args.db, "registry"):
+    with common.bench_database(args.db, "registry", keep=args.keep):
         run(args.scale, args.db, args.requests)
 
 
@@ -33,14 +33,17 @@ def run(scale: str, db: str, requests: int) -> None:
                     scale=scale, db=db, **extra)
 
     people = PEOPLE[scale]
-    common.log(f"{db}: generating {people:,} people in {COUNTY}")
-    result = generate_county(COUNTY, people, seed=1)
-    common.log(f"{db}: generated in {result.seconds:.1f} s; copying the same rows with executemany")
-    insert_seconds = _executemany_baseline()
-    report("generate_seconds", result.seconds, "s", "executemany INSERT of the same rows", insert_seconds,
-           people=result.people, households=result.households)
-    report("generate_people_per_second", result.people_per_second, "people/s", "none", None)
-    _vacuum()
+    if common.county_exists(COUNTY):
+        common.log(f"{db}: the kept database has {COUNTY} already: not generating it (no generate_* lines)")
+    else:
+        common.log(f"{db}: generating {people:,} people in {COUNTY}")
+        result = generate_county(COUNTY, people, seed=1)
+        common.log(f"{db}: generated in {result.seconds:.1f} s; copying the same rows with executemany")
+        insert_seconds = _executemany_baseline()
+        report("generate_seconds", result.seconds, "s", "executemany INSERT of the same rows", insert_seconds,
+               people=result.people, households=result.households)
+        report("generate_people_per_second", result.people_per_second, "people/s", "none", None)
+        _vacuum()
 
     client, township = _officer_client()
     lists = [
@@ -221,7 +224,8 @@ def _client_of(username: str, role: str, region_prefix: str):
     from bangfu.accounts.models import User
     from bangfu.regions import codes
 
-    user = User.objects.create_user(username, role=role, region_id=codes.full_code(region_prefix))
+    user = (User.objects.filter(username=username).first()  # a kept database has it from an earlier run
+            or User.objects.create_user(username, role=role, region_id=codes.full_code(region_prefix)))
     client = Client()
     client.force_login(user)
     return client

@@ -43,7 +43,6 @@ PAGE_WINDOW = 2  # page links either side of the current one
 # query (the query holds the user's scope and filters); quick counts are made on every view.
 COUNT_CACHE_SECONDS = 60
 COUNT_KEEP_FROM_MS = 20
-SKIP_IDS_FROM = 1_000  # a page further in than this reads its ids first (rows_of_page)
 
 
 def exact_count(queryset) -> int:
@@ -117,18 +116,18 @@ def _whole(params, name: str, label, default: int, choices=None) -> int:
 
 
 def rows_of_page(queryset, fields, start: int, stop: int, count: int) -> list:
-    """Rows start..stop of the ordered queryset. Past the middle of the list the rows are read
-    from its end in the reverse order, so the last page of a million rows skips a few rows, not a
-    million (the count is exact, so both ends agree). A page deep inside a long list skips ids
-    only, which an index on the order's fields gives without reading the rows, then reads its own."""
+    """Rows start..stop of the ordered queryset: their ids first, then the rows of those ids.
+
+    The ids come from the indexes alone where one holds the order and the filter (a search's
+    prefix index holds the id and the region code, so its matches sort without reading a row;
+    a page deep in a long list skips ids within the index, not rows). Past the middle of the list
+    the ids are read from its end in the reverse order, so the last page of a million rows skips
+    a few rows, not a million (the count is exact, so both ends agree)."""
     if start > count // 2 and all(isinstance(field, str) for field in fields):
         rows = rows_of_page(queryset, reverse_fields(fields), count - stop, count - start, count)
         rows.reverse()
         return rows
-    ordered = queryset.order_by(*fields)
-    if start < SKIP_IDS_FROM:
-        return list(ordered[start:stop])
-    ids = list(ordered.values_list("pk", flat=True)[start:stop])
+    ids = list(queryset.order_by(*fields).values_list("pk", flat=True)[start:stop])
     found = {row.pk: row for row in queryset.filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
 

@@ -99,9 +99,7 @@ def test_people_sort_by_pinyin_age_and_back(alice, world):
     assert ages == sorted(ages) and ages[0] < ages[-1]
 
 
-@pytest.mark.parametrize("skip_ids_from", [pages.SKIP_IDS_FROM, 0])
-def test_equal_keys_keep_one_order_and_late_pages_read_from_the_end_alike(alice, world, monkeypatch, skip_ids_from):
-    monkeypatch.setattr(pages, "SKIP_IDS_FROM", skip_ids_from)  # 0: every page reads its ids first
+def test_equal_keys_keep_one_order_and_late_pages_read_from_the_end_alike(alice, world):
     everyone = people(world, 58)  # 60 people, many with the same name
     for sort in ("name", "-name", "village", "employment", "-age", "poverty"):
         ordered = []
@@ -196,8 +194,7 @@ def test_the_filters_fold_until_one_is_set(alice, world):
 
 # --- API -----------------------------------------------------------------------------------------
 
-def test_the_api_sorts_with_the_same_keys_and_pages_from_the_end(client, world, monkeypatch):
-    monkeypatch.setattr(pages, "SKIP_IDS_FROM", 0)  # and reads the ids first
+def test_the_api_sorts_with_the_same_keys_and_pages_from_the_end(client, world):
     people(world, 5)
     api = Api(client, world.alice)
     response = api.get("/api/people", sort="name")

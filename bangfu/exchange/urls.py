@@ -4,4 +4,7 @@ from bangfu.exchange import views
 
 urlpatterns = [
     path("export/<slug:name>.xlsx", views.export, name="export"),
+    path("exports/", views.job_list, name="export_jobs"),
+    path("exports/<int:pk>/", views.job_detail, name="export_job"),
+    path("exports/<int:pk>/download", views.download, name="export_download"),
 ]

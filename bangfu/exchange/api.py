@@ -7,6 +7,7 @@ import datetime
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from bangfu.core.schemas import Id, responses
 from bangfu.exchange import services
@@ -40,18 +41,6 @@ def _out(job: ExportJob) -> dict:
     }
 
 
-@router.post("/{name}", response=responses({202: ExportJobOut}, 400, 401, 403, 404), url_name="export_start")
-def start_export(request, name: str, response: HttpResponse):
-    """Start an export (`people`, `households`, `zero_employment`); the query string takes the
-    filters of the matching list (`?region=522633101&q=张`). Answers 202 with the job; poll
-    `GET /api/exports/jobs/{id}` until `status` is `done`, then fetch `download_url`."""
-    try:
-        asked = services.ask(request.auth, name, request.GET, request=request)
-    except services.UnknownExport:
-        raise Http404 from None
-    return 202, _out(services.queue(request.auth, asked, request=request))
-
-
 @router.get("/jobs", response=responses({200: list[ExportJobOut]}, 401), url_name="export_jobs")
 def list_jobs(request):
     """Your recent exports, newest first (at most 50)."""
@@ -72,3 +61,16 @@ def download(request, job_id: Id):
     every download is written to the audit log."""
     return xlsx_response(services.open_download(request.auth, job_id, request=request),
                          fallback=f"export-{job_id}.xlsx")
+
+
+# After the /jobs routes: `jobs` is not an export's name.
+@router.post("/{name}", response=responses({202: ExportJobOut}, 400, 401, 403, 404), url_name="export_start")
+def start_export(request, name: str, response: HttpResponse):
+    """Start an export (`people`, `households`, `zero_employment`); the query string takes the
+    filters of the matching list (`?region=522633101&q=张`). Answers 202 with the job; poll
+    `GET /api/exports/jobs/{id}` until `status` is `done`, then fetch `download_url`."""
+    try:
+        asked = services.ask(request.auth, name, request.GET, request=request)
+    except services.UnknownExport:
+        raise Http404 from None
+    return Status(202, _out(services.queue(request.auth, asked, request=request)))

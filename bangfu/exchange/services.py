@@ -84,7 +84,9 @@ def start_export(user, name: str, params, *, request=None) -> Written | ExportJo
 
 
 def write_now(user, asked: Asked, *, request=None) -> Written:
-    out = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the response that sends it
+    # A nameless file in the private data folder: gone when closed, never readable by others.
+    datadir.make_private(exports_dir())
+    out = tempfile.TemporaryFile(dir=exports_dir())  # noqa: SIM115 -- closed by the view
     rows = _write(user, asked, out, request=request)
     out.seek(0)
     _log(user, asked, rows, request=request)

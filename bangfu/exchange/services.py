@@ -87,7 +87,11 @@ def write_now(user, asked: Asked, *, request=None) -> Written:
     # A nameless file in the private data folder: gone when closed, never readable by others.
     datadir.make_private(exports_dir())
     out = tempfile.TemporaryFile(dir=exports_dir())  # noqa: SIM115 -- closed by the view
-    rows = _write(user, asked, out, request=request)
+    try:
+        rows = _write(user, asked, out, request=request)
+    except BaseException:
+        out.close()
+        raise
     out.seek(0)
     _log(user, asked, rows, request=request)
     return Written(out, file_name(asked.export, user, asked.filters.get("region", "")))
@@ -101,8 +105,12 @@ def _write(user, asked: Asked, out, *, request=None, progress=None) -> int:
     return xlsx.write(asked.export, rows, note, out, progress=progress)
 
 
+def _region_code(user) -> str:
+    return user.region.code if user.region_id else ""
+
+
 def _log(user, asked: Asked, rows: int, *, request=None, **more) -> None:
-    log.record(user, Action.EXPORT, request=request, region_code=user.region.code if user.region_id else "",
+    log.record(user, Action.EXPORT, request=request, region_code=_region_code(user),
                detail={"what": asked.export.name, "rows": rows, "filters": asked.export.filters.for_log(asked.filters),
                        **more})
 
@@ -185,7 +193,7 @@ def open_download(user, pk: int, *, request=None) -> Written:
     path = exports_dir() / (job.file or "-")
     if job.status != ExportJob.Status.DONE or job.expires_at <= timezone.now() or not path.is_file():
         raise Http404
-    log.record(user, Action.EXPORT, job, request=request, region_code=user.region.code if user.region_id else "",
+    log.record(user, Action.EXPORT, job, request=request, region_code=_region_code(user),
                detail={"what": job.export, "rows": job.rows_done, "download": True})
     return Written(open(path, "rb"), job.file_name)  # noqa: SIM115 -- closed by the response
 
@@ -201,7 +209,7 @@ def remove_expired(now: datetime.datetime | None = None) -> int:
     ExportJob.objects.filter(status=ExportJob.Status.RUNNING, updated_at__lt=now - STALLED_AFTER).update(
         status=ExportJob.Status.FAILED, error="the worker stopped while writing the file", finished_at=now)
     cutoff = now - datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
-    old = ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff)
+    old = ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff).exclude(file="")
     expired = 0
     for job in old.only("pk", "file"):
         (exports_dir() / job.file).unlink(missing_ok=True)
@@ -210,10 +218,6 @@ def remove_expired(now: datetime.datetime | None = None) -> int:
     if folder.is_dir():
         kept = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
         for path in folder.iterdir():
-            if path.is_file() and path.name not in kept and _older_than(path, cutoff):
+            if path.is_file() and path.name not in kept and path.stat().st_mtime < cutoff.timestamp():
                 path.unlink(missing_ok=True)
     return expired
-
-
-def _older_than(path: Path, cutoff: datetime.datetime) -> bool:
-    return path.stat().st_mtime < cutoff.timestamp()

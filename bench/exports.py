@@ -25,7 +25,8 @@ ROWS = {"small": 4_000, "full": 200_000}
 
 
 def main() -> None:
-    args = common.parse_args(__doc__)
+    args = common.parse_args(__doc__, lambda parser: parser.add_argument(
+        "--rows", type=int, help="rows to export instead of the scale's (at most its people)"))
     if common.run_each_database(args):
         return
     with common.bench_database(args.db, "exports"):
@@ -75,7 +76,7 @@ def run(args) -> None:
     from bangfu.regions import codes
     from bangfu.registry.generator import generate_county
 
-    people, rows = PEOPLE[args.scale], ROWS[args.scale]
+    people, rows = PEOPLE[args.scale], min(args.rows or ROWS[args.scale], PEOPLE[args.scale])
     common.log(f"{args.db}: generating {people:,} people in {COUNTY}")
     generate_county(COUNTY, people, seed=1)
     officer = User.objects.create_user("exporter", role=Role.HRSS_OFFICER, region_id=codes.full_code(COUNTY))
@@ -104,23 +105,25 @@ def run(args) -> None:
 
 
 def measured(function, *args) -> tuple[float, float, object]:
-    """Seconds, resident-set growth (MB) and result of the function, run in a forked child so that
-    no run inherits the memory another one freed."""
-    from django.db import connections
-
-    connections.close_all()  # the child opens its own
-    parent, child = multiprocessing.get_context("fork").Pipe()
-
-    def run_child():
-        with PeakRss() as memory, common.stopwatch() as took:
-            result = function(*args)
-        child.send((took(), memory.growth_mb, result))
-
-    process = multiprocessing.get_context("fork").Process(target=run_child)
+    """Seconds, heap growth (MB) and result of the function, run in a new Python process (spawned,
+    not forked: a fork would inherit the heap the generator freed, and grow into it unseen)."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=_child, args=(child, function, args))
     process.start()
     answer = parent.recv()
     process.join()
     return answer
+
+
+def _child(pipe, function, args) -> None:
+    import django
+
+    django.setup()  # the database and data folder come with the environment
+    from bangfu.exchange import services  # noqa: F401 -- openpyxl and lxml loaded before measuring
+    with PeakRss() as memory, common.stopwatch() as took:
+        result = function(*args)
+    pipe.send((took(), memory.growth_mb, result))
 
 
 def plain_csv(rows: int) -> None:

@@ -30,6 +30,8 @@ def parse_args(description: str, extra=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", choices=("small", "full"), default="small")
     parser.add_argument("--db", choices=DATABASES, help="default: both when PostgreSQL answers, else sqlite")
+    parser.add_argument("--keep", metavar="NAME",
+                        help="keep the database as NAME and use it again next time (skips generating the county)")
     if extra:
         extra(parser)
     return parser.parse_args()
@@ -95,18 +97,32 @@ def stopwatch():
 
 
 @contextlib.contextmanager
-def bench_database(db: str, name: str):
+def bench_database(db: str, name: str, keep: str | None = None):
     """A fresh database for one run (a temp SQLite file, or a PostgreSQL database created and
-    dropped here) with the migrations applied; Django is set up inside."""
-    data_dir = Path(tempfile.mkdtemp(prefix=f"bangfu-{name}-"))
+    dropped here) with the migrations applied; Django is set up inside.
+
+    With `keep` (a name), the database and its field key are kept after the run and used again by
+    the next run given the same name, whichever benchmark it is: a county generated once serves
+    several benchmarks (`county_exists()` tells them to skip generating it)."""
     from bangfu.core import crypto
 
-    os.environ["BANGFU_FIELD_KEY"] = crypto.new_key()
+    if keep:
+        data_dir = Path(tempfile.gettempdir()) / f"bangfu-bench-{keep}"
+        data_dir.mkdir(mode=0o700, exist_ok=True)
+        key_file = data_dir / "field.key"
+        if not key_file.exists():
+            key_file.write_text(crypto.new_key())
+        os.environ["BANGFU_FIELD_KEY"] = key_file.read_text().strip()
+        database = f"bangfu_bench_{keep}"
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix=f"bangfu-{name}-"))
+        os.environ["BANGFU_FIELD_KEY"] = crypto.new_key()
+        database = f"bangfu_bench_{name}"
     os.environ["BANGFU_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bangfu.settings"
-    database = f"bangfu_bench_{name}"
     if db == "postgresql":
-        _postgres_admin(f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}")
+        if not (keep and _postgres_has(database)):
+            _postgres_admin(f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}")
         os.environ["BANGFU_DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
     else:
         os.environ.pop("BANGFU_DATABASE_URL", None)
@@ -121,9 +137,25 @@ def bench_database(db: str, name: str):
         from django.db import connections
 
         connections.close_all()
-        if db == "postgresql":
-            _postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not keep:
+            if db == "postgresql":
+                _postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def county_exists(county: str) -> bool:
+    """The county already has people (a kept database, see `bench_database`)."""
+    from bangfu.regions import codes
+    from bangfu.registry.models import Person
+
+    return Person.objects.filter(codes.within(county)).exists()
+
+
+def _postgres_has(database: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone() is not None
 
 
 def _postgres_admin(*statements: str) -> None:

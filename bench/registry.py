@@ -21,7 +21,7 @@ def main() -> None:
     args = common.parse_args(__doc__, lambda p: p.add_argument("--requests", type=int, default=REQUESTS))
     if common.run_each_database(args):
         return
-    with common.bench_database(args.db, "registry"):
+    with common.bench_database(args.db, "registry", keep=args.keep):
         run(args.scale, args.db, args.requests)
 
 
@@ -33,14 +33,17 @@ def run(scale: str, db: str, requests: int) -> None:
                     scale=scale, db=db, **extra)
 
     people = PEOPLE[scale]
-    common.log(f"{db}: generating {people:,} people in {COUNTY}")
-    result = generate_county(COUNTY, people, seed=1)
-    common.log(f"{db}: generated in {result.seconds:.1f} s; copying the same rows with executemany")
-    insert_seconds = _executemany_baseline()
-    report("generate_seconds", result.seconds, "s", "executemany INSERT of the same rows", insert_seconds,
-           people=result.people, households=result.households)
-    report("generate_people_per_second", result.people_per_second, "people/s", "none", None)
-    _vacuum()
+    if common.county_exists(COUNTY):
+        common.log(f"{db}: the kept database has {COUNTY} already: not generating it (no generate_* lines)")
+    else:
+        common.log(f"{db}: generating {people:,} people in {COUNTY}")
+        result = generate_county(COUNTY, people, seed=1)
+        common.log(f"{db}: generated in {result.seconds:.1f} s; copying the same rows with executemany")
+        insert_seconds = _executemany_baseline()
+        report("generate_seconds", result.seconds, "s", "executemany INSERT of the same rows", insert_seconds,
+               people=result.people, households=result.households)
+        report("generate_people_per_second", result.people_per_second, "people/s", "none", None)
+        _vacuum()
 
     client, township = _officer_client()
     lists = [
@@ -49,20 +52,10 @@ def run(scale: str, db: str, requests: int) -> None:
         (f"region={township}", "p.region_code BETWEEN %s AND %s", [township.ljust(12, "0"), township.ljust(12, "9")]),
     ]
 
-    def report_percentiles(name, times, **extra):
-        at_p95 = {**extra, "plain_sql_count_p95_ms": round(common.percentile(times["count"], 0.95), 1)}
-        if "per_filter_p95_ms" in times:
-            at_p95["per_filter_p95_ms"] = times["per_filter_p95_ms"]
-        for share, more in ((0.5, {}), (0.95, at_p95)):
-            report(f"{name}_p{round(share * 100)}_ms", common.percentile(times["page"], share), "ms", "plain SQL",
-                   common.percentile(times["sql"], share), requests=requests, **more)
-
     common.log(f"{db}: person list, {requests} requests")
-    report_percentiles("person_list", _compare(client, lists, requests), target_ms=150)
+    _percentiles_reporter(report, requests)("person_list", _compare(client, lists, requests), target_ms=150)
 
-    searches = [(f"q={prefix}", *_search_where(prefix)) for prefix in _prefixes(requests)]
-    common.log(f"{db}: pinyin search, {requests} requests")
-    report_percentiles("person_search", _compare(client, searches, requests), target_ms=150)
+    _searches(client, township, requests, report)
 
     _new_list(client, township, requests, report)
 
@@ -217,25 +210,33 @@ def _vacuum() -> None:
 
 
 def _officer_client():
-    from django.test import Client
-
-    from bangfu.accounts.models import Role, User
+    from bangfu.accounts.models import Role
     from bangfu.regions import codes
     from bangfu.regions.models import Region
 
-    user = User.objects.create_user("bench", role=Role.HRSS_OFFICER, region_id=codes.full_code(COUNTY))
+    township = Region.objects.filter(codes.within(COUNTY, "code"), level=codes.TOWNSHIP).order_by("code").first()
+    return _client_of("bench", Role.HRSS_OFFICER, COUNTY), township.code[:9]
+
+
+def _client_of(username: str, role: str, region_prefix: str):
+    from django.test import Client
+
+    from bangfu.accounts.models import User
+    from bangfu.regions import codes
+
+    user = (User.objects.filter(username=username).first()  # a kept database has it from an earlier run
+            or User.objects.create_user(username, role=role, region_id=codes.full_code(region_prefix)))
     client = Client()
     client.force_login(user)
-    township = Region.objects.filter(codes.within(COUNTY, "code"), level=codes.TOWNSHIP).order_by("code").first()
-    return client, township.code[:9]
+    return client
 
 
-def _compare(client, cases, requests) -> dict:
+def _compare(client, cases, requests, scope_prefix: str = COUNTY) -> dict:
     """Time the page and the plain-SQL page of rows alike, cycling through the cases; the plain
     COUNT(*) the page's paginator also needs is timed on the side, to show where the time goes."""
     from django.db import connection
 
-    scope = ("p.region_code BETWEEN %s AND %s", [COUNTY.ljust(12, "0"), COUNTY.ljust(12, "9")])
+    scope = ("p.region_code BETWEEN %s AND %s", [scope_prefix.ljust(12, "0"), scope_prefix.ljust(12, "9")])
     for query, _where, _params in cases[:3]:  # warm caches and the session
         response = client.get(f"/people/?{query}")
         if response.status_code != 200:
@@ -262,26 +263,83 @@ def _compare(client, cases, requests) -> dict:
     return times
 
 
-def _search_where(prefix: str) -> tuple[str, list[str]]:
-    """The WHERE of selectors.search_people for letters: initials alone when there is no vowel
-    (no pinyin syllable is spelled without one), else initials or full pinyin."""
-    end = prefix + "\U0010ffff"
-    if not set(prefix) & set("aeiouv"):
-        return "p.name_initials >= %s AND p.name_initials < %s", [prefix, end]
-    return ("p.id IN (SELECT id FROM registry_person WHERE name_initials >= %s AND name_initials < %s "
-            "UNION SELECT id FROM registry_person WHERE name_pinyin >= %s AND name_pinyin < %s)",
-            [prefix, end, prefix, end])
+FULL_PINYIN = ("li", "wang", "chen", "ouyang", "zhang", "liu")  # common surnames: every tenth person
+NAMES = ("王", "李", "张", "陈")  # a surname typed in Chinese
 
 
-def _prefixes(count: int) -> list[str]:
-    """Two or three leading pinyin initials of real generated names, as an officer would type them."""
+def _searches(client, township: str, requests: int, report) -> None:
+    """Every kind of search, as a county officer and as a township officer (whose search stays in
+    the township), each against the plain SQL page of rows of the same WHERE."""
+    from bangfu.accounts.models import Role
+
+    people = _sample_people(requests)
+    kinds = {
+        "initials": [(f"q={text}", *_pinyin_where(text)) for text in _initials(people)],
+        "full_pinyin": [(f"q={text}", *_pinyin_where(text)) for text in FULL_PINYIN],
+        "name": [(f"q={text}", "p.name >= %s AND p.name < %s", [text, text + "\U0010ffff"])
+                 for text in (*NAMES, *(person.name for person in people[:8]))],
+        "tail": [(f"q={tail}", "(p.id_number_tail = %s OR p.phone_tail = %s)", [tail, tail])
+                 for person in people[:10] for tail in (person.id_number_tail, person.phone_tail) if tail],
+        "whole_identifier": [_whole_case(person) for person in people[:10]],
+    }
+    township_client = _client_of("bench_township", Role.TOWNSHIP_OFFICER, township)
+    for who, user_client, scope_prefix in (("county", client, COUNTY), ("township", township_client, township)):
+        for kind, cases in kinds.items():
+            common.log(f"search, {kind}, {who} officer: {requests} requests")
+            times = _compare(user_client, cases, requests, scope_prefix=scope_prefix)
+            name = "person_search" if who == "county" else "person_search_township"
+            _percentiles_reporter(report, requests)(f"{name}_{kind}", times, target_ms=150, kind=kind, officer=who)
+
+
+def _percentiles_reporter(report, requests):
+    """report(name, times, **extra): the p50 and p95 lines of a page against its plain SQL."""
+
+    def report_percentiles(name, times, **extra):
+        at_p95 = {**extra, "plain_sql_count_p95_ms": round(common.percentile(times["count"], 0.95), 1)}
+        if "per_filter_p95_ms" in times:
+            at_p95["per_filter_p95_ms"] = times["per_filter_p95_ms"]
+        for share, more in ((0.5, {}), (0.95, at_p95)):
+            report(f"{name}_p{round(share * 100)}_ms", common.percentile(times["page"], share), "ms", "plain SQL",
+                   common.percentile(times["sql"], share), requests=requests, **more)
+
+    return report_percentiles
+
+
+def _pinyin_where(text: str) -> tuple[str, list[str]]:
+    """The WHERE of selectors.search_people for letters: initials alone without a vowel, full
+    pinyin alone with an i, u or v (no syllable starts with one), else either."""
+    end = text + "\U0010ffff"
+    if not set(text) & set("aeiouv"):
+        return "p.name_initials >= %s AND p.name_initials < %s", [text, end]
+    if set(text) & set("iuv"):
+        return "p.name_pinyin >= %s AND p.name_pinyin < %s", [text, end]
+    return ("(p.name_initials >= %s AND p.name_initials < %s OR p.name_pinyin >= %s AND p.name_pinyin < %s)",
+            [text, end, text, end])
+
+
+def _sample_people(count: int) -> list:
     from bangfu.registry.models import Person
 
     rng = random.Random(7)
     top = Person.objects.order_by("-id").values_list("id", flat=True).first()
     ids = [rng.randint(1, top) for _ in range(count * 2)]
-    initials = list(Person.objects.filter(id__in=ids).values_list("name_initials", flat=True))[:count]
-    return [text[: rng.choice((2, 3))] for text in initials]
+    return list(Person.objects.filter(id__in=ids))[:count]
+
+
+def _initials(people) -> list[str]:
+    """Two or three leading pinyin initials of real generated names, as an officer would type them."""
+    rng = random.Random(7)
+    return [person.name_initials[: rng.choice((2, 3))] for person in people]
+
+
+def _whole_case(person) -> tuple[str, str, list[str]]:
+    """A whole ID number typed into the search box (the page audits the reveal)."""
+    from bangfu.core import crypto
+    from bangfu.registry.models import Person
+
+    number = Person.id_number.decrypt(person)
+    hashes = crypto.lookup_hashes(number)
+    return f"q={number}", f"p.id_number_hash IN ({', '.join(['%s'] * len(hashes))})", hashes
 
 
 def _county_counts(repeat: int) -> tuple[float, float]:

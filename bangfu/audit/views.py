@@ -5,7 +5,7 @@ from bangfu.audit.filters import audit_filters, checked
 from bangfu.audit.models import AuditEntry
 from bangfu.audit.permissions import VIEW_AUDIT
 from bangfu.core.filters import FilterError
-from bangfu.core.pages import paginate, requires
+from bangfu.core.pages import paginate, query_values, requires
 from bangfu.core.permissions import scope
 
 
@@ -19,6 +19,7 @@ def audit_log(request):
     except FilterError as exc:  # a bad filter, page or page size
         error = exc.message
     return render(request, "audit/log.html", {
-        "page": page, "rows": display.describe(page or [], request.user), "params": request.GET, "error": error,
+        "page": page, "rows": display.describe(page or [], request.user), "params": query_values(request.GET),
+        "error": error,
         "actions": audit_filters().filters["action"].choices, "kinds": audit_filters().filters["type"].choices,
     })

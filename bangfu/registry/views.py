@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.core.errors import announce_duplicate
-from bangfu.core.pages import paginate, posted_key, posted_version, requires, write_guard
+from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
 from bangfu.core.permissions import Forbidden, can
 from bangfu.core.writes import StaleEdit
 from bangfu.regions import village_picker
@@ -36,7 +36,7 @@ def _filter_context(request):
             "household_type": c.HouseholdType.choices,
             "disability": [("any", _("全部残疾人")), *c.DisabilityCategory.choices],
         },
-        "params": request.GET,
+        "params": query_values(request.GET),
         # The folded filters open when one is set; the search box stays outside them.
         "filters_set": sum(1 for name in {*filters.PEOPLE.filters, *filters.HOUSEHOLDS.filters}
                            if request.GET.get(name)),

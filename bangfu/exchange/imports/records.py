@@ -1,0 +1,231 @@
+"""Rows to records: a normalised row of a kind as the field values a later commit hands to the
+registry's actions (registry/validation.py's clean_person / clean_household speak the same
+names), with every problem found on the way as a CellError naming the row, the column as the file
+heads it, the value as given and the reason in Chinese.
+
+A record with errors is rejected whole (a commit never writes half a row). Merging across the
+monitoring exports: people by 证件号码 (`merge`), households by 户编号 with their head by 与户主关系 =
+户主 (`group_households`).
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from bangfu.exchange.imports.columns import Recognition
+from bangfu.exchange.imports.kinds import Kind
+from bangfu.exchange.imports.places import Places, work_area
+from bangfu.exchange.imports.values import ValueProblem, is_blank, text
+from bangfu.registry import choices as c
+
+PLACE = ("county", "township", "village", "region_code")
+# The keys of clean_person / clean_household a record may give (the commit passes these on).
+PERSON_DATA = ("name", "id_number", "relationship", "region_code", "education", "labour_ability",
+               "poverty_status", "monitoring_category", "employment_status", "not_seeking_reason", "phone",
+               "relocated", "relocation_site", "notes")
+HOUSEHOLD_DATA = ("region_code", "address", "poverty_status", "monitoring_category", "relocated", "relocation_site")
+
+
+@dataclasses.dataclass(frozen=True)
+class CellError:
+    row: int
+    column: str  # the header as in the file; "" for a problem of the whole row
+    value: str  # the cell as given, as text
+    reason: str
+    field: str = ""  # the field the column holds ("" for the whole row)
+
+
+@dataclasses.dataclass
+class Record:
+    row: int
+    kind: str
+    values: dict  # field → normalised value (only cells that were filled, plus derived fields)
+    cells: list  # the row as given (the error workbook writes it back)
+    errors: list[CellError]
+    source: str = ""  # the file (and sheet) it came from, when several are merged
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RowReader:
+    """Reads the rows of one table (header + recognition) as records of its kind."""
+
+    def __init__(self, kind: Kind, headers: list[str], recognition: Recognition, places: Places,
+                 county6: str = ""):
+        self.kind = kind
+        self.headers = headers
+        self.columns = [(index, kind.field(name)) for index, name in sorted(recognition.fields.items())]
+        self.column_of = {name: index for index, name in recognition.fields.items()}
+        self.places = places
+        # Work places are judged from the home county: the user's, or the one given.
+        self.county6 = county6 or (places.prefix[:6] if len(places.prefix) >= 6 else "")
+
+    def read(self, number: int, cells: list) -> Record:
+        record = Record(number, self.kind.name, {}, cells, [])
+        given = {}
+        for index, field in self.columns:
+            value = cells[index] if index < len(cells) else None
+            if value is None or value == "" or is_blank(value):
+                if field.required:
+                    self.fail(record, field.name, _("%(label)s不能为空") % {"label": field.label})
+                continue
+            given[field.name] = value
+            try:
+                record.values[field.name] = field.parse(value)
+            except ValueProblem as exc:
+                self.fail(record, field.name, str(exc))
+        self._place(record, given)
+        getattr(self, f"_{self.kind.name}", lambda record: None)(record)
+        return record
+
+    def fail(self, record: Record, field: str | None, reason: str) -> None:
+        index = self.column_of.get(field) if field else None
+        header = self.headers[index] if index is not None else ""
+        value = record.cells[index] if index is not None and index < len(record.cells) else None
+        record.errors.append(CellError(record.row, header, text(value), reason, field or ""))
+
+    def _place(self, record: Record, given: dict) -> None:
+        values = record.values
+        if not any(name in given for name in PLACE):
+            return
+        for name in PLACE:
+            values.pop(name, None)
+        try:
+            values["region_code"] = self.places.village(
+                code=text(given.get("region_code", "")), county=text(given.get("county", "")),
+                township=text(given.get("township", "")), village=text(given.get("village", "")))
+        except ValueProblem as exc:
+            field = "region_code" if "region_code" in given else "village" if "village" in given else (
+                next(name for name in PLACE if name in given))
+            self.fail(record, field, str(exc))
+
+    # --- per kind --------------------------------------------------------------------------------
+
+    def _person(self, record: Record) -> None:
+        values = record.values
+        number = values.get("id_number")
+        if number:  # a valid number (values.id_number checked it): its gender and birth date
+            gender = "M" if int(number[16]) % 2 else "F"
+            if values.get("gender", gender) != gender:
+                self.fail(record, "gender", _("性别与身份证号不一致（身份证号为%(g)s性）")
+                          % {"g": c.Gender(gender).label})
+            birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            if values.get("birth_date", birth) != birth:
+                self.fail(record, "birth_date", _("出生日期与身份证号不一致（身份证号为 %(d)s）")
+                          % {"d": birth.isoformat()})
+        _poverty(values)
+        if "labour_skill" in values:
+            values["labour_ability"] = values["labour_skill"]
+        if values.get("public_welfare_post"):
+            values["employment_status"] = c.EmploymentStatus.PUBLIC_WELFARE
+        elif values.get("student"):
+            # A student is not labour seeking work (在校生状况).
+            values["employment_status"] = c.EmploymentStatus.NOT_SEEKING
+            values["not_seeking_reason"] = c.NotSeekingReason.STUDYING
+
+    def _household(self, record: Record) -> None:
+        _poverty(record.values)
+
+    def _job_spell(self, record: Record) -> None:
+        values = record.values
+        start, end = values.get("start"), values.get("end")
+        if start and end and end < start:
+            self.fail(record, "end", _("结束时间早于开始时间"))
+        if values.get("working") is False:
+            return  # 是否已务工 = 否: no job to record
+        if "area" not in values and not self._failed(record, "area"):
+            try:
+                values["area"] = work_area(self.county6, place=values.get("work_county"))
+            except ValueProblem as exc:
+                self.fail(record, "work_county" if "work_county" in self.column_of else None, str(exc))
+
+    def _failed(self, record: Record, field: str) -> bool:
+        index = self.column_of.get(field)
+        return index is not None and any(e.column == self.headers[index] for e in record.errors)
+
+
+def _poverty(values: dict) -> None:
+    """户类型 and 监测对象类别 → the ledger's poverty status: a category makes a monitored person."""
+    if values.get("monitoring_category"):
+        values["poverty_status"] = c.PovertyStatus.MONITORED
+    elif "household_type" in values:
+        values["poverty_status"] = values["household_type"]  # 监测户 without a category: clean_person asks
+
+
+def person_data(record: Record) -> dict:
+    """What do_create_person / do_update_person get for a person record."""
+    return {key: record.values[key] for key in PERSON_DATA if key in record.values}
+
+
+def household_data(record: Record) -> dict:
+    return {key: record.values[key] for key in HOUSEHOLD_DATA if key in record.values}
+
+
+# --- merging ------------------------------------------------------------------------------------
+
+
+def merge(records: Iterable[Record], kind: Kind) -> tuple[dict[str, Record], list[Record]]:
+    """Records of one kind from several files, one per key (证件号码 or 户编号): later files fill
+    what earlier ones left empty; a value that differs is an error on the later row. Records
+    without a key (it was missing or refused) are returned apart, with their errors."""
+    merged: dict[str, Record] = {}
+    unkeyed: list[Record] = []
+    for record in records:
+        key = record.values.get(kind.key)
+        if not key:
+            unkeyed.append(record)
+            continue
+        first = merged.get(key)
+        if first is None:
+            merged[key] = dataclasses.replace(record, values=dict(record.values), errors=list(record.errors))
+            continue
+        for field, value in record.values.items():
+            if field not in first.values:
+                first.values[field] = value
+            elif first.values[field] != value:
+                label = str(kind.field(field).label) if field in {f.name for f in kind.fields} else field
+                first.errors.append(CellError(record.row, label, text(value), _(
+                    "与%(source)s第 %(row)d 行的“%(old)s”不一致") % {
+                    "source": first.source, "row": first.row, "old": text(first.values[field])}, field))
+        first.errors.extend(record.errors)
+    return merged, unkeyed
+
+
+@dataclasses.dataclass
+class HouseholdGroup:
+    number: str
+    members: list[Record]
+    head: Record | None
+    problems: list[str]
+
+
+def group_households(records: Iterable[Record]) -> tuple[list[HouseholdGroup], list[Record]]:
+    """Person records by 户编号, the head found by 与户主关系 = 户主; a household with no head or
+    several gets a problem, and so does one whose members are given in different villages.
+    Records with no household number are returned apart."""
+    by_number: dict[str, list[Record]] = defaultdict(list)
+    loose = []
+    for record in records:
+        number = record.values.get("household_number")
+        (by_number[number] if number else loose).append(record)
+    groups = []
+    for number, members in by_number.items():
+        heads = [r for r in members if r.values.get("relationship") == c.Relationship.HEAD]
+        problems = []
+        if not heads:
+            problems.append(_("户编号 %(n)s 没有户主（与户主关系 = 户主）") % {"n": number})
+        elif len(heads) > 1:
+            problems.append(_("户编号 %(n)s 有 %(k)d 个户主（第 %(rows)s 行）")
+                            % {"n": number, "k": len(heads), "rows": "、".join(str(r.row) for r in heads)})
+        villages = {r.values["region_code"] for r in members if r.values.get("region_code")}
+        if len(villages) > 1:
+            problems.append(_("户编号 %(n)s 的成员登记在不同的村：%(codes)s") % {"n": number,
+                                                                      "codes": "、".join(sorted(villages))})
+        groups.append(HouseholdGroup(number, members, heads[0] if len(heads) == 1 else None, problems))
+    return groups, loose
+

@@ -1,0 +1,84 @@
+"""Reading files: xlsx, xls and csv in the encodings counties save them in, every row numbered as
+Excel shows it, hidden, blank and 合计 rows skipped but counted."""
+
+import codecs
+import gc
+import warnings
+
+import pytest
+
+from bangfu.exchange.imports.files import UnreadableFile, read_file
+from bangfu.exchange.imports.tests.books import csv_bytes, xls, xlsx
+
+ROWS = [["姓名", "证件号码"], ["张三", "522633198503091234"], ["李四", "522633198503091250"]]
+
+
+def _rows(sheet):
+    return list(sheet.rows())
+
+
+def test_it_reads_utf8_csv_with_or_without_bom():
+    plain = read_file(csv_bytes(ROWS), "a.csv")[0]
+    bom = read_file(codecs.BOM_UTF8 + csv_bytes(ROWS), "a.csv")[0]
+    assert _rows(plain) == _rows(bom) == [(1, ROWS[0]), (2, ROWS[1]), (3, ROWS[2])]
+
+
+def test_it_reads_gbk_csv():
+    rows = [["姓名", "乡镇"], ["龙秀英", "丙妹镇"], ["蒙兴", "贯洞镇"]]
+    sheet = read_file(csv_bytes(rows, "gbk"), "gbk.csv")[0]
+    assert [cells for _n, cells in sheet.rows()] == rows
+
+
+def test_it_refuses_an_encoding_it_does_not_read_instead_of_guessing():
+    with pytest.raises(UnreadableFile, match="无法识别文件的编码"):
+        read_file(csv_bytes(ROWS, "utf-16"), "a.csv")
+    with pytest.raises(UnreadableFile, match="UTF-8 或 GBK"):
+        read_file(b"\x81\x30\xff\xfe\x00" * 10, "a.csv")
+
+
+def test_it_reads_xls_written_by_old_excel():
+    sheet = read_file(xls(ROWS), "old.xls")[0]
+    assert _rows(sheet) == [(1, ROWS[0]), (2, ROWS[1]), (3, ROWS[2])]
+
+
+def test_it_numbers_rows_as_excel_does_below_title_rows():
+    data = xlsx([["（自定义）监测对象信息"], ["导出时间：2026-06-30"], *ROWS])
+    assert [n for n, _cells in read_file(data, "a.xlsx")[0].rows()] == [1, 2, 3, 4, 5]
+
+
+def test_it_skips_hidden_blank_and_total_rows_but_counts_them():
+    data = xlsx([*ROWS, [None, None], ["王五", "x"], ["合 计", "3"], ["小计：", ""], ["总计", 9]],
+                hidden_rows=[5])
+    sheet = read_file(data, "a.xlsx")[0]
+    assert [n for n, _cells in sheet.rows()] == [1, 2, 3]
+    assert sheet.blank == 1
+    assert [(s.row, s.reason) for s in sheet.skipped] == [(5, "hidden"), (6, "total"), (7, "total"), (8, "total")]
+    assert sheet.skipped[0].cells == ["王五", "x"]
+
+
+def test_it_leaves_hidden_sheets_out():
+    sheets = read_file(xlsx(ROWS, hidden_sheet=True), "a.xlsx")
+    assert [s.name for s in sheets] == ["Sheet"]
+
+
+def test_it_refuses_a_file_that_is_no_workbook():
+    with pytest.raises(UnreadableFile, match="不是有效的 xlsx 或 xls"):
+        read_file(b"PK\x03\x04 not really a zip", "a.xlsx")
+    with pytest.raises(UnreadableFile, match="不支持"):
+        read_file(b"%PDF-1.4", "a.pdf")
+
+
+def test_it_numbers_a_csv_row_after_a_cell_spanning_lines_by_its_first_line():
+    data = '姓名,备注\n张三,"第一行\n第二行"\n李四,无\n'.encode()
+    assert [n for n, _cells in read_file(data, "a.csv")[0].rows()] == [1, 2, 4]
+
+
+@pytest.mark.parametrize(("name", "data"), [("a.csv", csv_bytes(ROWS)), ("a.xlsx", xlsx(ROWS))], ids=["csv", "xlsx"])
+def test_a_file_read_from_a_path_is_closed_once_read(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert len(_rows(read_file(path)[0])) == 3
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

@@ -6,6 +6,7 @@ import sys
 COMMANDS = [
     ("demo", "create or reuse the demo database (从江县, ~20,000 people), then serve it on 127.0.0.1:8000"),
     ("serve", "serve the application (BANGFU_DATABASE_URL, or the SQLite file in BANGFU_DATA_DIR)"),
+    ("worker", "run background tasks (big exports) at a lower CPU priority; `serve` starts one itself"),
     ("migrate", "create or upgrade the database tables"),
     ("generate", "generate a synthetic county: --county CODE --people N"),
     ("regions", "load the national statistical-code table: regions load FILE.csv"),

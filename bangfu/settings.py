@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "bangfu.apps.BangfuConfig",
     # The platform, then the layers above it (docs/development.md, "Layers").
     "bangfu.core",
@@ -187,7 +189,16 @@ LOGGING = {
 
 # Ledger pages list this many rows; exports are capped so one click cannot pull a province.
 PAGE_SIZE = 50
-EXPORT_ROW_LIMIT = env_int("BANGFU_EXPORT_ROW_LIMIT", 200_000)
+EXPORT_ROW_LIMIT = env_int("BANGFU_EXPORT_ROW_LIMIT", 1_000_000)
+# Exports of more rows than this are made by the task worker (a progress page, then a download);
+# smaller ones are written while the officer waits. Finished files are deleted after EXPORT_KEEP_HOURS.
+EXPORT_BACKGROUND_FROM = env_int("BANGFU_EXPORT_BACKGROUND_FROM", 5_000)
+EXPORT_KEEP_HOURS = env_int("BANGFU_EXPORT_KEEP_HOURS", 24)
+
+# Background work (big exports) through django-tasks: queued in the database, run by `bangfu
+# db_worker`, which `bangfu serve` starts (--task-workers). BANGFU_TASKS_BACKEND=
+# django_tasks.backends.immediate.ImmediateBackend runs each task in the request instead.
+TASKS = {"default": {"BACKEND": env_str("BANGFU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR

@@ -5,6 +5,11 @@ with think time, per page type against one user alone in the same run.
                          [--think 1.0] [--workers 2] [--threads 4] [--server gunicorn|waitress|granian]
 
 small: 20,000 people; full: 1,000,000, all in 从江县 (522633). Only ever talks to 127.0.0.1.
+
+A quarter into the load one more officer exports the people list (the first EXPORT_ROWS rows: 200,000
+at full scale, 4,000 at small), which goes to the server's task worker; the officer follows the
+progress page until the file is ready and downloads it. Its duration is reported, and the other
+users' page times show whether it stalls them (--no-export leaves it out, for comparison).
 """
 
 import http.client
@@ -35,6 +40,7 @@ MIX = {
     "zero_employment": 6,
     "api_people": 10,
 }
+EXPORT_ROWS = {"small": 4_000, "full": 200_000}
 FULL_PINYIN = ["li", "wang", "chen", "wu", "zhang", "ouyang", "yang", "liu"]
 
 
@@ -49,6 +55,8 @@ def add_options(parser) -> None:
     parser.add_argument("--server", choices=("gunicorn", "waitress", "granian"), default="gunicorn",
                         help="granian only as a comparison, when installed")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-export", dest="export", action="store_false",
+                        help="no big export during the load")
 
 
 def main() -> None:
@@ -67,7 +75,11 @@ def run(args) -> None:
     generate_county(COUNTY, people, seed=1)
     _vacuum()
     targets = _targets(args.seed)
-    sessions = _sessions(args.users + 1)
+    sessions = _sessions(args.users + 2)  # the last one exports
+    # The export's size, and a threshold that sends it to the task worker as a big one would be.
+    rows = EXPORT_ROWS[args.scale]
+    os.environ["BANGFU_EXPORT_ROW_LIMIT"] = str(rows)
+    os.environ["BANGFU_EXPORT_BACKGROUND_FROM"] = str(min(5_000, rows // 2))
     from django.db import connections
 
     connections.close_all()
@@ -83,10 +95,64 @@ def run(args) -> None:
         _drive(port, sessions[0], targets, rng, requests=20, think=0)
         baseline = _drive(port, sessions[0], targets, rng, requests=args.baseline_requests, think=0)
         common.log(f"{args.db}: {args.users} users for {args.duration:.0f} s, think time × {args.think}")
-        load, took = _load(port, sessions[1:], targets, args)
+        exporter = _Exporter(port, sessions[-1], delay=args.duration / 4) if args.export else None
+        load, took = _load(port, sessions[1:-1], targets, args)
+        if exporter:
+            exporter.join(timeout=3600)
     finally:
         _stop_server(server)
     _report(args, config, baseline, load, took)
+    if exporter:
+        common.emit("load", "export_during_load_s", exporter.seconds or 0, "s", baseline="none", baseline_value=None,
+                    scale=args.scale, db=args.db, server=config, users=args.users, rows=rows,
+                    done=exporter.done, polls=exporter.polls)
+
+
+class _Exporter(threading.Thread):
+    """One officer who, `delay` seconds in, exports the people list: the export link (answered by a
+    redirect to the job's progress page), the progress part polled every second as the page's htmx
+    does, then the download."""
+
+    def __init__(self, port: int, session: str, delay: float):
+        super().__init__(daemon=True)
+        self.port, self.session, self.delay = port, session, delay
+        self.seconds, self.done, self.polls = None, False, 0
+        self.start()
+
+    def run(self) -> None:
+        time.sleep(self.delay)
+        common.log("an officer starts the big export")
+        started = time.perf_counter()
+        status, location, _ = _request(self.port, "/export/people.xlsx", self.session)
+        if status != 302:
+            common.log(f"the export answered {status}, not a redirect to its progress page")
+            return
+        while True:
+            time.sleep(1)
+            self.polls += 1
+            status, _, body = _request(self.port, location, self.session, {"HX-Request": "true"})
+            if status != 200 or b"hx-trigger" not in body:  # finished: the part stops polling
+                break
+        download = location.rstrip("/") + "/download"
+        status, _, body = _request(self.port, download, self.session)
+        self.done = status == 200 and body[:2] == b"PK"
+        self.seconds = time.perf_counter() - started
+        common.log(f"the export took {self.seconds:.1f} s ({'done' if self.done else 'failed'})")
+
+
+def _request(port: int, path: str, session: str, headers: dict | None = None) -> tuple[int, str, bytes]:
+    from django.conf import settings
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=120)
+    try:
+        connection.request("GET", path, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}",
+                                                 **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.getheader("Location", ""), response.read()
+    except (OSError, http.client.HTTPException):
+        return 0, "", b""
+    finally:
+        connection.close()
 
 
 def _report(args, config: str, baseline: dict, load: dict, took: float) -> None:

@@ -5,6 +5,12 @@ class ExchangeConfig(AppConfig):
     name = "bangfu.exchange"
 
     def ready(self):
-        from bangfu.core import plugins
+        from django.utils.translation import gettext_lazy as _
 
-        plugins.register(plugins.App(name="exchange", urls="bangfu.exchange.urls"))
+        from bangfu.core import plugins
+        from bangfu.registry.permissions import Perm
+
+        plugins.register(plugins.App(
+            name="exchange", urls="bangfu.exchange.urls", api=(("/exports", "bangfu.exchange.api:router"),),
+            nav=(plugins.NavItem(_("我的导出"), "export_jobs", Perm.EXPORT, 90, active=("export_job",)),),
+        ))

@@ -1,5 +1,7 @@
 import os
+import subprocess
 import sys
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management import call_command
@@ -53,12 +55,16 @@ def server_options(options: dict) -> dict:
         "timeout": pick("timeout", "BANGFU_TIMEOUT", 60),
         "max_requests": pick("max_requests", "BANGFU_MAX_REQUESTS", 2000),
         "connections": pick("connections", "BANGFU_CONNECTIONS", 1000),
+        "task_workers": pick("task_workers", "BANGFU_TASK_WORKERS", 1),
     }
     if chosen["server"] not in SERVERS:
         raise CommandError(f"--server / BANGFU_SERVER must be one of {', '.join(SERVERS)}, not {chosen['server']!r}")
     for name in ("workers", "threads", "timeout", "connections"):
         if chosen[name] < 1:
             raise CommandError(f"--{name.replace('_', '-')} must be at least 1, not {chosen[name]}")
+    if chosen["task_workers"] < 0:
+        raise CommandError("--task-workers must be 0 (`bangfu worker` runs elsewhere) or more, "
+                           f"not {chosen['task_workers']}")
     if chosen["max_requests"] < 0:
         raise CommandError(f"--max-requests must be 0 (never recycle) or more, not {chosen['max_requests']}")
     if chosen["server"] == "waitress" and chosen["workers"] != 1 and options.get("workers") is not None:
@@ -87,6 +93,32 @@ def gunicorn_config(chosen: dict, host: str, port: int) -> dict:
         "forwarded_allow_ips": "",
         "control_socket_disable": True,
     }
+
+
+TASK_WORKER_STOP_SECONDS = 10
+
+
+@contextmanager
+def task_workers(count: int, stdout):
+    """`count` processes of `bangfu worker` (background tasks at a lower CPU priority) while the
+    block runs; stopped with the server: SIGTERM (a worker finishes its task if it can), then
+    killed after TASK_WORKER_STOP_SECONDS (the export it was writing fails and can be asked again)."""
+    command = [sys.executable, "-m", "bangfu.cli", "worker", "--verbosity", "0"]
+    processes = [subprocess.Popen(command) for _ in range(count)]  # noqa: S603 -- our own command
+    if processes:
+        stdout.write(f"{count} task worker process(es) for background exports (--task-workers)")
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(TASK_WORKER_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def run_gunicorn(config: dict, application) -> None:
@@ -120,6 +152,9 @@ class Command(BaseCommand):
                                                              "default 2000 (BANGFU_MAX_REQUESTS)")
         parser.add_argument("--connections", type=int, help="open client connections per worker; default 1000 "
                                                             "(BANGFU_CONNECTIONS)")
+        parser.add_argument("--task-workers", type=int, help="processes running background tasks (big exports) "
+                                                             "at a lower CPU priority; 0 when `bangfu worker` runs "
+                                                             "elsewhere; default 1 (BANGFU_TASK_WORKERS)")
         parser.add_argument("--db-conn-max-age", type=int, help="seconds a worker thread keeps its database "
                                                                 "connection; 0 closes it after each request "
                                                                 "(BANGFU_DB_CONN_MAX_AGE, default 60)")
@@ -144,6 +179,10 @@ class Command(BaseCommand):
         elif settings.PRODUCTION:
             self.stdout.write("no BANGFU_TRUSTED_PROXIES: X-Forwarded-* headers are ignored (no reverse proxy?)")
         host, port = options["host"], options["port"]
+        with task_workers(chosen["task_workers"], self.stdout):
+            self._serve(chosen, application, host, port)
+
+    def _serve(self, chosen, application, host, port):
         if chosen["server"] == "waitress":
             from waitress import serve
 

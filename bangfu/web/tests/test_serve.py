@@ -20,9 +20,9 @@ from bangfu.management.commands import serve
 
 ROOT = Path(__file__).resolve().parents[3]
 NO_OPTIONS = {"server": None, "workers": None, "threads": None, "timeout": None, "max_requests": None,
-              "connections": None}
+              "connections": None, "task_workers": None}
 VARIABLES = ("BANGFU_SERVER", "BANGFU_WORKERS", "BANGFU_THREADS", "BANGFU_TIMEOUT", "BANGFU_MAX_REQUESTS",
-             "BANGFU_CONNECTIONS")
+             "BANGFU_CONNECTIONS", "BANGFU_TASK_WORKERS")
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +36,7 @@ def test_defaults_are_one_gunicorn_worker_per_core_with_four_threads(monkeypatch
     monkeypatch.setattr(serve.os, "cpu_count", lambda: 6)
     chosen = serve.server_options(NO_OPTIONS)
     assert chosen == {"server": "gunicorn", "workers": 6, "threads": 4, "timeout": 60, "max_requests": 2000,
-                      "connections": 1000}
+                      "connections": 1000, "task_workers": 1}
     monkeypatch.setattr(serve.os, "cpu_count", lambda: 1)
     assert serve.server_options(NO_OPTIONS)["workers"] == 2  # one core still gets two processes
 
@@ -52,15 +52,17 @@ def test_the_environment_sets_what_the_command_line_does_not(monkeypatch):
     monkeypatch.setenv("BANGFU_TIMEOUT", "30")
     monkeypatch.setenv("BANGFU_MAX_REQUESTS", "500")
     monkeypatch.setenv("BANGFU_CONNECTIONS", "200")
+    monkeypatch.setenv("BANGFU_TASK_WORKERS", "0")
     chosen = serve.server_options({**NO_OPTIONS, "threads": 8})
     assert chosen["workers"] == 3 and chosen["timeout"] == 30 and chosen["max_requests"] == 500
-    assert chosen["connections"] == 200
+    assert chosen["connections"] == 200 and chosen["task_workers"] == 0
     assert chosen["threads"] == 8  # the command line wins
 
 
 @pytest.mark.parametrize(("options", "message"), [
     ({"workers": 0}, "--workers"), ({"threads": 0}, "--threads"), ({"timeout": 0}, "--timeout"),
     ({"max_requests": -1}, "--max-requests"), ({"server": "waitress", "workers": 3}, "waitress"),
+    ({"task_workers": -1}, "--task-workers"),
 ])
 def test_values_that_cannot_work_are_refused(options, message):
     with pytest.raises(CommandError, match=message):
@@ -132,11 +134,38 @@ def test_serve_runs_two_gunicorn_workers_that_answer(tmp_path):
         assert _get(f"http://127.0.0.1:{port}/static/bangfu/bangfu.css")[0] == 200
         status, body = _get(f"http://127.0.0.1:{port}/api/people")
         assert status == 401 and body.startswith(b"{")
+        workers = _task_workers(server.pid)
+        assert len(workers) == 1
+        # Background tasks yield the CPU to the pages: ten steps nicer than the server (once started).
+        deadline = time.monotonic() + 20
+        while _niceness(workers[0]) == _niceness(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _niceness(workers[0]) == _niceness(server.pid) + 10
     finally:
         server.terminate()
         out, err = server.communicate(timeout=30)
-    assert "with gunicorn, 2 workers" in out
+    assert "with gunicorn, 2 workers" in out and "1 task worker" in out
     assert err.count("Booting worker") == 2
+    assert not Path(f"/proc/{workers[0]}").exists()  # stopped with the server
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
+def _task_workers(pid: int) -> list[int]:
+    deadline = time.monotonic() + 10
+    while True:
+        found = [child for child in _children(pid)
+                 if b"worker" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 def test_the_command_hands_gunicorn_its_options_and_sets_the_connection_age(db, monkeypatch):
@@ -145,6 +174,7 @@ def test_the_command_hands_gunicorn_its_options_and_sets_the_connection_age(db, 
     started = {}
     monkeypatch.setattr(serve, "run_gunicorn", lambda config, application: started.update(config))
     monkeypatch.setenv("BANGFU_THREADS", "2")
+    monkeypatch.setenv("BANGFU_TASK_WORKERS", "0")
     monkeypatch.setitem(settings.DATABASES["default"], "CONN_MAX_AGE", 60)  # put back after the test
     call_command("serve", "--server", "gunicorn", "--workers", "3", "--port", "8123", "--db-conn-max-age", "0",
                  stdout=io.StringIO())

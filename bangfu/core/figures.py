@@ -74,7 +74,7 @@ class Keeper:
     """The kept figures of one app: `model` holds them, `count` recounts villages set-based."""
 
     def __init__(self, model: type[KeptFigures], count: Counter, populations: Iterable[str] = ("",),
-                 limit: int = 8):
+                 limit: int = 4):
         self.model = model
         self.count = count
         self.populations = tuple(populations)

@@ -22,6 +22,7 @@ def main() -> None:
 
 
 def run(scale: str, db: str, requests: int) -> None:
+    from bangfu.registry import figures
     from bangfu.registry.generator import generate_county
 
     def report(measure, value, unit, baseline, baseline_value, **extra):
@@ -48,6 +49,9 @@ def run(scale: str, db: str, requests: int) -> None:
             report(f"home_{officer.name}_p{round(share * 100)}_ms", common.percentile(home, share), "ms",
                    "fresh count as plain aggregate SQL", common.percentile(fresh, share), requests=requests,
                    target_ms=50)
+        read = _time_call(lambda user=officer.user: figures.read(user), requests)
+        report(f"read_{officer.name}_p95_ms", common.percentile(read, 0.95), "ms",
+               "fresh count as plain aggregate SQL", common.percentile(fresh, 0.95), requests=requests)
         summary = _time(officer.client, "/regions/", requests)
         fresh = _time_sql(_fresh_summary_sql(officer.user, officer.prefix), requests)
         report(f"region_summary_{officer.name}_p95_ms", common.percentile(summary, 0.95), "ms",
@@ -134,14 +138,17 @@ def _time(client, url: str, requests: int) -> list[float]:
     return times
 
 
-def _time_sql(statements: list[str], requests: int) -> list[float]:
+def _time_call(work, requests: int) -> list[float]:
     times = []
     for _ in range(requests):
         with common.stopwatch() as took:
-            for sql in statements:
-                _execute(sql)
+            work()
         times.append(took() * 1000)
     return times
+
+
+def _time_sql(statements: list[str], requests: int) -> list[float]:
+    return _time_call(lambda: [_execute(sql) for sql in statements], requests)
 
 
 def _refresh(repeat: int, user) -> tuple[float, float]:

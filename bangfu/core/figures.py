@@ -101,7 +101,9 @@ class Keeper:
     def refresh(self, prefix: str = "") -> int:
         """Recount every village under the prefix set-based; returns the villages counted."""
         with transaction.atomic():
-            rows = list(self.model.objects.filter(prefix_q("region_code", prefix)).select_for_update())
+            # in code order, as writes mark them: two lockers never wait on each other crosswise
+            rows = list(self.model.objects.filter(prefix_q("region_code", prefix))
+                        .order_by("region_code", "population").select_for_update())
             counted = self.count(prefix_q("region_code", prefix))
             return self._store(rows, counted, all_counted=True)
 

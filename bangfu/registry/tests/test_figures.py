@@ -3,10 +3,11 @@ kind of user; read without counting the ledger; "as of" shown while villages wai
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -194,3 +195,34 @@ def test_marking_a_set_marks_before_and_after(world):
         "522633101001", "522633102001"}
     assert Household.objects.count() == 0
     assert_kept(world)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_during_an_open_write_neither_waits_nor_misses_it(world):
+    """PostgreSQL, where the write really is open beside the read: the read skips the village the
+    write holds (it shows the figures as of their last count) and the next read recounts it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (set BANGFU_DATABASE_URL)")
+    figures.refresh()
+    VillageFigures.objects.filter(region_code="522633101001").update(stale=True)  # an earlier change
+    written, release = threading.Event(), threading.Event()
+
+    def write():
+        try:
+            with transaction.atomic():
+                actions.do_update_person(world.alice, Person.objects.get(pk=world.person.pk),
+                                         {"employment_status": "in_county", "employer_name": "车间"})
+                written.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert written.wait(10)
+    during = figures.read(world.alice)
+    release.set()
+    thread.join(10)
+    assert (during.values["in_county"], during.waiting) == (0, 1)
+    after = figures.read(world.alice)
+    assert (after.values["in_county"], after.waiting) == (1, 0)

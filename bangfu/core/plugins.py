@@ -1,7 +1,7 @@
 """The registration points through which an app plugs into the platform.
 
 An app describes what it contributes in one `App` (its URLs, API routers, navigation entries,
-home-page sections, region figures and exports) and registers it from its AppConfig.ready().
+home-page sections, region figures, kept figures and exports) and registers it from its AppConfig.ready().
 The web shell, the API root, the home page, the region tree and the export views read these
 registrations; adding an app touches no other app's files.
 
@@ -50,6 +50,8 @@ class RegionFigure:
     # (user, prefix) -> count under the node
     total: Callable[[Any, str], int]
     list_url: str | None = None  # URL name of the list that ?region=<prefix> narrows
+    # (user, prefix) -> core.figures.Reading: pages show since when kept figures stand ("as of")
+    reading: Callable[[Any, str], Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +86,7 @@ class App:
     region_figures: tuple[RegionFigure, ...] = ()
     exports: tuple[Any, ...] = ()                # core.exports.Export
     surfaces: tuple[Surfaces, ...] = ()          # where each of its scoped models is read
+    kept_figures: tuple[Any, ...] = ()           # core.figures.Keeper: `bangfu refresh` recounts them
 
 
 _APPS: dict[str, App] = {}
@@ -107,6 +110,10 @@ def home_sections() -> list[HomeSection]:
 
 def region_figures() -> list[RegionFigure]:
     return [figure for app in _APPS.values() for figure in app.region_figures]
+
+
+def kept_figures() -> list[Any]:
+    return [keeper for app in _APPS.values() for keeper in app.kept_figures]
 
 
 def exports() -> dict[str, Any]:

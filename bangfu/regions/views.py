@@ -38,7 +38,10 @@ def regions(request, code=None):
             counts[figure.key].update(figure.by_child(request.user, prefix, level))
     rows = [(child, [(f, counts[f.key].get(child.code, 0)) for f in figures]) for child in children]
     totals = [figure.total(request.user, prefix) for figure in figures]
+    # kept figures that still wait for a recount say since when they stand
+    readings = [figure.reading(request.user, prefix) for figure in figures if figure.reading]
     return render(request, "regions/tree.html", {
         "node": node, "ancestors": ancestors, "rows": rows, "figures": figures,
         "totals": list(zip(figures, totals, strict=True)),
+        "readings": [reading for reading in readings if not reading.fresh],
     })

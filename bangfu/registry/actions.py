@@ -17,6 +17,7 @@ from bangfu.audit.models import Action
 from bangfu.core import history, sensitive, writes
 from bangfu.core.history import changes_since, record_baselines
 from bangfu.core.permissions import check, check_reaches, reaches
+from bangfu.registry import figures
 from bangfu.registry.choices import FollowUpAction
 from bangfu.registry.history import DERIVED
 from bangfu.registry.models import FollowUp, Household, Person, Skill, Survey
@@ -95,6 +96,7 @@ def _create_person(user, data: dict, skills: list[str] | None, key: str | None, 
         check(user, Perm.EDIT_LEDGER, values["region_code"])
         person = Person(**values)
         _save(user, person, _("新增"), skills)
+        figures.mark_stale([person.region_code])
         refresh_household(person.household_id)
         check_reaches(user, person, Perm.EDIT_LEDGER)
         log.record(user, Action.CREATE, person, request=request)
@@ -143,11 +145,12 @@ def _update_person(user, person: Person, data: dict, *, skills, reason, perm, ve
 
 def _apply_person(user, person: Person, values: dict, reason: str, skills: list[str] | None = None) -> None:
     _ensure_baseline(person)
-    old_household = person.household_id
+    old_household, old_region = person.household_id, person.region_code
     for key, value in values.items():
         setattr(person, key, value)
     person.version += 1
     _save(user, person, reason, skills)
+    figures.mark_stale([old_region, person.region_code])
     for household_id in {old_household, person.household_id}:
         refresh_household(household_id)
 
@@ -235,6 +238,7 @@ def do_create_household(user, data: dict, *, key: str | None = None, request=Non
         check(user, Perm.EDIT_LEDGER, values["region_code"])
         household = Household(**values, number=_next_household_number(values["region_code"]))
         _save(user, household, _("新增"))
+        figures.mark_stale([household.region_code])
         check_reaches(user, household, Perm.EDIT_LEDGER)
         log.record(user, Action.CREATE, household, request=request)
         return household
@@ -261,6 +265,7 @@ def do_update_household(user, household: Household, data: dict, *, version: int 
         setattr(current, key, value)
     current.version += 1
     _save(user, current, _("修改"))
+    figures.mark_stale([old_region, current.region_code])
     if current.region_code != old_region:
         _move_members(user, current, old_region, request)
     for field in Household._meta.concrete_fields:

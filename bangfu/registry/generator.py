@@ -27,7 +27,7 @@ from bangfu.regions import codes, divisions, synthetic
 from bangfu.regions.models import Region
 from bangfu.regions.services import ensure_regions
 from bangfu.registry import choices as c
-from bangfu.registry import services
+from bangfu.registry import figures, services
 from bangfu.registry.identifiers import build_resident_id
 from bangfu.registry.models import NUMBER_TAIL, Household, Person, Skill
 
@@ -685,6 +685,7 @@ def generate_county(county_code: str, people: int, seed: int = 1, stdout=None, *
             result.people += _insert(generator, batch, sealer)
         _gather_statistics()
         services.refresh_households(Household.objects.filter(codes.within(county6)))
+        figures.refresh(county6)
         result.villages = len(villages)
         result.zero_employment_households = Household.objects.filter(
             codes.within(county6), zero_employment=True).count()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bangfu.core.figures import KeptFigures
 from bangfu.core.history import history_user
 from bangfu.core.sensitive import SensitiveIdentifier
 from bangfu.registry import choices as c
@@ -328,3 +329,33 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.done_on} {self.get_action_display()}"
+
+
+class VillageFigures(KeptFigures):
+    """The ledger's figures of one village (registry.figures keeps them; pages sum them)."""
+
+    # registry.stats.PERSON_FIGURES
+    people = models.IntegerField(default=0)
+    labour = models.IntegerField(default=0)
+    employed = models.IntegerField(default=0)
+    in_county = models.IntegerField(default=0)
+    out_county = models.IntegerField(default=0)
+    out_province = models.IntegerField(default=0)
+    seeking = models.IntegerField(default=0)
+    disabled = models.IntegerField(default=0)
+    formerly_poor = models.IntegerField(default=0)
+    monitored = models.IntegerField(default=0)
+    relocated = models.IntegerField(default=0)
+    # registry.stats.household_counts
+    households = models.IntegerField(default=0)
+    zero_employment = models.IntegerField(default=0)
+    relocated_households = models.IntegerField(default=0)
+    relocated_with_labour = models.IntegerField(default=0)
+    relocated_employed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region_code", "population"], name="village_figures_unique")]
+        indexes = [models.Index(fields=["region_code"], condition=Q(stale=True), name="village_figures_stale")]
+
+    def __str__(self):
+        return f"{self.region_code} {self.population}".strip()

@@ -18,6 +18,9 @@ class Perm:
     FOLLOW_UP = define("follow_up", _("零就业家庭跟进"))
 
 
+# What the disabled persons' federation sees of the people (registry.figures keeps its figures too).
+DISABLED_PEOPLE = Q(disability_category__isnull=False)
+
 OFFICERS = (Role.HRSS_OFFICER, Role.DPF_OFFICER, Role.TOWNSHIP_OFFICER)
 
 
@@ -29,8 +32,8 @@ def grant_roles() -> None:
     grant([Role.AUDITOR], Perm.VIEW_LEDGER, Perm.REVEAL_IDENTIFIER, Perm.VIEW_HISTORY, Perm.EXPORT)
 
 
-def _has_disabled_member(household_ref: str) -> Q:
-    return Q(Exists(Person.objects.filter(household=OuterRef(household_ref), disability_category__isnull=False)))
+def has_disabled_member(household_ref: str) -> Q:
+    return Q(Exists(Person.objects.filter(DISABLED_PEOPLE, household=OuterRef(household_ref))))
 
 
 def narrow_roles() -> None:
@@ -40,7 +43,7 @@ def narrow_roles() -> None:
     dpf = [Role.DPF_OFFICER]
     people = _("残联工作人员只能登记和编辑残疾人（须填写残疾类别和等级）")
     households = _("残联工作人员只能编辑有残疾人成员的家庭户")
-    narrow(dpf, Person, Q(disability_category__isnull=False), people)
+    narrow(dpf, Person, DISABLED_PEOPLE, people)
     narrow(dpf, Survey, Q(person__disability_category__isnull=False), people)
-    narrow(dpf, Household, _has_disabled_member("pk"), households)
-    narrow(dpf, FollowUp, _has_disabled_member("household_id"), households)
+    narrow(dpf, Household, has_disabled_member("pk"), households)
+    narrow(dpf, FollowUp, has_disabled_member("household_id"), households)

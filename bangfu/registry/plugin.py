@@ -5,28 +5,21 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import plugins
-from bangfu.core.permissions import Scope, prefix_q, register_scope
-from bangfu.registry import exports, selectors, stats
+from bangfu.core.permissions import Scope, register_scope
+from bangfu.registry import exports, figures, stats
 from bangfu.registry.models import FollowUp, Household, Person, Survey
 from bangfu.registry.permissions import Perm, grant_roles, narrow_roles
 
 
 def _home(user) -> dict:
-    figures = stats.person_counts(selectors.people_for_user(user))
+    reading = figures.read(user)
     people_url = reverse("person_list")
     return {
-        "figures": {key: {"value": figures[key], "url": people_url + (f"?{urlencode(query)}" if query else "")}
+        "figures": {key: {"value": reading.values[key], "url": people_url + (f"?{urlencode(query)}" if query else "")}
                     for key, (_q, query) in stats.PERSON_FIGURES.items()},
-        "households": stats.household_counts(selectors.households_for_user(user)),
+        "households": reading.values,
+        "reading": reading,
     }
-
-
-def _people_by_child(user, prefix: str, level: int) -> dict[str, int]:
-    return stats.counts_by_child(selectors.people_for_user(user), prefix, level)
-
-
-def _people_under(user, prefix: str) -> int:
-    return selectors.people_for_user(user).filter(prefix_q("region_code", prefix)).count()
 
 
 def register() -> None:
@@ -49,8 +42,9 @@ def register() -> None:
             plugins.NavItem(_("行政区划"), "regions", Perm.VIEW_LEDGER, 40, active=("region",)),
         ),
         home=(plugins.HomeSection("registry/_home.html", _home, Perm.VIEW_LEDGER, 10),),
-        region_figures=(plugins.RegionFigure("people", _("登记人数"), Perm.VIEW_LEDGER, _people_by_child,
-                                             _people_under, "person_list"),),
+        region_figures=(plugins.RegionFigure("people", _("登记人数"), Perm.VIEW_LEDGER, figures.people_by_child,
+                                             figures.people_under, "person_list", reading=figures.read),),
+        kept_figures=(figures.KEEPER,),
         exports=exports.EXPORTS,
         surfaces=(
             plugins.Surfaces(Person, Perm.VIEW_LEDGER, page="person_detail", api="api:person",

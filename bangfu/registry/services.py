@@ -10,6 +10,7 @@ from pypinyin import Style, lazy_pinyin
 
 from bangfu.core.history import bulk_history, record_baselines
 from bangfu.registry import choices as c
+from bangfu.registry import figures
 from bangfu.registry.models import Household, Person
 
 WORKING_AGE = (16, 59)  # inclusive, in whole years: the statistical definition of 劳动力年龄
@@ -54,8 +55,11 @@ def update_people(people, reason: str, user=None, **values) -> int:
     if not ids:
         return 0
     changed = Person.objects.filter(pk__in=ids)
+    figures.mark_stale_of(changed)  # before (a move leaves its village) and after
     record_baselines(Person, changed.exclude(pk__in=Person.history.filter(id__in=ids).values("id")))
     count = changed.update(version=F("version") + 1, **values)
+    if "region_code" in values:
+        figures.mark_stale([values["region_code"]])
     bulk_history(Person, changed.order_by("pk"), user, reason)
     return count
 
@@ -110,6 +114,7 @@ def refresh_households(households) -> int:
     """Recount members, labour and employed for these households (a queryset) and recompute the
     zero-employment flag, in one UPDATE."""
     employed = Q(employment_status__in=c.EMPLOYED_STATUSES)
+    figures.mark_stale_of(households)
     return households.update(
         member_count=_member_count(),
         labour_count=_member_count(Q(is_labour=True)),

@@ -30,16 +30,20 @@ def person_counts(people: QuerySet[Person]) -> dict[str, int]:
     return people.aggregate(**{key: Count("id", filter=q) for key, (q, _) in PERSON_FIGURES.items()})
 
 
+# Each household figure of the home page.
+HOUSEHOLD_FIGURES = {
+    "households": Q(),
+    "zero_employment": Q(zero_employment=True),
+    "relocated_households": Q(relocated=True),
+    "relocated_with_labour": Q(relocated=True, labour_count__gt=0),
+    # 一户一人以上就业: relocated households with labour where at least one member works
+    # (a different measure from 零就业家庭, reported separately).
+    "relocated_employed": Q(relocated=True, labour_count__gt=0, employed_count__gt=0),
+}
+
+
 def household_counts(households: QuerySet[Household]) -> dict[str, int]:
-    return households.aggregate(
-        households=Count("id"),
-        zero_employment=Count("id", filter=Q(zero_employment=True)),
-        relocated_households=Count("id", filter=Q(relocated=True)),
-        relocated_with_labour=Count("id", filter=Q(relocated=True, labour_count__gt=0)),
-        # 一户一人以上就业: relocated households with labour where at least one member works
-        # (a different measure from 零就业家庭, reported separately).
-        relocated_employed=Count("id", filter=Q(relocated=True, labour_count__gt=0, employed_count__gt=0)),
-    )
+    return households.aggregate(**{key: Count("id", filter=q) for key, q in HOUSEHOLD_FIGURES.items()})
 
 
 def counts_by_child(people: QuerySet[Person], prefix: str, child_level: int) -> dict[str, int]:

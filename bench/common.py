@@ -151,6 +151,26 @@ def county_exists(county: str) -> bool:
     return Person.objects.filter(codes.within(county)).exists()
 
 
+def ensure_county(county: str, people: int, db: str):
+    """Generate the county unless a kept database has it already; the generator's result, or None."""
+    from bangfu.registry.generator import generate_county
+
+    if county_exists(county):
+        log(f"{db}: the kept database has {county} already: not generating it")
+        return None
+    log(f"{db}: generating {people:,} people in {county}")
+    return generate_county(county, people, seed=1)
+
+
+def user(username: str, role: str, region_prefix: str):
+    """The bench's account, made once (a kept database has it from an earlier run)."""
+    from bangfu.accounts.models import User
+    from bangfu.regions import codes
+
+    return (User.objects.filter(username=username).first()
+            or User.objects.create_user(username, role=role, region_id=codes.full_code(region_prefix)))
+
+
 def _postgres_has(database: str) -> bool:
     import psycopg
 

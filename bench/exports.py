@@ -29,7 +29,7 @@ def main() -> None:
         "--rows", type=int, help="rows to export instead of the scale's (at most its people)"))
     if common.run_each_database(args):
         return
-    with common.bench_database(args.db, "exports"):
+    with common.bench_database(args.db, "exports", keep=args.keep):
         run(args)
 
 
@@ -72,14 +72,11 @@ class PeakRss:
 
 
 def run(args) -> None:
-    from bangfu.accounts.models import Role, User
-    from bangfu.regions import codes
-    from bangfu.registry.generator import generate_county
+    from bangfu.accounts.models import Role
 
     people, rows = PEOPLE[args.scale], min(args.rows or ROWS[args.scale], PEOPLE[args.scale])
-    common.log(f"{args.db}: generating {people:,} people in {COUNTY}")
-    generate_county(COUNTY, people, seed=1)
-    officer = User.objects.create_user("exporter", role=Role.HRSS_OFFICER, region_id=codes.full_code(COUNTY))
+    common.ensure_county(COUNTY, people, args.db)
+    officer = common.user("exporter", Role.HRSS_OFFICER, COUNTY)
 
     def emit(measure, value, unit, baseline, baseline_value, **extra):
         common.emit("exports", measure, value, unit, baseline=baseline, baseline_value=baseline_value,

@@ -17,21 +17,19 @@ def main() -> None:
     args = common.parse_args(__doc__, lambda p: p.add_argument("--requests", type=int, default=REQUESTS))
     if common.run_each_database(args):
         return
-    with common.bench_database(args.db, "figures"):
+    with common.bench_database(args.db, "figures", keep=args.keep):
         run(args.scale, args.db, args.requests)
 
 
 def run(scale: str, db: str, requests: int) -> None:
     from bangfu.registry import figures
-    from bangfu.registry.generator import generate_county
 
     def report(measure, value, unit, baseline, baseline_value, **extra):
         common.emit("figures", measure, value, unit, baseline=baseline, baseline_value=baseline_value,
                     scale=scale, db=db, **extra)
 
     people = PEOPLE[scale]
-    common.log(f"{db}: generating {people:,} people in {COUNTY}")
-    generate_county(COUNTY, people, seed=1)
+    common.ensure_county(COUNTY, people, db)
     if common.vendor() == "postgresql":
         _execute("VACUUM ANALYZE")
     county, township = _officers()
@@ -70,11 +68,9 @@ class _Officer:
     def __init__(self, name: str, role: str, prefix: str):
         from django.test import Client
 
-        from bangfu.accounts.models import User
-        from bangfu.regions import codes
 
         self.name, self.prefix = name, prefix
-        self.user = User.objects.create_user(f"bench-{name}", role=role, region_id=codes.full_code(prefix))
+        self.user = common.user(f"bench-{name}", role, prefix)
         self.client = Client()
         self.client.force_login(self.user)
 

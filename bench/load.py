@@ -63,16 +63,14 @@ def main() -> None:
     args = common.parse_args(__doc__, add_options)
     if common.run_each_database(args):
         return
-    with common.bench_database(args.db, "load"):
+    with common.bench_database(args.db, "load", keep=args.keep):
         run(args)
 
 
 def run(args) -> None:
-    from bangfu.registry.generator import generate_county
 
     people = PEOPLE[args.scale]
-    common.log(f"{args.db}: generating {people:,} people in {COUNTY}")
-    generate_county(COUNTY, people, seed=1)
+    common.ensure_county(COUNTY, people, args.db)
     _vacuum()
     targets = _targets(args.seed)
     sessions = _sessions(args.users + 2)  # the last one exports
@@ -290,12 +288,11 @@ def _sessions(count: int) -> list[str]:
     """Signed-in sessions of county HRSS officers (session keys for the cookie), one per user."""
     from django.test import Client
 
-    from bangfu.accounts.models import Role, User
-    from bangfu.regions import codes
+    from bangfu.accounts.models import Role
 
     keys = []
     for number in range(count):
-        user = User.objects.create_user(f"load{number}", role=Role.HRSS_OFFICER, region_id=codes.full_code(COUNTY))
+        user = common.user(f"load{number}", Role.HRSS_OFFICER, COUNTY)
         client = Client()
         client.force_login(user)
         keys.append(client.session.session_key)

@@ -26,18 +26,13 @@ def main() -> None:
 
 
 def run(scale: str, db: str, requests: int) -> None:
-    from bangfu.registry.generator import generate_county
 
     def report(measure, value, unit, baseline, baseline_value, **extra):
         common.emit("registry", measure, value, unit, baseline=baseline, baseline_value=baseline_value,
                     scale=scale, db=db, **extra)
 
-    people = PEOPLE[scale]
-    if common.county_exists(COUNTY):
-        common.log(f"{db}: the kept database has {COUNTY} already: not generating it (no generate_* lines)")
-    else:
-        common.log(f"{db}: generating {people:,} people in {COUNTY}")
-        result = generate_county(COUNTY, people, seed=1)
+    result = common.ensure_county(COUNTY, PEOPLE[scale], db)
+    if result is not None:
         common.log(f"{db}: generated in {result.seconds:.1f} s; copying the same rows with executemany")
         insert_seconds = _executemany_baseline()
         report("generate_seconds", result.seconds, "s", "executemany INSERT of the same rows", insert_seconds,
@@ -221,13 +216,8 @@ def _officer_client():
 def _client_of(username: str, role: str, region_prefix: str):
     from django.test import Client
 
-    from bangfu.accounts.models import User
-    from bangfu.regions import codes
-
-    user = (User.objects.filter(username=username).first()  # a kept database has it from an earlier run
-            or User.objects.create_user(username, role=role, region_id=codes.full_code(region_prefix)))
     client = Client()
-    client.force_login(user)
+    client.force_login(common.user(username, role, region_prefix))
     return client
 
 

@@ -17,6 +17,8 @@ def spells_of_person(user, person: Person, perm: str = Perm.VIEW_LEDGER) -> Quer
     return spells_for_user(user, perm).filter(person=person).order_by("-start_month", "-id")
 
 
-def get_spell_for_user(user, person: Person, pk, perm: str = Perm.VIEW_LEDGER) -> EmploymentSpell:
-    """One spell of the person, or 404 alike for "absent", "another person's" and "not yours"."""
-    return get_for_user(user, EmploymentSpell.objects.filter(person=person), pk, perm)
+def get_spell_for_user(user, person: Person | None, pk, perm: str = Perm.VIEW_LEDGER) -> EmploymentSpell:
+    """One spell (of the person, when given), or 404 alike for "absent", "another person's" and
+    "not yours"."""
+    spells = EmploymentSpell.objects.select_related("person")
+    return get_for_user(user, spells.filter(person=person) if person is not None else spells, pk, perm)

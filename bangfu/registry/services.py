@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from bangfu.core.history import bulk_history, record_baselines
+from bangfu.core.pages import forget_counts
 from bangfu.registry import choices as c
 from bangfu.registry.models import EmploymentSpell, Household, Person
 
@@ -56,6 +57,7 @@ def update_people(people, reason: str, user=None, **values) -> int:
     changed = Person.objects.filter(pk__in=ids)
     record_baselines(Person, changed.exclude(pk__in=Person.history.filter(id__in=ids).values("id")))
     count = changed.update(version=F("version") + 1, **values)
+    forget_counts(Person)
     bulk_history(Person, changed.order_by("pk"), user, reason)
     return count
 
@@ -110,6 +112,7 @@ def refresh_households(households) -> int:
     """Recount members, labour and employed for these households (a queryset) and recompute the
     zero-employment flag, in one UPDATE."""
     employed = Q(employment_status__in=c.EMPLOYED_STATUSES)
+    forget_counts(Household)  # an UPDATE sends no post_save: lists must not keep their old counts
     return households.update(
         member_count=_member_count(),
         labour_count=_member_count(Q(is_labour=True)),

@@ -551,7 +551,7 @@ class _Spells:
         status = person.employment_status
         working_months = max(0, (member.age - 16) * 12)
         if status not in EMPLOYED:
-            if person.is_labour and working_months > 24 and rng.random() < 0.2:  # lost or left a job
+            if person.is_labour and working_months > 24 and rng.random() < 0.1:  # lost or left a job
                 end = rng.randint(1, 12)
                 return [self.spell(person, min(end + rng.randint(3, 24), working_months), end,
                                    rng.choice(tuple(c.SpellPlace)),
@@ -563,7 +563,7 @@ class _Spells:
                        else c.Channel.ORGANISED if rng.random() < 0.3 else c.Channel.SELF_FOUND)
         start = rng.randint(0, min(60, working_months))
         spells = [self.spell(person, start, None, place, channel, member.where, person.employer_name)]
-        if start + 12 < working_months and rng.random() < 0.25:
+        if start + 12 < working_months and rng.random() < 0.15:
             end = start + rng.randint(1, 6)
             spells.append(self.spell(person, min(end + rng.randint(3, 36), working_months), end,
                                      rng.choice(tuple(c.SpellPlace)), c.Channel.SELF_FOUND, "", ""))

@@ -13,6 +13,8 @@ from bangfu.registry.models import Household, Person
 from bangfu.registry.validation import DuplicatePerson, clean_household, clean_person, clean_spell
 
 BLANK = [("", "—")]
+# The statuses typed by hand; the employed ones follow the person's open job spell.
+UNEMPLOYED_CHOICES = [(status.value, status.label) for status in c.UNEMPLOYED_STATUSES]
 # <input type=date> only shows ISO dates, whatever the language's display format is.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,7 +91,7 @@ class PersonForm(OneRound):
                                               coerce=int, empty_value=None, required=False)
     disability_card = IdentifierField(label=_("残疾人证号"), required=False)
     # Employed statuses follow the open job spell (recorded on the person's page), never typed here.
-    employment_status = _choice(_("就业状态"), [(s.value, s.label) for s in c.UNEMPLOYED_STATUSES], required=True)
+    employment_status = _choice(_("就业状态"), UNEMPLOYED_CHOICES, required=True)
     not_seeking_reason = _choice(_("无就业意愿原因"), c.NotSeekingReason.choices)
     wish_jobs = forms.CharField(label=_("意向岗位"), max_length=200, required=False)
     wish_travel = _choice(_("可接受务工范围"), c.TravelRange.choices)
@@ -248,7 +250,6 @@ class FollowUpForm(forms.Form):
                            max_length=2000)
 
 
-
 class MonthField(forms.DateField):
     """A month typed as 2023-05 (<input type=month>), or as the monitoring system writes it, 2023年05月."""
 
@@ -289,8 +290,7 @@ class SpellForm(OneRound):
 
 class EndSpellForm(forms.Form):
     end_month = MonthField(label=_("结束年月"), help_text=_("最后一个在岗的月份"))
-    employment_status = _choice(_("结束后的就业状态"), [(s.value, s.label) for s in c.UNEMPLOYED_STATUSES],
-                                required=True)
+    employment_status = _choice(_("结束后的就业状态"), UNEMPLOYED_CHOICES, required=True)
     not_seeking_reason = _choice(_("无就业意愿原因"), c.NotSeekingReason.choices)
 
     def then(self) -> dict:

@@ -6,6 +6,7 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
         from bangfu.audit import display, log
@@ -20,6 +21,9 @@ class AuditConfig(AppConfig):
         plugins.register(plugins.App(
             name="audit", urls="bangfu.audit.urls",
             nav=(plugins.NavItem(_("审计日志"), "audit_log", VIEW_AUDIT, 90),),
-            surfaces=(plugins.Surfaces(AuditEntry, VIEW_AUDIT, list_page="audit_log",
+            # The log's largest page: the entries of the writes that follow an entry (in the scope
+            # matrix, every other app's records) would push it off a smaller one.
+            surfaces=(plugins.Surfaces(AuditEntry, VIEW_AUDIT,
+                                       list_page=lambda entry: reverse("audit_log") + "?size=100",
                                        shown_as=display.detail_text),),
         ))

@@ -16,7 +16,7 @@ from ninja.responses import Status
 from bangfu.core.pages import exact_count, rows_of_page
 from bangfu.core.permissions import require
 from bangfu.core.schemas import Id, expected_version, idempotency_key, responses, set_etag, whole_number
-from bangfu.registry import actions, filters, selectors
+from bangfu.registry import actions, filters, selectors, spells
 from bangfu.registry import schemas as s
 from bangfu.registry.history import history_entries
 from bangfu.registry.models import Household
@@ -243,3 +243,80 @@ def list_surveys(request, params: Query[SurveyFilters]):
     queryset = filters.SURVEYS.apply(selectors.surveys_for_user(request.auth).select_related("surveyor"),
                                      params.model_dump(exclude_none=True))
     return queryset.order_by("-visited_on", "-id")
+
+
+# --- job spells (under people) -----------------------------------------------------------------
+
+def _spell_data(payload: s.SpellPatch) -> dict:
+    data = payload.model_dump(exclude_unset=True)
+    for field in ("start_month", "end_month"):
+        if field in data:
+            data[field] = s.month_of(data[field])
+    for field in ("place_text", "employer_name", "channel"):
+        if field in data and data[field] is None:
+            data[field] = ""
+    return data
+
+
+@people.get("/{person_id}/spells", response=responses({200: list[s.SpellOut]}, 401, 403, 404, 422),
+            url_name="person_spells", tags=["spells"])
+def list_spells(request, person_id: Id):
+    """The person's job spells, newest first; the open one (end_month null) gives their status."""
+    require(request.auth, Perm.VIEW_LEDGER)
+    person = selectors.get_person_for_user(request.auth, person_id)
+    return spells.spells_of_person(request.auth, person)
+
+
+@people.post("/{person_id}/spells", response=responses({201: s.SpellOut}, 400, 401, 403, 404, 422),
+             tags=["spells"])
+def record_spell(request, person_id: Id, payload: s.SpellIn, response: HttpResponse):
+    """Record a job spell. An open one (no end_month) makes the person employed with its status;
+    if another is open, it ends in the month the new one starts (one that starts before it is
+    refused). The same `Idempotency-Key` again answers with the spell already recorded."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    person = selectors.get_person_for_user(request.auth, person_id, Perm.EDIT_LEDGER)
+    spell = actions.do_record_spell(request.auth, person, _spell_data(payload), key=idempotency_key(request),
+                                    request=request)
+    set_etag(response, spell)
+    return Status(201, spell)
+
+
+def _spell(request, person_id: int, spell_id: int):
+    person = selectors.get_person_for_user(request.auth, person_id, Perm.EDIT_LEDGER)
+    return spells.get_spell_for_user(request.auth, person, spell_id, Perm.EDIT_LEDGER)
+
+
+@people.patch("/{person_id}/spells/{spell_id}",
+              response=responses({200: s.SpellOut}, 400, 401, 403, 404, 412, 422), tags=["spells"])
+def update_spell(request, person_id: Id, spell_id: Id, payload: s.SpellPatch, response: HttpResponse):
+    """Change the fields sent. Send the spell's ETag (its version) as `If-Match`: a spell changed
+    since answers 412."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    spell = _spell(request, person_id, spell_id)
+    actions.do_update_spell(request.auth, spell, _spell_data(payload), version=expected_version(request),
+                            request=request)
+    set_etag(response, spell)
+    return spell
+
+
+@people.post("/{person_id}/spells/{spell_id}/end",
+             response=responses({200: s.SpellOut}, 400, 401, 403, 404, 412, 422), tags=["spells"])
+def end_spell(request, person_id: Id, spell_id: Id, payload: s.SpellEnd, response: HttpResponse):
+    """End an open spell in `end_month`; the person takes `employment_status` (seeking by default)."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    spell = _spell(request, person_id, spell_id)
+    then = {"employment_status": payload.employment_status, "not_seeking_reason": payload.not_seeking_reason or ""}
+    actions.do_end_spell(request.auth, spell, s.month_of(payload.end_month), then=then,
+                         version=expected_version(request), request=request)
+    set_etag(response, spell)
+    return spell
+
+
+@people.delete("/{person_id}/spells/{spell_id}", response=responses({204: None}, 400, 401, 403, 404, 412, 422),
+               tags=["spells"])
+def delete_spell(request, person_id: Id, spell_id: Id):
+    """Delete a spell recorded by mistake (its history stays); the person's status follows."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    actions.do_delete_spell(request.auth, _spell(request, person_id, spell_id), version=expected_version(request),
+                            request=request)
+    return Status(204, None)

@@ -93,6 +93,66 @@ EMPLOYED_STATUSES = frozenset({
 })
 
 
+class SpellPlace(models.TextChoices):
+    """Where a job spell's work is (务工所在地), with the codes of the employment status it gives."""
+
+    IN_COUNTY = "in_county", _("县内")
+    OUT_COUNTY = "out_county", _("县外省内")
+    OUT_PROVINCE = "out_province", _("省外")
+
+
+class Channel(models.TextChoices):
+    """How the job was found (就业渠道), as the monitoring system and the programmes name them."""
+
+    ORGANISED = "organised", _("有组织劳务输出")
+    SELF_FOUND = "self_found", _("自主务工")
+    WORKSHOP = "workshop", _("就业帮扶车间")
+    PUBLIC_WELFARE = "public_welfare", _("公益性岗位")
+    SELF_EMPLOYED = "self_employed", _("自主创业")
+    FLEXIBLE = "flexible", _("灵活就业")
+    OTHER = "other", _("其他")
+
+
+class SpellSource(models.TextChoices):
+    MANUAL = "manual", _("手工登记")
+    SURVEY = "survey", _("走访")
+    IMPORT = "import", _("导入")
+    MIGRATED = "migrated", _("由原就业状态转入")
+
+
+# A spell's status: its channel's where the channel is itself a kind of employment the ledger
+# counts apart (公益性岗位, 自主创业, 灵活就业), else its place's (县内 / 县外省内 / 省外).
+CHANNEL_STATUS = {
+    Channel.PUBLIC_WELFARE: EmploymentStatus.PUBLIC_WELFARE,
+    Channel.SELF_EMPLOYED: EmploymentStatus.SELF_EMPLOYED,
+    Channel.FLEXIBLE: EmploymentStatus.FLEXIBLE,
+}
+PLACE_STATUS = {
+    SpellPlace.IN_COUNTY: EmploymentStatus.IN_COUNTY,
+    SpellPlace.OUT_COUNTY: EmploymentStatus.OUT_COUNTY,
+    SpellPlace.OUT_PROVINCE: EmploymentStatus.OUT_PROVINCE,
+}
+
+
+def spell_status(place: str, channel: str) -> str:
+    """The employment status a person holding an open spell of this place and channel has."""
+    return CHANNEL_STATUS.get(channel) or PLACE_STATUS[place]
+
+
+# A status typed without a spell (an API client, a survey) becomes a spell of this place and
+# channel: public-welfare posts, self-employment and flexible work are taken as in the county.
+STATUS_SPELL = {
+    EmploymentStatus.IN_COUNTY: (SpellPlace.IN_COUNTY, ""),
+    EmploymentStatus.OUT_COUNTY: (SpellPlace.OUT_COUNTY, ""),
+    EmploymentStatus.OUT_PROVINCE: (SpellPlace.OUT_PROVINCE, ""),
+    EmploymentStatus.PUBLIC_WELFARE: (SpellPlace.IN_COUNTY, Channel.PUBLIC_WELFARE),
+    EmploymentStatus.SELF_EMPLOYED: (SpellPlace.IN_COUNTY, Channel.SELF_EMPLOYED),
+    EmploymentStatus.FLEXIBLE: (SpellPlace.IN_COUNTY, Channel.FLEXIBLE),
+}
+# The statuses a user types by hand: the others follow the person's open spell.
+UNEMPLOYED_STATUSES = (EmploymentStatus.SEEKING, EmploymentStatus.NOT_SEEKING)
+
+
 class NotSeekingReason(models.TextChoices):
     STUDYING = "studying", _("在校学习")
     CARING = "caring", _("照顾家庭")

@@ -10,9 +10,11 @@ from bangfu.regions import village_picker
 from bangfu.registry import choices as c
 from bangfu.registry.identifiers import normalise_identifier
 from bangfu.registry.models import Household, Person
-from bangfu.registry.validation import DuplicatePerson, clean_household, clean_person
+from bangfu.registry.validation import DuplicatePerson, clean_household, clean_person, clean_spell
 
 BLANK = [("", "—")]
+# The statuses typed by hand; the employed ones follow the person's open job spell.
+UNEMPLOYED_CHOICES = [(status.value, status.label) for status in c.UNEMPLOYED_STATUSES]
 # <input type=date> only shows ISO dates, whatever the language's display format is.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -88,8 +90,8 @@ class PersonForm(OneRound):
     disability_grade = forms.TypedChoiceField(label=_("残疾等级"), choices=BLANK + c.DisabilityGrade.choices,
                                               coerce=int, empty_value=None, required=False)
     disability_card = IdentifierField(label=_("残疾人证号"), required=False)
-    employment_status = _choice(_("就业状态"), c.EmploymentStatus.choices, required=True)
-    employer_name = forms.CharField(label=_("就业单位/地点"), max_length=200, required=False)
+    # Employed statuses follow the open job spell (recorded on the person's page), never typed here.
+    employment_status = _choice(_("就业状态"), UNEMPLOYED_CHOICES, required=True)
     not_seeking_reason = _choice(_("无就业意愿原因"), c.NotSeekingReason.choices)
     wish_jobs = forms.CharField(label=_("意向岗位"), max_length=200, required=False)
     wish_travel = _choice(_("可接受务工范围"), c.TravelRange.choices)
@@ -99,13 +101,14 @@ class PersonForm(OneRound):
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     IDENTIFIER_FIELDS = ("id_number", "phone", "disability_card")
+    EMPLOYMENT_GROUP = _("就业情况")
     GROUPS = [
         (_("基本信息"), ["name", "id_number", "phone", "household_number", "relationship", "township",
                       "region_code", "education"]),
         (_("劳动能力与技能"), ["labour_ability", "skills", "other_skills"]),
         (_("帮扶身份"), ["poverty_status", "monitoring_category", "relocated", "relocation_site"]),
         (_("残疾情况"), ["disability_category", "disability_grade", "disability_card"]),
-        (_("就业情况"), ["employment_status", "employer_name", "not_seeking_reason"]),
+        (EMPLOYMENT_GROUP, ["employment_status", "not_seeking_reason"]),
         (_("就业与培训意愿"), ["wish_jobs", "wish_travel", "wish_pay", "wish_hours", "training_wishes", "notes"]),
     ]
 
@@ -115,6 +118,9 @@ class PersonForm(OneRound):
         if person is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_for(person)
         super().__init__(*args, **kwargs)
+        self.open_spell = person.spells.filter(end_month__isnull=True).first() if person is not None else None
+        if self.open_spell is not None:  # the status is the open spell's: the page shows it instead
+            del self.fields["employment_status"], self.fields["not_seeking_reason"]
         if person is None:
             self.fields["id_number"].required = True
         else:
@@ -124,7 +130,7 @@ class PersonForm(OneRound):
                 self.fields[name].help_text = _("留空则不修改")
 
     def groups(self):
-        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+        return [(title, [self[name] for name in names if name in self.fields]) for title, names in self.GROUPS]
 
     def clean_household_number(self):
         number = self.cleaned_data["household_number"].strip()
@@ -186,8 +192,10 @@ class SurveyForm(forms.Form):
 
     visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
     findings = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    employment_status = PersonForm.base_fields["employment_status"]
-    employer_name = PersonForm.base_fields["employer_name"]
+    employment_status = _choice(_("就业状态"), c.EmploymentStatus.choices, required=True)
+    employer_name = forms.CharField(label=_("就业单位/地点"), max_length=200, required=False,
+                                    help_text=_("在岗：登记从走访当月开始的务工经历（状态变了才新开一段）；"
+                                                "未就业：结束在岗的务工经历"))
     not_seeking_reason = PersonForm.base_fields["not_seeking_reason"]
     labour_ability = PersonForm.base_fields["labour_ability"]
     phone = IdentifierField(label=_("联系电话"), required=False, help_text=_("留空则不修改"))
@@ -241,3 +249,50 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=True,
                            max_length=2000)
 
+
+class MonthField(forms.DateField):
+    """A month typed as 2023-05 (<input type=month>), or as the monitoring system writes it, 2023年05月."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y年%m月", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("请填写年月，如 2023-05")}
+
+
+def _money(label):
+    return forms.IntegerField(label=label, min_value=0, max_value=1_000_000, required=False)
+
+
+class SpellForm(OneRound):
+    """Record or edit a job spell; the rules live in validation.clean_spell."""
+
+    start_month = MonthField(label=_("开始年月"))
+    end_month = MonthField(label=_("结束年月"), required=False, help_text=_("仍在岗则留空"))
+    place = forms.ChoiceField(label=_("务工地域"), choices=c.SpellPlace.choices, widget=forms.RadioSelect)
+    place_text = forms.CharField(label=_("务工所在地"), max_length=100, required=False,
+                                 help_text=_("如：广东省东莞市"))
+    channel = _choice(_("就业渠道"), c.Channel.choices)
+    employer_name = forms.CharField(label=_("就业单位"), max_length=200, required=False)
+    monthly_income = _money(_("务工月收入（元）"))
+    transport_subsidy = _money(_("年度交通费补助（元）"))
+
+    def __init__(self, *args, spell=None, **kwargs):
+        self.spell = spell
+        if spell is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(spell, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)
+
+    def ledger_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def rules(self) -> None:
+        clean_spell(self.ledger_data(), self.spell)
+
+
+class EndSpellForm(forms.Form):
+    end_month = MonthField(label=_("结束年月"), help_text=_("最后一个在岗的月份"))
+    employment_status = _choice(_("结束后的就业状态"), UNEMPLOYED_CHOICES, required=True)
+    not_seeking_reason = _choice(_("无就业意愿原因"), c.NotSeekingReason.choices)
+
+    def then(self) -> dict:
+        return {"employment_status": self.cleaned_data["employment_status"],
+                "not_seeking_reason": self.cleaned_data["not_seeking_reason"]}

@@ -29,7 +29,7 @@ from bangfu.regions.services import ensure_regions
 from bangfu.registry import choices as c
 from bangfu.registry import figures, services
 from bangfu.registry.identifiers import build_resident_id
-from bangfu.registry.models import NUMBER_TAIL, Household, Person, Skill
+from bangfu.registry.models import NUMBER_TAIL, EmploymentSpell, Household, Person, Skill
 
 BATCH = 5000  # people per bulk insert round
 HASH_CHECK_CHUNK = 900  # below SQLite's smallest variable limit
@@ -230,6 +230,7 @@ class _Member:
     id_number: str = ""
     phone: str = ""
     card: str = ""
+    where: str = ""  # the job's place as the monitoring system writes it (务工所在地), while employed
 
 
 def _compose(rng: random.Random, size: int) -> list[_Member]:
@@ -324,6 +325,7 @@ class _Generator:
         self.reasons = _Weighted(NOT_SEEKING_WEIGHTS)
         self.hours = _Weighted(HOURS_WEIGHTS)
         self.household_rows, self.person_rows = _Rows(Household), _Rows(Person)
+        self.spells = _Spells(county6, seed, existing, today)
         province = county6[:2]
         table = divisions.county_level_divisions()
         # Work elsewhere in the province goes to its cities and urban districts.
@@ -484,6 +486,7 @@ class _Generator:
         rng = self.rng
         village = household["region_code"]
         township = self.townships.get(village[:9], "")
+        member.where = self.county_name
         if status == E.IN_COUNTY:
             place = rng.choice((
                 f"{township}{rng.choice(LOCAL_TRADES)}就业帮扶车间",
@@ -492,9 +495,11 @@ class _Generator:
                 f"{self.county_name}县城务工",
             ))
         elif status == E.OUT_COUNTY:
-            place = f"{rng.choice(self.province_places)}{rng.choice(FACTORY_KINDS)}"
+            member.where = rng.choice(self.province_places)
+            place = f"{member.where}{rng.choice(FACTORY_KINDS)}"
         elif status == E.OUT_PROVINCE:
             province, city = rng.choice(self.out_places)
+            member.where = f"{province}{city}"
             place = f"{province}{city}{rng.choice(FACTORY_KINDS)}"
         elif status == E.PUBLIC_WELFARE:
             place = f"{township}{rng.choice(PUBLIC_POSTS)}"
@@ -507,6 +512,7 @@ class _Generator:
     def set_unemployed(self, member: _Member) -> None:
         values = member.values
         values.update(employer_name="")
+        member.where = ""
         if values["is_labour"] and self.rng.random() < 0.6:
             self.set_seeking(member)
         else:
@@ -521,6 +527,60 @@ class _Generator:
             wish_travel=self.travel.pick(rng), wish_pay=rng.randint(20, 60) * 100, wish_hours=self.hours.pick(rng),
             training_wishes="、".join(rng.sample(self.skill_names, rng.choice((1, 2)))) if rng.random() < 0.4 else "",
         )
+
+
+class _Spells:
+    """Job spells for the generated people: an open one for everyone employed, of their status
+    (choices.spell_status gives it back), and for some an earlier job, ended before it; some
+    people without work had a job that ended. A generator of its own: the people are the same
+    with spells as without."""
+
+    OUT_SUBSIDY = (300, 500, 600, 800, 1000)  # yuan a year, for work outside the county
+
+    def __init__(self, county6: str, seed: int, existing: int, today: datetime.date):
+        self.rng = random.Random(f"bangfu-spells:{county6}:{seed}:{existing}")
+        self.month = today.replace(day=1)
+        self.rows = _Rows(EmploymentSpell)
+
+    def months_before(self, months: int) -> datetime.date:
+        index = self.month.year * 12 + self.month.month - 1 - months
+        return datetime.date(index // 12, index % 12 + 1, 1)
+
+    def of(self, person: Person, member: _Member) -> list[EmploymentSpell]:
+        rng = self.rng
+        status = person.employment_status
+        working_months = max(0, (member.age - 16) * 12)
+        if status not in EMPLOYED:
+            if person.is_labour and working_months > 24 and rng.random() < 0.1:  # lost or left a job
+                end = rng.randint(1, 12)
+                return [self.spell(person, min(end + rng.randint(3, 24), working_months), end,
+                                   rng.choice(tuple(c.SpellPlace)),
+                                   rng.choice((c.Channel.SELF_FOUND, c.Channel.ORGANISED)), "", "")]
+            return []
+        place, channel = c.STATUS_SPELL[status]
+        if not channel:
+            channel = (c.Channel.WORKSHOP if "车间" in person.employer_name
+                       else c.Channel.ORGANISED if rng.random() < 0.3 else c.Channel.SELF_FOUND)
+        start = rng.randint(0, min(60, working_months))
+        spells = [self.spell(person, start, None, place, channel, member.where, person.employer_name)]
+        if start + 12 < working_months and rng.random() < 0.15:
+            end = start + rng.randint(1, 6)
+            spells.append(self.spell(person, min(end + rng.randint(3, 36), working_months), end,
+                                     rng.choice(tuple(c.SpellPlace)), c.Channel.SELF_FOUND, "", ""))
+        return spells
+
+    def spell(self, person: Person, start: int, end: int | None, place: str, channel: str, where: str,
+              employer: str) -> EmploymentSpell:
+        rng = self.rng
+        outside = place != c.SpellPlace.IN_COUNTY
+        return self.rows.make({
+            "person_id": person.pk, "region_code": person.region_code, "start_month": self.months_before(start),
+            "end_month": None if end is None else self.months_before(end), "place": place, "place_text": where,
+            "channel": channel, "employer_name": employer,
+            "monthly_income": rng.randint(15, 80 if outside else 50) * 100,
+            "transport_subsidy": rng.choice(self.OUT_SUBSIDY) if outside else None,
+            "source": c.SpellSource.IMPORT,
+        })
 
 
 def _existing_ids(county6: str) -> dict[tuple[datetime.date, str], int]:
@@ -628,6 +688,8 @@ def _insert(generator: _Generator, batch: list[tuple[dict, list[_Member]]], seal
             values.update(card.seal(m.card, sealer))
             people.append(make(values))
     Person.objects.bulk_create(people)
+    EmploymentSpell.objects.bulk_create([spell for person, m in zip(people, members, strict=True)
+                                         for spell in generator.spells.of(person, m)])
     links = Person.skills.through
     links.objects.bulk_create(
         [links(None, person.pk, skill) for person, m in zip(people, members, strict=True) for skill in m.skills]

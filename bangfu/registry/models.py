@@ -359,3 +359,85 @@ class VillageFigures(KeptFigures):
 
     def __str__(self):
         return f"{self.region_code} {self.population}".strip()
+# --- job spells ------------------------------------------------------------------------------------
+
+# The earliest month a job spell can start; months are stored as the first day of the month.
+EARLIEST_MONTH = datetime.date(1970, 1, 1)
+MAX_MONEY = 1_000_000  # yuan: a monthly income or a year's subsidy beyond it is a typing error
+
+
+class EmploymentSpell(models.Model):
+    """One job a person held or holds (务工经历): from a start month to an end month, or still open.
+
+    The person's employment status and workplace follow their open spell (services.sync_status_from_spells);
+    a person has at most one open spell. Months are stored as the month's first day; the end month
+    is the last month worked, and the next spell may start in it (a change of job within a month).
+    """
+
+    # Indexed by spell_person (person, start month) below, not on its own: one index less to fill.
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="spells",
+                               db_index=False)
+    # The person's village, kept in step with theirs: scope and set-based checks by region without a join.
+    region_code = models.CharField(_("所在村"), max_length=12)
+    start_month = models.DateField(_("开始年月"))
+    end_month = models.DateField(_("结束年月"), null=True, blank=True)
+    place = models.CharField(_("务工地域"), max_length=16, choices=c.SpellPlace.choices)
+    place_text = models.CharField(_("务工所在地"), max_length=100, blank=True)
+    channel = models.CharField(_("就业渠道"), max_length=16, choices=c.Channel.choices, blank=True)
+    employer_name = models.CharField(_("就业单位"), max_length=200, blank=True)
+    monthly_income = models.PositiveIntegerField(_("务工月收入（元）"), null=True, blank=True)
+    transport_subsidy = models.PositiveIntegerField(_("年度交通费补助（元）"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=c.SpellSource.choices,
+                              default=c.SpellSource.MANUAL)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # The region code only follows the person's, whose own history shows a move.
+    history = HistoricalRecords(excluded_fields=["region_code", "updated_at"], get_user=history_user)
+
+    class Meta:
+        ordering = ["-start_month", "-id"]
+        verbose_name = _("务工经历")
+        verbose_name_plural = _("务工经历")
+        indexes = [
+            models.Index(fields=["person", "start_month"], name="spell_person"),
+            # Per region, as every set-based check reads them (a county's range of codes).
+            models.Index(fields=["region_code", "id"], name="spell_region"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(end_month__isnull=True), name="spell_one_open"),
+            models.CheckConstraint(name="spell_end_after_start",
+                                   condition=Q(end_month__isnull=True) | Q(end_month__gte=models.F("start_month"))),
+            models.CheckConstraint(name="spell_start_month", condition=Q(start_month__gte=EARLIEST_MONTH)),
+            models.CheckConstraint(name="spell_place", condition=Q(place__in=c.SpellPlace.values)),
+            models.CheckConstraint(name="spell_channel", condition=Q(channel__in=["", *c.Channel.values])),
+            models.CheckConstraint(name="spell_source", condition=Q(source__in=c.SpellSource.values)),
+            models.CheckConstraint(name="spell_money", condition=(
+                (Q(monthly_income__isnull=True) | Q(monthly_income__lte=MAX_MONEY))
+                & (Q(transport_subsidy__isnull=True) | Q(transport_subsidy__lte=MAX_MONEY)))),
+        ]
+
+    def __str__(self):
+        return f"{self.months_label} {self.employer_name or self.get_place_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_month is None
+
+    @property
+    def status(self) -> str:
+        return c.spell_status(self.place, self.channel)
+
+    @property
+    def months_label(self) -> str:
+        """2023年05月–2024年01月, or 2023年05月起 for an open spell."""
+        start = month_label(self.start_month)
+        if self.end_month is None:
+            return str(_("%(start)s起") % {"start": start})
+        return f"{start}–{month_label(self.end_month)}"
+
+
+def month_label(month: datetime.date | None) -> str:
+    """A month as the monitoring system writes it: 2023年05月."""
+    return f"{month.year}年{month.month:02d}月" if month else ""

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import Role
 from bangfu.core.permissions import define, grant, narrow
-from bangfu.registry.models import FollowUp, Household, Person, Survey
+from bangfu.registry.models import EmploymentSpell, FollowUp, Household, Person, Survey
 
 
 class Perm:
@@ -45,5 +45,6 @@ def narrow_roles() -> None:
     households = _("残联工作人员只能编辑有残疾人成员的家庭户")
     narrow(dpf, Person, DISABLED_PEOPLE, people)
     narrow(dpf, Survey, Q(person__disability_category__isnull=False), people)
+    narrow(dpf, EmploymentSpell, Q(person__disability_category__isnull=False), people)
     narrow(dpf, Household, has_disabled_member("pk"), households)
     narrow(dpf, FollowUp, has_disabled_member("household_id"), households)

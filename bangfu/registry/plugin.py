@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core import plugins
 from bangfu.core.permissions import Scope, register_scope
 from bangfu.registry import exports, figures, stats
-from bangfu.registry.models import FollowUp, Household, Person, Survey
+from bangfu.registry.models import EmploymentSpell, FollowUp, Household, Person, Survey
 from bangfu.registry.permissions import Perm, grant_roles, narrow_roles
 
 
@@ -30,6 +30,8 @@ def register() -> None:
     # A survey or follow-up is seen where its person or household is now, not where it was.
     register_scope(Survey, Scope(region="person__region_code"))
     register_scope(FollowUp, Scope(region="household__region_code"))
+    # A spell keeps its person's village (services.follow_person_region): scoped without a join.
+    register_scope(EmploymentSpell, Scope(region="region_code"))
     plugins.register(plugins.App(
         name="registry",
         urls="bangfu.registry.urls",
@@ -62,6 +64,11 @@ def register() -> None:
             plugins.Surfaces(Survey, Perm.VIEW_LEDGER, api_list="api:survey_list",
                              list_page=lambda survey: reverse("person_detail", args=[survey.person_id]),
                              shown_as=lambda survey: survey.findings),
+            # Spells are listed on their person's page and in the person's API list.
+            plugins.Surfaces(EmploymentSpell, Perm.VIEW_LEDGER,
+                             list_page=lambda spell: reverse("person_detail", args=[spell.person_id]),
+                             more=(("spell_edit", Perm.EDIT_LEDGER), ("spell_end", Perm.EDIT_LEDGER)),
+                             shown_as=lambda spell: spell.employer_name),
             plugins.Surfaces(FollowUp, Perm.VIEW_LEDGER,
                              list_page=lambda follow_up: reverse("household_detail", args=[follow_up.household_id]),
                              shown_as=lambda follow_up: follow_up.note),

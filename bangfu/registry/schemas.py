@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, StringConstraints
 
 from bangfu.core.schemas import MAX_ID, ChangeOut, Flag, IsoDate, RegionCode, blank_or, codes, number, text
 from bangfu.registry import choices as c
@@ -266,3 +266,86 @@ class SurveyOut(Schema):
 class SurveyIn(SurveyFields):
     visited_on: IsoDate
     findings: text(5000, min_length=1, multiline=True)
+
+
+# --- job spells --------------------------------------------------------------------------------
+
+Month = Annotated[str, StringConstraints(pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")]
+
+
+def month_of(text: str | None) -> datetime.date | None:
+    """The first day of a month written 2023-05 (Month), None for none."""
+    return datetime.date(int(text[:4]), int(text[5:7]), 1) if text else None
+
+
+def _month_text(value: datetime.date | None) -> str | None:
+    return value.strftime("%Y-%m") if value else None
+
+
+class SpellOut(Schema):
+    id: int
+    person_id: int
+    start_month: str = Field(description="YYYY-MM")
+    end_month: str | None = Field(description="YYYY-MM, the last month worked; null while the job goes on")
+    is_open: bool
+    place: str
+    place_label: str
+    place_text: str
+    channel: str
+    channel_label: str
+    employer_name: str
+    monthly_income: int | None = Field(description="yuan per month")
+    transport_subsidy: int | None = Field(description="yuan per year")
+    source: str
+    source_label: str
+    status: str = Field(description="the employment status this spell gives its person while open")
+    status_label: str
+    version: int = Field(description="raised by every change; send it back as If-Match (the ETag)")
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    resolve_place_label = _label("place")
+    resolve_channel_label = _label("channel")
+    resolve_source_label = _label("source")
+
+    @staticmethod
+    def resolve_start_month(obj) -> str:
+        return _month_text(obj.start_month)
+
+    @staticmethod
+    def resolve_end_month(obj) -> str | None:
+        return _month_text(obj.end_month)
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(c.EmploymentStatus(obj.status).label)
+
+
+class SpellPatch(Schema):
+    """Only the fields sent are changed; an end month of null reopens the spell."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start_month: Month = Field(None, description="YYYY-MM")
+    end_month: Month | None = Field(None, description="YYYY-MM, the last month worked; null: still working")
+    place: codes(c.SpellPlace) = None
+    place_text: text(100) | None = None
+    channel: blank_or(c.Channel) = None
+    employer_name: text(200) | None = None
+    monthly_income: number(0, 1_000_000) | None = Field(None, description="yuan per month")
+    transport_subsidy: number(0, 1_000_000) | None = Field(None, description="yuan per year")
+
+
+class SpellIn(SpellPatch):
+    start_month: Month = Field(description="YYYY-MM")
+    place: codes(c.SpellPlace)
+    source: Literal["manual", "survey", "import"] = "manual"
+
+
+class SpellEnd(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    end_month: Month = Field(description="YYYY-MM, the last month worked")
+    employment_status: Literal[tuple(c.UNEMPLOYED_STATUSES)] = Field(
+        c.EmploymentStatus.SEEKING.value, description="the person's status afterwards")
+    not_seeking_reason: blank_or(c.NotSeekingReason) = Field(None, description="needed for not_seeking")

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from bangfu.core.history import bulk_history, record_baselines
+from bangfu.core.pages import forget_counts
 from bangfu.registry import choices as c
 from bangfu.registry import figures
-from bangfu.registry.models import Household, Person
+from bangfu.registry.models import EmploymentSpell, Household, Person
 
 WORKING_AGE = (16, 59)  # inclusive, in whole years: the statistical definition of 劳动力年龄
 
@@ -60,6 +61,7 @@ def update_people(people, reason: str, user=None, **values) -> int:
     count = changed.update(version=F("version") + 1, **values)
     if "region_code" in values:
         figures.mark_stale([values["region_code"]])
+    forget_counts(Person)
     bulk_history(Person, changed.order_by("pk"), user, reason)
     return count
 
@@ -115,6 +117,7 @@ def refresh_households(households) -> int:
     zero-employment flag, in one UPDATE."""
     employed = Q(employment_status__in=c.EMPLOYED_STATUSES)
     figures.mark_stale_of(households)
+    forget_counts(Household)  # an UPDATE sends no post_save: lists must not keep their old counts
     return households.update(
         member_count=_member_count(),
         labour_count=_member_count(Q(is_labour=True)),
@@ -134,3 +137,61 @@ def _head(field: str):
     """The household head's value of a field (their name, its pinyin keys); "" without a head."""
     heads = Person.objects.filter(household=OuterRef("pk"), relationship=c.Relationship.HEAD).order_by("id")
     return Coalesce(Subquery(heads.values(field)[:1]), Value(""))
+
+
+# --- job spells ----------------------------------------------------------------------------------
+
+SYNC_CHUNK = 5000  # people per statement: below every database's limit of bound parameters
+
+
+def spell_status_expression() -> Case:
+    """The employment status an EmploymentSpell row gives (choices.spell_status, in SQL)."""
+    return Case(*(When(channel=channel, then=Value(status)) for channel, status in c.CHANNEL_STATUS.items()),
+                *(When(place=place, then=Value(status)) for place, status in c.PLACE_STATUS.items()),
+                default=Value(""))
+
+
+def _chunks(people):
+    ids = list(people.values_list("pk", flat=True)) if hasattr(people, "values_list") else sorted(set(people))
+    for start in range(0, len(ids), SYNC_CHUNK):
+        yield ids[start:start + SYNC_CHUNK]
+
+
+def sync_status_from_spells(people, user=None, reason: str | None = None) -> int:
+    """Set-based: these people (a Person queryset, or ids) take the employment status and workplace
+    of their open spell; one without an open spell whose status still says employed becomes
+    未就业有就业意愿 (a non-employment status typed by hand stays as it is). History rows for the
+    people changed (in `user`'s name, or the acting user's), and their households recounted.
+    Returns how many people changed."""
+    reason = reason or _("随务工经历更新就业状态")
+    changed = 0
+    for ids in _chunks(people):
+        open_spell = EmploymentSpell.objects.filter(person=OuterRef("pk"), end_month__isnull=True)
+        status = Subquery(open_spell.annotate(status=spell_status_expression()).values("status")[:1])
+        employer = Subquery(open_spell.values("employer_name")[:1])
+        chunk = Person.objects.filter(pk__in=ids)
+        employ = (chunk.filter(Exists(open_spell)).annotate(spell_status=status, spell_employer=employer)
+                  .exclude(employment_status=F("spell_status"), employer_name=F("spell_employer"),
+                           not_seeking_reason=""))
+        unemploy = chunk.filter(~Exists(open_spell), employment_status__in=c.EMPLOYED_STATUSES)
+        households = set(employ.values_list("household_id", flat=True)) | set(
+            unemploy.values_list("household_id", flat=True))
+        changed += update_people(employ, reason, user, employment_status=status, employer_name=employer,
+                                 not_seeking_reason="")
+        changed += update_people(unemploy, reason, user, employment_status=c.EmploymentStatus.SEEKING,
+                                 employer_name="", not_seeking_reason="")
+        households.discard(None)
+        if households:
+            refresh_households(Household.objects.filter(pk__in=households))
+    return changed
+
+
+def follow_person_region(people) -> int:
+    """Spells take their person's village again after a move (set-based; no history: the person's
+    own history shows the move)."""
+    moved = 0
+    for ids in _chunks(people):
+        village = Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("region_code")[:1])
+        moved += (EmploymentSpell.objects.filter(person_id__in=ids).exclude(region_code=village)
+                  .update(region_code=village))
+    return moved

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bangfu.registry import actions
 from bangfu.registry.identifiers import build_resident_id
-from bangfu.registry.models import FollowUp, Household, Person, Survey
+from bangfu.registry.models import EmploymentSpell, FollowUp, Household, Person, Survey
 
 _sequence = itertools.count(500)
 
@@ -56,10 +56,18 @@ def make_follow_up(creator, village: str, tag: str, *, disabled: bool = False) -
                                        note=tag)
 
 
+def make_spell(creator, village: str, tag: str, *, disabled: bool = False) -> EmploymentSpell:
+    person = make_person(creator, village, "务工人员", **(DISABLED if disabled else {}))
+    return actions.do_record_spell(creator, person, {
+        "start_month": timezone.localdate().replace(day=1), "place": "out_province", "employer_name": tag})
+
+
 FACTORIES = {
     Person: make_disabled_person,
     Household: functools.partial(make_household, disabled=True),
     Survey: functools.partial(make_survey, disabled=True),
     FollowUp: functools.partial(make_follow_up, disabled=True),
+    EmploymentSpell: functools.partial(make_spell, disabled=True),
 }
-NARROWED_OUT = {Person: make_person, Household: make_household, Survey: make_survey, FollowUp: make_follow_up}
+NARROWED_OUT = {Person: make_person, Household: make_household, Survey: make_survey, FollowUp: make_follow_up,
+                EmploymentSpell: make_spell}

@@ -24,7 +24,15 @@ from bangfu.registry.identifiers import (
     parse_resident_id,
     validate_phone,
 )
-from bangfu.registry.models import EARLIEST_DAY, Household, Person
+from bangfu.registry.models import (
+    EARLIEST_DAY,
+    EARLIEST_MONTH,
+    MAX_MONEY,
+    EmploymentSpell,
+    Household,
+    Person,
+    month_label,
+)
 from bangfu.registry.services import is_labour, pinyin_keys
 
 
@@ -416,3 +424,125 @@ def clean_follow_up(done_on, action, note) -> tuple[datetime.date, str, str]:
     if errors:
         raise ValidationError(errors)
     return day, action, text
+
+
+# --- job spells ----------------------------------------------------------------------------------
+
+SPELL_FIELDS = ("start_month", "end_month", "place", "place_text", "channel", "employer_name",
+                "monthly_income", "transport_subsidy", "source")
+
+
+def this_month() -> datetime.date:
+    return timezone.localdate().replace(day=1)
+
+
+def _month(value, field: str, fail, label, *, required: bool) -> datetime.date | None:
+    """The month of a date (its first day), within EARLIEST_MONTH and this month."""
+    if value in (None, ""):
+        if required:
+            fail(field, _("请填写%(label)s") % {"label": label})
+        return None
+    if not isinstance(value, datetime.date):
+        fail(field, _("%(label)s应为年月，如 2023-05") % {"label": label})
+        return None
+    month = value.replace(day=1)
+    if month > this_month():
+        fail(field, _("%(label)s不能晚于本月") % {"label": label})
+    elif month < EARLIEST_MONTH:
+        fail(field, _("%(label)s不能早于 %(month)s") % {"label": label, "month": month_label(EARLIEST_MONTH)})
+    else:
+        return month
+    return None
+
+
+def _money(value, field: str, fail) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MONEY:
+        fail(field, _("应为 0 到 1,000,000 之间的整数（元）"))
+        return None
+    return value
+
+
+def clean_spell(data: dict, spell: EmploymentSpell | None = None) -> dict:
+    """Field values for a new or changed job spell, or ValidationError naming each bad field.
+    Keys not in `data` keep the spell's current values. (Whether it fits among the person's other
+    spells is spell_conflict's question.)"""
+    errors, fail = _collector()
+    values: dict = {}
+    new = spell is None
+    if "start_month" in data or new:
+        month = _month(data.get("start_month"), "start_month", fail, _("开始年月"), required=True)
+        if month:
+            values["start_month"] = month
+    if "end_month" in data:
+        values["end_month"] = _month(data.get("end_month"), "end_month", fail, _("结束年月"), required=False)
+    if "place" in data or new:
+        place = data.get("place") or ""
+        if not place:
+            fail("place", _("请选择务工地域（县内、县外省内或省外）"))
+        elif place not in c.SpellPlace.values:
+            fail("place", _("“%(v)s”不是可选的值") % {"v": place})
+        else:
+            values["place"] = place
+    for field, options in (("channel", c.Channel), ("source", c.SpellSource)):
+        if field in data:
+            value = data.get(field) or ""
+            if value and value not in options.values:
+                fail(field, _("“%(v)s”不是可选的值") % {"v": value})
+            elif value or field == "channel":
+                values[field] = value
+    for field, limit in (("place_text", 100), ("employer_name", 200)):
+        if field in data:
+            label = str(EmploymentSpell._meta.get_field(field).verbose_name)
+            text, problem = clean_text(data.get(field), limit, name_of=label)
+            if problem:
+                fail(field, problem)
+            values[field] = text
+    for field in ("monthly_income", "transport_subsidy"):
+        if field in data:
+            values[field] = _money(data.get(field), field, fail)
+    start = values.get("start_month", spell.start_month if spell else None)
+    end = values.get("end_month", spell.end_month if spell else None)
+    if start and end and end < start and "start_month" not in errors and "end_month" not in errors:
+        fail("end_month" if "end_month" in values else "start_month",
+             _("结束年月（%(end)s）不能早于开始年月（%(start)s）") % {
+                 "end": month_label(end), "start": month_label(start)})
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _overlaps(start: datetime.date, end: datetime.date | None, other: EmploymentSpell) -> bool:
+    """Whether two spells share a month beyond a handover: the next job may start in the month the
+    last one ended, as people change jobs within a month."""
+    far = datetime.date.max
+    return start < (other.end_month or far) and other.start_month < (end or far)
+
+
+def spell_conflict(person: Person, start: datetime.date, end: datetime.date | None,
+                   spell: EmploymentSpell | None = None) -> tuple[EmploymentSpell | None, ValidationError | None]:
+    """How a spell from `start` to `end` (None: open) fits among the person's other spells: the open
+    spell that a new open one closes (a change of job), and the refusal if it overlaps another."""
+    others = list(EmploymentSpell.objects.filter(person=person).exclude(pk=spell.pk if spell else None))
+    current = next((other for other in others if other.end_month is None), None)
+    closing = None
+    if end is None and current is not None:
+        if start < current.start_month:
+            return None, ValidationError({"start_month": [
+                _("已有 %(spell)s 的在岗务工经历，新的在岗经历不能早于它开始：请先修改或结束那一段") % {
+                    "spell": _described(current)}]})
+        closing = current
+    for other in others:
+        if other is closing:
+            continue  # it ends in the month the new one starts
+        if _overlaps(start, end, other):
+            field = "end_month" if end is not None and other.start_month >= start else "start_month"
+            return None, ValidationError({field: [_("与务工经历 %(spell)s 的时间重叠，请核对开始和结束年月") % {
+                "spell": _described(other)}]})
+    return closing, None
+
+
+def _described(spell: EmploymentSpell) -> str:
+    where = spell.employer_name or spell.place_text or spell.get_place_display()
+    return f"{spell.months_label}（{where}）"

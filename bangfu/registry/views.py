@@ -18,9 +18,9 @@ from bangfu.core.permissions import Forbidden, can
 from bangfu.core.writes import StaleEdit
 from bangfu.regions import village_picker
 from bangfu.regions.picker import region_options, village_labels
-from bangfu.registry import actions, filters, selectors
+from bangfu.registry import actions, filters, selectors, spells
 from bangfu.registry import choices as c
-from bangfu.registry.forms import FollowUpForm, HouseholdForm, PersonForm, SurveyForm
+from bangfu.registry.forms import EndSpellForm, FollowUpForm, HouseholdForm, PersonForm, SpellForm, SurveyForm
 from bangfu.registry.history import history_entries
 from bangfu.registry.models import FollowUp
 from bangfu.registry.permissions import Perm
@@ -68,6 +68,7 @@ def person_detail(request, pk):
         "surveys": selectors.surveys_for_user(request.user).filter(person=person).select_related("surveyor")[:20],
         "members": (selectors.members_for_user(request.user, person.household).exclude(pk=person.pk)
                     if person.household_id else []),
+        "spells": spells.spells_of_person(request.user, person),
         "can_edit": can(request.user, Perm.EDIT_LEDGER, person.region_code),
         "can_survey": can(request.user, Perm.RECORD_SURVEY, person.region_code),
         "can_reveal": can(request.user, Perm.REVEAL_IDENTIFIER, person.region_code),
@@ -126,7 +127,7 @@ def _picker(request, form, current: str = "") -> None:
 def _person_form_page(request, form, person):
     return render(request, "registry/person_form.html", {
         "form": form, "person": person, "household": person.household if person else None,
-        **write_guard(request, person)})
+        "open_spell": getattr(form, "open_spell", None), **write_guard(request, person)})
 
 
 @requires(Perm.EDIT_LEDGER)
@@ -283,3 +284,70 @@ def zero_employment(request):
     for household in page:
         household.last_action_label = labels.get(household.last_action, "")
     return render(request, "registry/zero_employment.html", {"page": page, **_filter_context(request)})
+
+
+# --- job spells ----------------------------------------------------------------------------------
+
+def _spell_page(request, form, person, spell=None, template="registry/spell_form.html"):
+    return render(request, template, {"form": form, "person": person, "spell": spell,
+                                      **write_guard(request, spell)})
+
+
+@requires(Perm.EDIT_LEDGER)
+def spell_create(request, pk):
+    person = selectors.get_person_for_user(request.user, pk, Perm.EDIT_LEDGER)
+    form = SpellForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        spell = _attempt(request, form, lambda: actions.do_record_spell(
+            request.user, person, form.ledger_data(), key=posted_key(request), request=request))
+        if spell is not None:
+            messages.success(request, _("已登记务工经历 %(spell)s") % {"spell": spell.months_label})
+            return redirect("person_detail", pk=person.pk)
+    return _spell_page(request, form, person)
+
+
+def _person_spell(request, pk):
+    """The spell and its person, through the user's scope (404 alike for absent and not yours)."""
+    spell = spells.get_spell_for_user(request.user, None, pk, Perm.EDIT_LEDGER)
+    return selectors.get_person_for_user(request.user, spell.person_id, Perm.EDIT_LEDGER), spell
+
+
+@requires(Perm.EDIT_LEDGER)
+def spell_edit(request, pk):
+    person, spell = _person_spell(request, pk)
+    form = SpellForm(request.POST or None, spell=spell)
+    if request.method == "POST" and form.is_valid():
+        changed = _attempt(request, form, lambda: actions.do_update_spell(
+            request.user, spell, form.ledger_data(), version=posted_version(request), request=request))
+        if changed is not None:
+            _saved(request, changed)
+            return redirect("person_detail", pk=person.pk)
+    return _spell_page(request, form, person, spell)
+
+
+@requires(Perm.EDIT_LEDGER)
+def spell_end(request, pk):
+    person, spell = _person_spell(request, pk)
+    form = EndSpellForm(request.POST or None, initial={"end_month": timezone.localdate(),
+                                                       "employment_status": c.EmploymentStatus.SEEKING})
+    if request.method == "POST" and form.is_valid():
+        ended = _attempt(request, form, lambda: actions.do_end_spell(
+            request.user, spell, form.cleaned_data["end_month"], then=form.then(), version=posted_version(request),
+            request=request))
+        if ended is not None:
+            messages.success(request, _("务工经历已结束：%(spell)s") % {"spell": ended.months_label})
+            return redirect("person_detail", pk=person.pk)
+    return _spell_page(request, form, person, spell, "registry/spell_end.html")
+
+
+@require_POST
+@requires(Perm.EDIT_LEDGER)
+def spell_delete(request, pk):
+    person, spell = _person_spell(request, pk)
+    try:
+        actions.do_delete_spell(request.user, spell, version=posted_version(request), request=request)
+    except StaleEdit as exc:
+        messages.error(request, str(exc))
+        return redirect("spell_edit", pk=spell.pk)
+    messages.success(request, _("已删除务工经历 %(spell)s") % {"spell": spell.months_label})
+    return redirect("person_detail", pk=person.pk)

@@ -111,8 +111,8 @@ def test_an_unrotated_person_edited_during_a_rotation_changes_only_what_changed(
     use_keys(NEW_FIELD_KEY, TEST_FIELD_KEY)
     person = county.person
     changed = actions.do_update_person(county.alice, person, {
-        "id_number": valid_id(seq=11), "phone": "13812345678", "employer_name": "县城制衣厂"})
-    assert changed == ["employer_name"]
+        "id_number": valid_id(seq=11), "phone": "13812345678", "wish_jobs": "县城制衣厂"})
+    assert changed == ["wish_jobs"]
     person.refresh_from_db()
     assert person.id_number_enc.startswith(f"v2:{OLD_ID}:")  # left for rotatekey
     # An unchanged ID number is not taken for a new one that would need a new disability card.

@@ -39,7 +39,7 @@ def _rows(sheet) -> list[dict]:
 
 @pytest.mark.parametrize("text", [HYPERLINK, "+86 县城", "-1+1", "@SUM(A1)"])
 def test_it_writes_formula_like_text_as_text(world, text):
-    do_update_person(world.alice, world.person, {"employer_name": text})
+    do_update_person(world.alice, world.person, {"employment_status": "in_county", "employer_name": text})
     rows = _rows(_sheet(_client(world.alice).get(reverse("export", args=["people"]), {"q": "zsf"})))
     cell = rows[0]["就业单位/地点"]
     assert (cell.value, cell.data_type) == (text, "s")
@@ -70,7 +70,8 @@ def test_it_names_the_county_township_and_village(world, django_assert_max_num_q
 
 
 def test_it_fits_the_columns_to_their_text(world):
-    do_update_person(world.alice, world.person, {"employer_name": "黔东南州从江县城关镇扶贫车间制衣有限公司"})
+    do_update_person(world.alice, world.person, {"employment_status": "in_county",
+                                                 "employer_name": "黔东南州从江县城关镇扶贫车间制衣有限公司"})
     sheet = openpyxl.load_workbook(io.BytesIO(
         _client(world.alice).get(reverse("export", args=["people"])).content)).active
     headers = [cell.value for cell in sheet[2]]

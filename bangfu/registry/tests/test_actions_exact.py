@@ -225,10 +225,11 @@ def test_a_survey_may_update_each_of_its_fields_and_nothing_else(world):
                                       data={**found, "notes": "不许改", "household": None})
     stored = Person.objects.get(pk=world.person.pk)
     assert (Person.phone.decrypt(stored), Person.disability_card.decrypt(stored)) == ("13912345678", number + "42")
-    assert {k: getattr(stored, k) for k in found if k not in ("phone", "disability_card")} == {
-        k: v for k, v in found.items() if k not in ("phone", "disability_card")}
-    assert stored.notes == ""
-    assert set(survey.changes) == set(found)
+    # A workplace given with a status of no work is the ended job's: the person keeps none.
+    kept = ("phone", "disability_card", "employer_name")
+    assert {k: getattr(stored, k) for k in found if k not in kept} == {k: v for k, v in found.items() if k not in kept}
+    assert (stored.notes, stored.employer_name) == ("", "")
+    assert set(survey.changes) == set(found) - {"employer_name"}
     assert survey.changes["disability_card"] == ["", Person.disability_card.mask_text(number + "42")]
 
 

@@ -238,3 +238,39 @@ def test_the_command_says_what_it_made(db):
     call_command("generate", county=COUNTY, people=120, seed=2, stdout=out)
     out = out.getvalue()
     assert "从江县 (522633): 120 people" in out and "people/s" in out
+
+
+def test_everyone_employed_has_one_open_spell_of_their_status_and_no_one_else(county):
+    from bangfu.registry.models import EmploymentSpell
+
+    spells = defaultdict(list)
+    for spell in EmploymentSpell.objects.filter(codes.within(COUNTY)).select_related("person"):
+        spells[spell.person_id].append(spell)
+        assert spell.region_code == spell.person.region_code
+        assert spell.start_month <= TODAY and spell.start_month.day == 1
+    rows = people().values_list("pk", "employment_status", "employer_name")
+    employed = 0
+    for pk, status, employer in rows:
+        open_spells = [s for s in spells[pk] if s.end_month is None]
+        if status in c.EMPLOYED_STATUSES:
+            employed += 1
+            [spell] = open_spells
+            assert (spell.status, spell.employer_name) == (status, employer)
+        else:
+            assert open_spells == []
+        ordered = sorted(spells[pk], key=lambda s: s.start_month)
+        for earlier, later in zip(ordered, ordered[1:], strict=False):
+            assert earlier.end_month is not None and earlier.end_month <= later.start_month
+    closed = sum(1 for made in spells.values() for s in made if s.end_month is not None)
+    assert employed > 500 and 30 < closed < employed
+    assert services.sync_status_from_spells(people()) == 0  # the bulk rule agrees with what was made
+
+
+def test_work_outside_the_county_has_a_transport_subsidy_and_inside_none(county):
+    from bangfu.registry.models import EmploymentSpell
+
+    spells = EmploymentSpell.objects.filter(codes.within(COUNTY))
+    assert not spells.filter(place="in_county", transport_subsidy__isnull=False).exists()
+    assert not spells.exclude(place="in_county").filter(transport_subsidy__isnull=True).exists()
+    assert spells.filter(place="out_province", end_month__isnull=True).exclude(place_text="").count() == \
+        spells.filter(place="out_province", end_month__isnull=True).count()

@@ -57,10 +57,10 @@ def test_the_history_page_and_api_show_the_creation_of_a_record_never_edited(cli
 
 def test_a_skills_change_is_one_entry_with_before_and_after(world, cook):
     rows = cook.history.count()
-    actions.do_update_person(world.alice, cook, {"employer_name": "县城饭店"}, skills=["电工", "厨师"])
+    actions.do_update_person(world.alice, cook, {"wish_jobs": "县城饭店"}, skills=["电工", "厨师"])
     assert cook.history.count() == rows + 1
     latest = history_entries(cook)[0]
-    assert sorted(shown(latest)) == [("就业单位/地点", "—", "县城饭店"), ("技能", "厨师", "厨师、电工")]
+    assert sorted(shown(latest)) == [("意向岗位", "—", "县城饭店"), ("技能", "厨师", "厨师、电工")]
     actions.do_update_person(world.alice, cook, {}, skills=[])
     assert cook.history.count() == rows + 2
     assert shown(history_entries(cook)[0]) == [("技能", "厨师、电工", "—")]

@@ -66,7 +66,8 @@ def test_a_name_with_a_hidden_character_is_refused_naming_the_field(world, char)
 
 def test_workplace_and_site_names_refuse_them_too_but_notes_keep_them(world):
     with pytest.raises(ValidationError) as caught:
-        actions.do_update_person(world.alice, world.person, {"employer_name": "\u202e司公限有", "notes": "好\u200d"})
+        actions.do_update_person(world.alice, world.person, {
+            "employment_status": "in_county", "employer_name": "\u202e司公限有", "notes": "好\u200d"})
     assert list(caught.value.message_dict) == ["employer_name"]
     assert caught.value.message_dict["employer_name"][0].startswith("就业单位/地点含有")
     with pytest.raises(ValidationError) as caught:

@@ -45,7 +45,7 @@ def test_the_edit_page_refuses_a_stale_form_and_says_what_changed(world, client)
     url = reverse("person_edit", args=[world.person.pk])
     form = client.get(url).content.decode()
     assert 'name="version" value="1"' in form
-    actions.do_update_person(world.tom, world.person, {"employer_name": "从江县茶厂"})
+    actions.do_update_person(world.tom, world.person, {"employment_status": "in_county", "employer_name": "从江县茶厂"})
     response = client.post(url, {"name": "张三丰", "relationship": "head", "labour_ability": "full",
                                  "poverty_status": "tuopin", "employment_status": "seeking",
                                  "region_code": "522633101001", "version": "1"})

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "bangfu.accounts",
     "bangfu.registry",
     "bangfu.exchange",
+    "bangfu.exchange.checks",
     "bangfu.web",
 ]
 

@@ -20,6 +20,9 @@ class CheckRun(models.Model):
         verbose_name_plural = _("核查运行")
         indexes = [models.Index(fields=["region_prefix", "started_at"], name="check_run_prefix")]
 
+    def __str__(self):
+        return f"{self.region_prefix or '*'} {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class Finding(models.Model):
     """A record one check flags. Replaced as a whole for the region of each run."""
@@ -39,5 +42,7 @@ class Finding(models.Model):
         indexes = [
             models.Index(fields=["region_code", "id"], name="finding_region"),
             models.Index(fields=["check_id", "region_code"], name="finding_check"),
-            models.Index(fields=["model", "record_id"], name="finding_record"),
         ]
+
+    def __str__(self):
+        return f"{self.check_id} {self.model} {self.record_id}"

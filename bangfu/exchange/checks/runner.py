@@ -31,11 +31,16 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _insert(run: CheckRun, check: Check, today) -> int:
-    rows = check.query(run.region_prefix, today)
+def read_rows(check: Check, prefix: str, today=None):
+    """The check's query as the rows a finding keeps: (pk, region_code, reason)."""
+    rows = check.query(prefix, today or timezone.localdate())
     if "reason" not in rows.query.annotations:
         rows = rows.annotate(reason=definitions.no_reason())
-    sql, params = rows.order_by().values_list("pk", "region_code", "reason").query.sql_with_params()
+    return rows.order_by().values_list("pk", "region_code", "reason")
+
+
+def _insert(run: CheckRun, check: Check, today) -> int:
+    sql, params = read_rows(check, run.region_prefix, today).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_table(Finding)} (run_id, check_id, model, record_id, region_code, reason) "  # noqa: S608 (names from the models)

@@ -139,9 +139,9 @@ def test_it_flags_a_phone_shared_by_two_households(world):
 def test_it_flags_zero_employment_households_not_followed_in_30_days(world):
     never, stale, recent, employed = (household(world) for _ in range(4))
     Household.objects.filter(pk__in=[never.pk, stale.pk, recent.pk]).update(zero_employment=True)
-    do_record_follow_up(world.alice, stale, done_on=TODAY - datetime.timedelta(days=31), action="contact", note="电话联系")
-    do_record_follow_up(world.alice, recent, done_on=TODAY - datetime.timedelta(days=30), action="contact", note="电话联系")
-    do_record_follow_up(world.alice, employed, done_on=timezone.localdate(), action="contact", note="电话联系")
+    for home, done_on in ((stale, TODAY - datetime.timedelta(days=31)), (recent, TODAY - datetime.timedelta(days=30)),
+                          (employed, timezone.localdate())):
+        do_record_follow_up(world.alice, home, done_on=done_on, action="contact", note="电话联系")
     assert flagged("household.zero_not_followed") == {never.pk: "never", stale.pk: "stale"}
 
 

@@ -92,6 +92,7 @@ def generation_gap(prefix, today):
     head_year = "household__members__birth_date__year"
     year = ExtractYear("birth_date")
     return _people(prefix).filter(
+        Q(relationship__in=[c.Relationship.CHILD, c.Relationship.GRANDCHILD, c.Relationship.PARENT]),
         Q(household__members__relationship=c.Relationship.HEAD),
         Q(relationship=c.Relationship.CHILD, **{f"{head_year}__gt": year - GENERATION_GAP})
         | Q(relationship=c.Relationship.GRANDCHILD, **{f"{head_year}__gt": year - 2 * GENERATION_GAP})

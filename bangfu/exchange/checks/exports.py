@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core.exports import Column, Export, identifier_column, region_name_column
 from bangfu.core.filters import Filter, FilterSet
 from bangfu.core.permissions import prefix_q
-from bangfu.exchange.checks import definitions
+
+# The modules of checks register them on import: before the filter below lists them.
+from bangfu.exchange.checks import definitions, ledger, spells  # noqa: F401
 from bangfu.exchange.checks.definitions import HOUSEHOLD, PERSON
 from bangfu.exchange.checks.permissions import Perm
 from bangfu.exchange.checks.selectors import findings_for_user

@@ -3,11 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import plugins
-from bangfu.exchange.checks import (
-    definitions,
-    ledger,  # noqa: F401 (registers the ledger's checks)
-    selectors,
-)
+from bangfu.exchange.checks import definitions, selectors
 from bangfu.exchange.checks.exports import FINDINGS_EXPORT
 from bangfu.exchange.checks.permissions import Perm, grant_roles
 

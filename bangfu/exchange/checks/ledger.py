@@ -9,7 +9,7 @@ three and last four digits, and the keyed hashes (equal values have equal hashes
 
 import datetime
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear, Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -131,8 +131,12 @@ def phone_not_mobile(prefix, today):
 def phone_shared(prefix, today):
     # Phones (by keyed hash) found in more than one household, anywhere: the other household may
     # lie outside the region checked.
-    shared = (Person.objects.exclude(phone_hash="").filter(household__isnull=False).values("phone_hash")
-              .annotate(households=Count("household_id", distinct=True)).filter(households__gt=1)
+    # First the phones held more than once, counted from the hash index alone (most phones are
+    # held once); then, of those few, the ones whose lowest and highest household ids differ.
+    repeated = (Person.objects.exclude(phone_hash="").values("phone_hash").annotate(held=Count("phone_hash"))
+                .filter(held__gt=1).values("phone_hash"))
+    shared = (Person.objects.filter(phone_hash__in=repeated, household__isnull=False).values("phone_hash")
+              .annotate(low=Min("household_id"), high=Max("household_id")).filter(low__lt=F("high"))
               .values("phone_hash"))
     return _people(prefix).filter(household__isnull=False, phone_hash__in=shared)
 

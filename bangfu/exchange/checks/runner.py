@@ -3,7 +3,8 @@
 A run replaces, in one transaction, the findings of the checks it runs under its region prefix:
 one DELETE, then one INSERT … SELECT per check (the check's query, compiled), so no record passes
 through Python. Runs of other regions keep their findings: a township officer's run leaves the
-other townships' results as they were.
+other townships' results as they were. On PostgreSQL runs take turns (an advisory lock), so two
+runs over the same region never both insert; SQLite has one writer at a time anyway.
 """
 
 from django.db import connection, transaction
@@ -13,18 +14,14 @@ from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.core.pages import forget_counts
 from bangfu.core.permissions import check as check_gate
-from bangfu.core.permissions import reach_of
+from bangfu.core.permissions import prefix_q, reach_of
 from bangfu.exchange.checks import definitions
 from bangfu.exchange.checks.definitions import Check
 from bangfu.exchange.checks.models import CheckRun, Finding
 from bangfu.exchange.checks.permissions import Perm
 from bangfu.regions import codes
 
-
-def _prefix_where(prefix: str) -> tuple[str, list[str]]:
-    if not prefix:
-        return "1 = 1", []
-    return "region_code >= %s AND region_code < %s", [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+RUN_LOCK = 0x6B_63_68_6B  # the advisory lock key of check runs ("kchk")
 
 
 def _table(model) -> str:
@@ -50,17 +47,18 @@ def _insert(run: CheckRun, check: Check, today) -> int:
 
 def run_checks(prefix: str, actor, *, only: list[str] | None = None, today=None, request=None) -> CheckRun:
     """Run the checks (all, or those named in `only`) over the region with this code prefix ("" is
-    everywhere) and replace their findings there. The import commit calls this after every import."""
+    everywhere) and replace their findings there; `actor` is recorded with the run and in the audit
+    log. Pages, the command and (next) the import commit call this."""
     checks = [definitions.get(check_id) for check_id in only] if only else definitions.all_checks()
     today = today or timezone.localdate()
     with transaction.atomic():
-        run = CheckRun.objects.create(region_prefix=prefix, user=actor if actor.is_authenticated else None)
-        where, params = _prefix_where(prefix)
-        ids = [check.id for check in checks]
+        old = Finding.objects.filter(prefix_q("region_code", prefix), check_id__in=[check.id for check in checks])
+        sql, params = old.values("id").query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {_table(Finding)} WHERE {where} "  # noqa: S608 (names from the models)
-                f"AND check_id IN ({', '.join(['%s'] * len(ids))})", [*params, *ids])
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
+            cursor.execute(f"DELETE FROM {_table(Finding)} WHERE id IN ({sql})", params)  # noqa: S608 (compiled by Django)
+        run = CheckRun.objects.create(region_prefix=prefix, user=actor if actor.is_authenticated else None)
         run.counts = {check.id: _insert(run, check, today) for check in checks}
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])
@@ -74,8 +72,7 @@ def run_checks(prefix: str, actor, *, only: list[str] | None = None, today=None,
 
 def run_for_user(user, *, request=None) -> CheckRun:
     """A run over the whole of the user's region, if they may run checks there."""
-    prefix = reach_of(user).region_prefix
-    if reach_of(user).everything:
-        prefix = ""
-    check_gate(user, Perm.RUN_CHECKS, codes.full_code(prefix or ""))
-    return run_checks(prefix or "", user, request=request)
+    reach = reach_of(user)
+    prefix = "" if reach.everything else reach.region_prefix or ""
+    check_gate(user, Perm.RUN_CHECKS, codes.full_code(prefix))  # also refuses a user of no region
+    return run_checks(prefix, user, request=request)

@@ -88,9 +88,9 @@ def test_officers_run_the_checks_and_others_may_not(found):
     assert _client(found.alice).get(reverse("check_run")).status_code == 405
 
 
-def test_only_ledger_readers_see_the_results(found):
-    assert _client(found.sam).get(reverse("check_list")).status_code == 200
+def test_officers_and_auditors_see_the_results(found):
     assert _client(found.audrey).get(reverse("check_list")).status_code == 200
+    assert _client(found.sam).get(reverse("check_list")).status_code == 403
     assert _client(found.ed).get(reverse("check_list")).status_code == 403
 
 

@@ -21,9 +21,6 @@ FINDINGS = FilterSet(
            description="region code or its leading digits (522633101 = the township 丙妹镇)"),
 )
 
-_PERSON_FIELDS = ("name", "id_number_head", "id_number_tail", "id_number_hash")
-
-
 def _of(model, kind: str, field: str):
     """A field of the finding's record (null when the finding is about the other model)."""
     value = Subquery(model.objects.filter(pk=OuterRef("record_id")).values(field)[:1])
@@ -35,7 +32,11 @@ def with_records(findings):
     return findings.annotate(
         household_number=_of(Household, HOUSEHOLD, "number"),
         household_head=_of(Household, HOUSEHOLD, "head_name"),
-        **{f"person_{field}" if field == "name" else field: _of(Person, PERSON, field) for field in _PERSON_FIELDS},
+        person_name=_of(Person, PERSON, "name"),
+        # The columns the ID number's mask is made of (identifier_column reads them by these names).
+        id_number_head=_of(Person, PERSON, "id_number_head"),
+        id_number_tail=_of(Person, PERSON, "id_number_tail"),
+        id_number_hash=_of(Person, PERSON, "id_number_hash"),
     )
 
 

@@ -10,9 +10,9 @@ from bangfu.core.permissions import prefix_q
 # The modules of checks register them on import: before the filter below lists them.
 from bangfu.exchange.checks import definitions, ledger, spells  # noqa: F401
 from bangfu.exchange.checks.definitions import HOUSEHOLD, PERSON
-from bangfu.exchange.checks.permissions import Perm
 from bangfu.exchange.checks.selectors import findings_for_user
 from bangfu.registry.models import Household, Person
+from bangfu.registry.permissions import Perm as LedgerPerm
 
 FINDINGS = FilterSet(
     "check_findings",
@@ -53,7 +53,7 @@ def _record(finding) -> str:
 FINDINGS_EXPORT = Export(
     name="check_findings",
     title=_("核查结果"),
-    perm=Perm.VIEW_CHECKS,
+    perm=LedgerPerm.EXPORT,  # exporting is the ledger's permission; the rows need view_checks too
     queryset=lambda user: with_records(findings_for_user(user)),
     filters=FINDINGS,
     columns=(

@@ -92,6 +92,7 @@ def test_officers_and_auditors_see_the_results(found):
     assert _client(found.audrey).get(reverse("check_list")).status_code == 200
     assert _client(found.sam).get(reverse("check_list")).status_code == 403
     assert _client(found.ed).get(reverse("check_list")).status_code == 403
+    assert _client(found.sam).get(reverse("export", args=["check_findings"])).status_code == 403
 
 
 def test_the_export_holds_the_users_findings_masked_and_safe(found):

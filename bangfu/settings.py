@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "bangfu.accounts",
     "bangfu.registry",
     "bangfu.exchange",
+    "bangfu.exchange.checks",
     "bangfu.web",
 ]
 

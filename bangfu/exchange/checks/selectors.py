@@ -1,0 +1,48 @@
+"""Reading findings, always through the ledger's scope of the user.
+
+A finding is shown only when the user sees its record now (`people_for_user` /
+`households_for_user`: region, role and narrowing alike), so results never show more than the
+ledger's own pages would.
+"""
+
+from django.db.models import Count, Q, QuerySet
+
+from bangfu.core.permissions import has_perm, prefix_q, reach_of
+from bangfu.exchange.checks.definitions import HOUSEHOLD, PERSON
+from bangfu.exchange.checks.models import CheckRun, Finding
+from bangfu.exchange.checks.permissions import Perm
+from bangfu.registry import selectors
+
+
+def findings_for_user(user) -> QuerySet[Finding]:
+    if not has_perm(user, Perm.VIEW_CHECKS):
+        return Finding.objects.none()
+    reach = reach_of(user)
+    if not reach.everything and reach.region_prefix is None:
+        return Finding.objects.none()
+    people = selectors.people_for_user(user).values("pk")
+    households = selectors.households_for_user(user).values("pk")
+    # The region range first, so the finding index narrows before the records are matched.
+    inside = Q() if reach.everything else prefix_q("region_code", reach.region_prefix)
+    return Finding.objects.filter(inside).filter(
+        Q(model=PERSON, record_id__in=people) | Q(model=HOUSEHOLD, record_id__in=households))
+
+
+def counts_by_check(findings: QuerySet[Finding]) -> dict[str, int]:
+    return dict(findings.order_by().values_list("check_id").annotate(n=Count("id")).values_list("check_id", "n"))
+
+
+def counts_by_village(findings: QuerySet[Finding]) -> list[tuple[str, int]]:
+    return list(findings.order_by("region_code").values_list("region_code").annotate(n=Count("id"))
+                .values_list("region_code", "n"))
+
+
+def last_run(user) -> CheckRun | None:
+    """The latest finished run covering the whole of the user's region (one of a region above
+    counts; one of a single village inside it does not)."""
+    reach = reach_of(user)
+    prefix = "" if reach.everything else reach.region_prefix
+    if prefix is None:
+        return None
+    covering = [prefix[:length] for length in range(len(prefix) + 1)]
+    return CheckRun.objects.filter(region_prefix__in=covering, finished_at__isnull=False).first()

@@ -1,0 +1,121 @@
+"""The consistency checks (核查) over a whole county: every check run and its findings stored,
+against the same queries as plain SQL COUNTs, and the 核查 page's counts as a county officer.
+
+    python bench/checks.py [--scale small|full] [--db sqlite|postgresql]
+
+small: 20,000 people; full: 1,000,000 people, all in 从江县 (522633). Target (full, PostgreSQL):
+all checks in under 10 s.
+"""
+
+import common
+
+COUNTY = "522633"
+PEOPLE = {"small": 20_000, "full": 1_000_000}
+TARGET_SECONDS = 10
+
+
+def main() -> None:
+    args = common.parse_args(__doc__)
+    if common.run_each_database(args):
+        return
+    with common.bench_database(args.db, "checks"):
+        run(args.scale, args.db)
+
+
+def run(scale: str, db: str) -> None:
+    from bangfu.registry.generator import generate_county
+
+    def report(measure, value, unit, baseline, baseline_value, **extra):
+        common.emit("checks", measure, value, unit, baseline=baseline, baseline_value=baseline_value,
+                    scale=scale, db=db, **extra)
+
+    people = PEOPLE[scale]
+    common.log(f"{db}: generating {people:,} people in {COUNTY}")
+    generate_county(COUNTY, people, seed=1)
+    _vacuum()
+    _plant()
+
+    from bangfu.accounts.actors import command_actor
+    from bangfu.exchange.checks.runner import run_checks
+
+    actor = command_actor(None)
+    common.log(f"{db}: the plain COUNTs of every check's query")
+    counts, per_check_sql = _plain_counts()
+    common.log(f"{db}: running every check")
+    runs = []
+    for _ in range(3 if scale == "small" else 1):
+        with common.stopwatch() as took:
+            result = run_checks(COUNTY, actor)
+        runs.append(took())
+    assert result.counts == counts, (result.counts, counts)
+    report("run_all_checks_seconds", common.median(runs), "s", "plain SQL COUNT of each check's query",
+           sum(per_check_sql.values()), people=people, findings=sum(counts.values()), findings_per_check=counts,
+           plain_sql_seconds_per_check={k: round(v, 3) for k, v in per_check_sql.items()},
+           target_seconds=TARGET_SECONDS)
+
+    common.log(f"{db}: the 核查 page's counts as the county officer")
+    page_ms, sql_ms = _page_counts()
+    report("check_counts_for_officer_ms", page_ms, "ms", "plain SQL GROUP BY check_id of the county's findings",
+           sql_ms)
+
+
+def _vacuum() -> None:
+    from django.db import connection
+
+    if common.vendor() == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def _plant() -> None:
+    """A few records that trip checks the generator never trips (its people are consistent)."""
+    import datetime
+
+    from bangfu.registry.models import Household, Person
+
+    ids = list(Person.objects.order_by("id").values_list("id", flat=True)[:1000:10])
+    Person.objects.filter(id__in=ids[:20]).update(birth_date=datetime.date(1890, 1, 1))
+    Person.objects.filter(id__in=ids[20:40]).update(gender="F")
+    Person.objects.filter(id__in=ids[40:60]).update(employment_status="public_welfare")
+    Household.objects.filter(id__in=Household.objects.order_by("id").values("id")[:20]).update(zero_employment=True)
+
+
+def _plain_counts() -> tuple[dict[str, int], dict[str, float]]:
+    from django.db import connection
+
+    from bangfu.exchange.checks import definitions
+    from bangfu.exchange.checks.runner import read_rows
+
+    counts, seconds = {}, {}
+    for check in definitions.all_checks():
+        sql, params = read_rows(check, COUNTY).query.sql_with_params()
+        with common.stopwatch() as took, connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) q", params)  # noqa: S608 (compiled by Django)
+            counts[check.id] = cursor.fetchone()[0]
+        seconds[check.id] = took()
+    return counts, seconds
+
+
+def _page_counts() -> tuple[float, float]:
+    from django.db import connection
+
+    from bangfu.accounts.models import Role, User
+    from bangfu.exchange.checks import selectors
+
+    officer = User.objects.create_user("bench-checks", password=None, role=Role.HRSS_OFFICER,
+                                       region_id=COUNTY.ljust(12, "0"))
+    orm, sql = [], []
+    for _ in range(5):
+        with common.stopwatch() as took:
+            selectors.counts_by_check(selectors.findings_for_user(officer))
+        orm.append(took() * 1000)
+        with common.stopwatch() as took, connection.cursor() as cursor:
+            cursor.execute("SELECT check_id, COUNT(*) FROM checks_finding WHERE region_code BETWEEN %s AND %s "
+                           "GROUP BY check_id", [COUNTY.ljust(12, "0"), COUNTY.ljust(12, "9")])
+            cursor.fetchall()
+        sql.append(took() * 1000)
+    return common.median(orm), common.median(sql)
+
+
+if __name__ == "__main__":
+    main()

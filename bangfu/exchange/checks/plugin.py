@@ -9,11 +9,14 @@ from bangfu.exchange.checks.permissions import Perm, grant_roles
 
 
 def _home(user) -> dict:
-    counts = selectors.counts_by_check(selectors.findings_for_user(user))
+    findings = selectors.findings_in_reach(user)
+    if findings is None:  # a narrowed view: the 核查 page matches its findings to the records
+        return {"counted": False, "last_run": selectors.last_run(user)}
+    counts = selectors.counts_by_check(findings)
     by_severity = {severity: 0 for severity in definitions.Severity.LABELS}
     for check in definitions.all_checks():
         by_severity[check.severity] += counts.get(check.id, 0)
-    return {"errors": by_severity[definitions.Severity.ERROR],
+    return {"counted": True, "errors": by_severity[definitions.Severity.ERROR],
             "warnings": by_severity[definitions.Severity.WARNING],
             "last_run": selectors.last_run(user)}
 

@@ -7,11 +7,12 @@ ledger's own pages would.
 
 from django.db.models import Count, Q, QuerySet
 
-from bangfu.core.permissions import has_perm, prefix_q, reach_of
+from bangfu.core.permissions import has_perm, narrowing_of, prefix_q, reach_of
 from bangfu.exchange.checks.definitions import HOUSEHOLD, PERSON
 from bangfu.exchange.checks.models import CheckRun, Finding
 from bangfu.exchange.checks.permissions import Perm
 from bangfu.registry import selectors
+from bangfu.registry.models import Household, Person
 
 
 def findings_for_user(user) -> QuerySet[Finding]:
@@ -26,6 +27,23 @@ def findings_for_user(user) -> QuerySet[Finding]:
     inside = Q() if reach.everything else prefix_q("region_code", reach.region_prefix)
     return Finding.objects.filter(inside).filter(
         Q(model=PERSON, record_id__in=people) | Q(model=HOUSEHOLD, record_id__in=households))
+
+
+def findings_in_reach(user) -> QuerySet[Finding] | None:
+    """The findings of the user's region by the village they were found in, without matching them
+    to the records: what the home page counts, reading the findings alone however large the
+    ledger. None for a user whose view of the ledger is narrowed (a disabled persons' federation
+    officer): only `findings_for_user` tells which findings are theirs."""
+    if any(narrowing_of(user, model) for model in (Person, Household)):
+        return None
+    if not has_perm(user, Perm.VIEW_CHECKS):
+        return Finding.objects.none()
+    reach = reach_of(user)
+    if reach.everything:
+        return Finding.objects.all()
+    if reach.region_prefix is None:
+        return Finding.objects.none()
+    return Finding.objects.filter(prefix_q("region_code", reach.region_prefix))
 
 
 def counts_by_check(findings: QuerySet[Finding]) -> dict[str, int]:

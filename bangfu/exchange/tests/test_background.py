@@ -70,7 +70,7 @@ def test_it_writes_an_export_up_to_the_threshold_in_the_request(world, settings)
 
 def test_the_worker_writes_the_same_workbook_as_the_request(big, settings):
     alice = _client(big.alice)
-    do_update_person(big.alice, big.person, {"employer_name": "=HYPERLINK(\"http://x.example\")"})
+    do_update_person(big.alice, big.person, {"wish_jobs": "=HYPERLINK(\"http://x.example\")"})
     response = alice.get(reverse("export", args=["people"]), {"region": "5226331"})
     job = ExportJob.objects.get()
     assert (job.status, job.rows_total, job.params) == ("queued", 7, {"region": "5226331"})
@@ -87,7 +87,7 @@ def test_the_worker_writes_the_same_workbook_as_the_request(big, settings):
     first = dict(zip(header, rows[0], strict=True))
     assert first["身份证号"].count("*") >= 8 and first["联系电话"] == "138****5678"
     assert (first["县（市、区）"], first["乡镇（街道）"], first["村（社区）"]) == ("从江县", "丙妹镇", "大塘村")
-    cell = openpyxl.load_workbook(io.BytesIO(background)).active.cell(row=3, column=header.index("就业单位/地点") + 1)
+    cell = openpyxl.load_workbook(io.BytesIO(background)).active.cell(row=3, column=header.index("意向岗位") + 1)
     assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://x.example\")", "s")
 
 

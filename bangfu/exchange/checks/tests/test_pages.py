@@ -128,3 +128,9 @@ def test_the_home_page_counts_open_findings(found):
     assert "待处理的核查问题：错误 2 条" in html
     assert reverse("check_list") in html
     assert "待处理的核查问题" not in _client(found.ed).get(reverse("home")).content.decode()
+
+
+def test_the_home_page_counts_by_region_and_a_narrowed_view_links_without_counting(found):
+    assert "待处理的核查问题：错误 1 条" in _client(found.tom).get(reverse("home")).content.decode()  # his township
+    html = _client(found.dora).get(reverse("home")).content.decode()  # sees disabled people only
+    assert "查看核查问题" in html and "待处理的核查问题" not in html

@@ -1,5 +1,4 @@
-"""The checks of people's job spells (务工经历). They register only where the ledger has spells
-(`registry.models.EmploymentSpell`), so this app runs on a ledger with or without them.
+"""The checks of people's job spells (务工经历, `registry.models.EmploymentSpell`).
 
 Each flags the person whose spells fail the rule (findings are about people: the spell is read
 on the person's page). Spells carry their person's region code, so each query stays in the region
@@ -13,17 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.permissions import prefix_q
 from bangfu.exchange.checks.definitions import PERSON, Check, Severity, register
-from bangfu.registry import models
-from bangfu.registry.models import Person
+from bangfu.registry import choices as c
+from bangfu.registry.models import EmploymentSpell, Person
 
-IN_COUNTY = "in_county"                          # SpellPlace.IN_COUNTY
-LOCAL_CHANNELS = ("public_welfare", "workshop")  # Channel.PUBLIC_WELFARE, Channel.WORKSHOP: in-county work
+IN_COUNTY = c.SpellPlace.IN_COUNTY
+LOCAL_CHANNELS = (c.Channel.PUBLIC_WELFARE, c.Channel.WORKSHOP)  # work inside the county only
 PUBLIC_WELFARE = "public_welfare"
 POSTS_AT_MOST = 2                                # public-welfare spells one person may have
 
 
 def _spells(prefix: str):
-    return models.EmploymentSpell.objects.filter(prefix_q("region_code", prefix))
+    return EmploymentSpell.objects.filter(prefix_q("region_code", prefix))
 
 
 def _people_with(spells) -> Q:
@@ -47,7 +46,7 @@ def transport_subsidy(prefix, today):
 def overlapping_spells(prefix, today):
     # A spell that starts before an earlier-starting one of the same person ended (the next spell
     # may start in the month the previous one ended; an open spell has not ended).
-    earlier = models.EmploymentSpell.objects.filter(
+    earlier = EmploymentSpell.objects.filter(
         person_id=OuterRef("person_id"), start_month__lte=OuterRef("start_month"),
     ).exclude(pk=OuterRef("pk")).filter(Q(end_month__isnull=True) | Q(end_month__gt=OuterRef("start_month")))
     overlapping = _spells(prefix).filter(Exists(earlier))
@@ -76,5 +75,4 @@ CHECKS = (
           Severity.WARNING, PERSON, too_many_posts),
 )
 
-if hasattr(models, "EmploymentSpell"):
-    register(*CHECKS)
+register(*CHECKS)

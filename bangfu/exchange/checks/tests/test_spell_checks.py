@@ -1,17 +1,13 @@
-"""The job-spell checks, where the ledger has spells (registry.models.EmploymentSpell).
+"""The job-spell checks (registry.models.EmploymentSpell).
 
 Spells are planted directly (as an import of old workbooks leaves them): the ledger's own rules
 refuse some of these combinations, and the checks exist for the ones that got in anyway."""
 
 import datetime
 
-import pytest
-
 from bangfu.conftest import make_person
 from bangfu.exchange.checks import definitions
 from bangfu.registry import models
-
-pytestmark = pytest.mark.skipif(not hasattr(models, "EmploymentSpell"), reason="the ledger has no job spells yet")
 
 TODAY = datetime.date(2026, 6, 15)
 

@@ -64,30 +64,39 @@ class Sheet:
         return self._rows
 
     def rows(self, rows: Iterator[tuple[int, list]] | None = None) -> Iterator[tuple[int, list]]:
+        hidden, skipped = self.hidden, self.skipped
         for number, cells in (self._rows if rows is None else rows):
-            if is_blank_row(cells):
+            first = _first_filled(cells)
+            if first is None:
                 self.blank += 1
-            elif number in self.hidden:
-                self.skipped.append(Skipped(number, "hidden", cells))
-            elif is_total_row(cells):
-                self.skipped.append(Skipped(number, "total", cells))
+            elif number in hidden:
+                skipped.append(Skipped(number, "hidden", cells))
+            elif type(first) is str and "计" in first and _is_total_word(first):
+                skipped.append(Skipped(number, "total", cells))
             else:
                 yield number, cells
 
 
+def _first_filled(cells: list):
+    """The row's first non-blank cell (most often its first cell), or None for a blank row."""
+    for cell in cells:
+        if cell is not None and cell != "" and not is_blank(cell):
+            return cell
+    return None
+
+
 def is_blank_row(cells: list) -> bool:
-    # Stops at the first filled cell: the first cell of most data rows.
-    return not any(cell is not None and cell != "" and not is_blank(cell) for cell in cells)
+    return _first_filled(cells) is None
 
 
 def is_total_row(cells: list) -> bool:
     """A 合计/小计/总计 row: its first non-empty cell is one of these words (合 计, 合计：, 总 计 too)."""
-    for cell in cells:
-        if is_blank(cell):
-            continue
-        word = re.sub(r"[\s:：]", "", half_width(cell))
-        return word in TOTAL_WORDS
-    return False
+    first = _first_filled(cells)
+    return first is not None and _is_total_word(first)
+
+
+def _is_total_word(cell) -> bool:
+    return re.sub(r"[\s:：]", "", half_width(cell)) in TOTAL_WORDS
 
 
 def read_file(source: str | Path | bytes | BinaryIO, filename: str = "") -> list[Sheet]:
@@ -264,6 +273,8 @@ def hidden_rows(archive: zipfile.ZipFile, path: str) -> set[int]:
             cut = buffer.rfind(b"<")
             # Keep an unfinished tag for the next round.
             scan, tail = (buffer[:cut], buffer[cut:]) if cut != -1 and b">" not in buffer[cut:] else (buffer, b"")
+            if b"hidden" not in scan:  # most chunks: a plain search, no tag-by-tag scan
+                continue
             for match in _ROW_TAG.finditer(scan):
                 attributes = match.group(1)
                 if _HIDDEN.search(attributes) and (number := _ROW_NUMBER.search(attributes)):

@@ -26,6 +26,11 @@ class Field:
     vocabulary: m.Vocabulary | None = None  # coded values: the template's drop-down list
     example: str = ""
     stored: bool = True
+    # Reading a table: `cached`, each distinct text is parsed once (columns of few values: words, dates,
+    # yes/no); False for the columns where nearly every row differs (names, numbers). `reader`, when
+    # given, makes the parser one table uses in place of `parse` (same answers, with tables of its own).
+    cached: bool = True
+    reader: Callable[[], Callable] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,13 +74,13 @@ PLACE_FIELDS = (
 
 PERSON_ID = Field("id_number", _("证件号码"), ("身份证号", "身份证号码", "公民身份号码", "身份证", "证件号",
                                              "身份证件号码", "社会保障号码"),
-                  v.id_number, required=True, example="522633199001011233")
+                  v.id_number, required=True, example="522633199001011233", cached=False, reader=v.id_number_reader)
 NAME = Field("name", _("姓名"), ("名字", "户主姓名", "成员姓名", "人员姓名"), _capped_text(50),
-             required=True, example="张三丰")
+             required=True, example="张三丰", cached=False)
 HOUSEHOLD_NUMBER = Field("household_number", _("户编号"), ("户号", "家庭编号", "户编码"), _capped_text(30),
-                         example="5226331010010001")
+                         example="5226331010010001", cached=False)
 PHONE = Field("phone", _("家庭成员联系电话"), ("联系电话", "手机号码", "手机号", "电话", "电话号码", "联系方式",
-                                         "本人联系电话"), v.phone, example="13800138000")
+                                         "本人联系电话"), v.phone, example="13800138000", cached=False)
 
 PERSON = Kind("person", _("人员信息"), key="id_number", fields=(
     *PLACE_FIELDS,
@@ -109,7 +114,7 @@ PERSON = Kind("person", _("人员信息"), key="id_number", fields=(
     Field("public_welfare_post", _("公益性岗位"), ("是否公益性岗位", "是否公益岗位"), v.yes_no, example="否"),
     Field("public_welfare_months", _("公益性岗位(月数)"), ("公益性岗位月数", "公益岗位月数"),
           lambda value: v.whole_number(value, high=12)),
-    Field("address", _("住址"), ("家庭住址", "地址", "现住址"), _capped_text(200)),
+    Field("address", _("住址"), ("家庭住址", "地址", "现住址"), _capped_text(200), cached=False),
     Field("collector", _("信息采集人"), ("采集人",), stored=False),
     Field("insurance_medical", _("是否参加城乡居民基本医疗保险"), ("参加城乡居民基本医疗保险",), v.yes_no,
           stored=False),
@@ -117,24 +122,24 @@ PERSON = Kind("person", _("人员信息"), key="id_number", fields=(
           stored=False),
     Field("minimum_living", _("是否享受农村最低生活保障"), ("是否享受低保", "是否低保"), v.yes_no, stored=False),
     Field("extreme_poverty", _("是否特困供养人员"), ("是否特困供养", "是否特困"), v.yes_no, stored=False),
-    Field("notes", _("备注"), (), _capped_text(5000)),
+    Field("notes", _("备注"), (), _capped_text(5000), cached=False),
 ))
 
 HOUSEHOLD = Kind("household", _("户信息"), key="household_number", fields=(
     *PLACE_FIELDS,
     Field("household_number", HOUSEHOLD_NUMBER.label, HOUSEHOLD_NUMBER.aliases, HOUSEHOLD_NUMBER.parse,
-          required=True, example=HOUSEHOLD_NUMBER.example),
-    Field("head_name", _("户主姓名"), ("户主",), _capped_text(50), example="张三丰"),
+          required=True, example=HOUSEHOLD_NUMBER.example, cached=False),
+    Field("head_name", _("户主姓名"), ("户主",), _capped_text(50), example="张三丰", cached=False),
     Field("id_number", _("证件号码"), ("户主证件号码", "户主身份证号", "户主身份证号码", *PERSON_ID.aliases),
-          v.id_number, example=PERSON_ID.example),
+          v.id_number, example=PERSON_ID.example, cached=False, reader=v.id_number_reader),
     Field("household_type", _("户类型"), ("贫困户属性", "户属性"), **_coded(m.HOUSEHOLD_TYPE), example="脱贫户"),
     Field("monitoring_category", _("监测对象类别"), ("监测类型", "监测户类型"), **_coded(m.MONITORING_CATEGORY)),
     Field("members", _("家庭人口数"), ("人口数", "家庭人数", "户人口数"), lambda value: v.whole_number(value, high=50),
           stored=False),
     Field("relocated", _("是否易地扶贫搬迁"), ("是否易地搬迁", "易地扶贫搬迁户", "是否搬迁户"), v.yes_no, example="否"),
     Field("relocation_site", _("安置点"), ("安置点名称", "搬迁安置点"), _capped_text(100)),
-    Field("address", _("住址"), ("家庭住址", "地址"), _capped_text(200)),
-    Field("phone", _("联系电话"), PHONE.aliases, v.phone, stored=False),
+    Field("address", _("住址"), ("家庭住址", "地址"), _capped_text(200), cached=False),
+    Field("phone", _("联系电话"), PHONE.aliases, v.phone, stored=False, cached=False),
 ))
 
 
@@ -148,7 +153,7 @@ def _income(value):
 JOB_SPELL = Kind("job_spell", _("务工信息"), key="id_number", fields=(
     *PLACE_FIELDS,
     HOUSEHOLD_NUMBER,
-    Field("name", NAME.label, NAME.aliases, NAME.parse, example=NAME.example),
+    Field("name", NAME.label, NAME.aliases, NAME.parse, example=NAME.example, cached=False),
     PERSON_ID,
     Field("working", _("是否已务工"), ("是否务工", "是否外出务工"), v.yes_no, example="是"),
     Field("work_county", _("务工所在县"), ("务工县", "务工地县"), _capped_text(100), example="广东省东莞市"),
@@ -168,7 +173,7 @@ JOB_SPELL = Kind("job_spell", _("务工信息"), key="id_number", fields=(
 JOB_PLAN = Kind("job_plan", _("计划外出务工信息"), key="id_number", fields=(
     *PLACE_FIELDS,
     HOUSEHOLD_NUMBER,
-    Field("name", NAME.label, NAME.aliases, NAME.parse, example=NAME.example),
+    Field("name", NAME.label, NAME.aliases, NAME.parse, example=NAME.example, cached=False),
     PERSON_ID,
     Field("plans_work", _("是否计划务工"), ("是否计划外出务工", "计划务工"), v.yes_no, required=True, example="是"),
     Field("area", _("计划务工地"), ("计划务工地点", "计划务工所在地"), **_coded(m.WORK_AREA), example="县内"),

@@ -10,13 +10,14 @@ monitoring exports: people by 证件号码 (`merge`), households by 户编号 wi
 
 import dataclasses
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
 from bangfu.exchange.imports.columns import Recognition
-from bangfu.exchange.imports.kinds import Kind
+from bangfu.exchange.imports.kinds import Field, Kind
 from bangfu.exchange.imports.places import Places, work_area
 from bangfu.exchange.imports.values import ValueProblem, is_blank, text
 from bangfu.registry import choices as c
@@ -52,8 +53,49 @@ class Record:
         return not self.errors
 
 
+# What a column's cache answers besides a value: the cell is blank, or refused (with its reason).
+_BLANK = object()
+_MISSING = object()
+CACHE_LIMIT = 50_000  # distinct values remembered per column (a county's birth dates fit)
+
+
+class _Refused(str):
+    """A reason a cell was refused, as its column's cache keeps it (one string per distinct bad value;
+    each row that has it still gets its own CellError)."""
+
+
+class _Column:
+    """How one column of a table is read: its field, and for a field of few distinct values, the
+    answer for each text it has met (a people export's 30 columns hold a few hundred words in all)."""
+
+    __slots__ = ("index", "name", "required", "parse", "cache")
+
+    def __init__(self, index: int, field: Field):
+        self.index, self.name, self.required = index, field.name, field.required
+        self.parse = field.reader() if field.reader else field.parse
+        self.cache = {} if field.cached else None
+
+    def answer(self, value):
+        """The parsed value, _BLANK or a _Refused reason; remembered for text cells (numbers are not
+        kept: 1, 1.0 and True are one key to a dict, and read differently)."""
+        if value is None or value == "" or is_blank(value):
+            answer = _BLANK
+        else:
+            try:
+                answer = self.parse(value)
+            except ValueProblem as exc:
+                answer = _Refused(exc)
+        cache = self.cache
+        if (cache is not None and len(cache) < CACHE_LIMIT and type(value) not in (bool, int, float)
+                and type(answer) not in (list, dict, set)):  # a list handed to two records would be shared
+            cache[value] = answer
+        return answer
+
+
 class RowReader:
-    """Reads the rows of one table (header + recognition) as records of its kind."""
+    """Reads the rows of one table (header + recognition) as records of its kind. Built once per
+    table: each column's parser (and its cache) is chosen here, and where a row is (county, township,
+    village, code) is resolved once per distinct combination."""
 
     def __init__(self, kind: Kind, headers: list[str], recognition: Recognition, places: Places,
                  county6: str = ""):
@@ -64,23 +106,38 @@ class RowReader:
         self.places = places
         # Work places are judged from the home county: the user's, or the one given.
         self.county6 = county6 or (places.prefix[:6] if len(places.prefix) >= 6 else "")
+        # Place columns are read together (_place); no place field is required.
+        self._plan = [_Column(index, field) for index, field in self.columns if field.name not in PLACE]
+        self._empty = {field.name: _("%(label)s不能为空") % {"label": field.label}
+                       for _index, field in self.columns if field.required}
+        self._place_at = [(index, field.name) for index, field in self.columns if field.name in PLACE]
+        indexes = [index for index, _name in self._place_at]
+        self._place_cells = operator.itemgetter(*indexes) if len(indexes) > 1 else lambda cells: (cells[indexes[0]],)
+        self._place_width = max((index for index, _name in self._place_at), default=-1) + 1
+        self._place_answers: dict[tuple, tuple[str, str] | None] = {}
+        self._per_kind = getattr(self, f"_{kind.name}", None)
 
     def read(self, number: int, cells: list) -> Record:
         record = Record(number, self.kind.name, {}, cells, [])
-        given = {}
-        for index, field in self.columns:
-            value = cells[index] if index < len(cells) else None
-            if value is None or value == "" or is_blank(value):
-                if field.required:
-                    self.fail(record, field.name, _("%(label)s不能为空") % {"label": field.label})
-                continue
-            given[field.name] = value
-            try:
-                record.values[field.name] = field.parse(value)
-            except ValueProblem as exc:
-                self.fail(record, field.name, str(exc))
-        self._place(record, given)
-        getattr(self, f"_{self.kind.name}", lambda record: None)(record)
+        values = record.values
+        width = len(cells)
+        for column in self._plan:
+            value = cells[column.index] if column.index < width else None
+            cache = column.cache
+            answer = cache.get(value, _MISSING) if cache is not None else _MISSING
+            if answer is _MISSING:
+                answer = column.answer(value)
+            if answer is _BLANK:
+                if column.required:
+                    self.fail(record, column.name, self._empty[column.name])
+            elif type(answer) is _Refused:
+                self.fail(record, column.name, str(answer))
+            else:
+                values[column.name] = answer
+        if self._place_at:
+            self._place(record, cells, width)
+        if self._per_kind is not None:
+            self._per_kind(record)
         return record
 
     def fail(self, record: Record, field: str | None, reason: str) -> None:
@@ -89,20 +146,37 @@ class RowReader:
         value = record.cells[index] if index is not None and index < len(record.cells) else None
         record.errors.append(CellError(record.row, header, text(value), reason, field or ""))
 
-    def _place(self, record: Record, given: dict) -> None:
-        values = record.values
-        if not any(name in given for name in PLACE):
+    def _place(self, record: Record, cells: list, width: int) -> None:
+        # The answer for a row's place cells as given: (field, code) or (field, reason); None when
+        # the row gives no place. Only all-text keys are kept (see _Column.answer).
+        key = self._place_cells(cells) if width >= self._place_width else tuple(
+            cells[index] if index < width else None for index, _name in self._place_at)
+        answer = self._place_answers.get(key, _MISSING)
+        if answer is _MISSING:
+            given = {name: cells[index] for index, name in self._place_at
+                     if index < width and not is_blank(cells[index])}
+            answer = self._resolve(given)
+            if len(self._place_answers) < CACHE_LIMIT and all(type(c) is str or c is None for c in key):
+                self._place_answers[key] = answer
+        if answer is None:
             return
-        for name in PLACE:
-            values.pop(name, None)
+        field, result = answer
+        if type(result) is _Refused:
+            self.fail(record, field, str(result))
+        else:
+            record.values["region_code"] = result
+
+    def _resolve(self, given: dict) -> tuple[str, str] | None:
+        if not given:
+            return None
         try:
-            values["region_code"] = self.places.village(
+            return "region_code", self.places.village(
                 code=text(given.get("region_code", "")), county=text(given.get("county", "")),
                 township=text(given.get("township", "")), village=text(given.get("village", "")))
         except ValueProblem as exc:
             field = "region_code" if "region_code" in given else "village" if "village" in given else (
                 next(name for name in PLACE if name in given))
-            self.fail(record, field, str(exc))
+            return field, _Refused(exc)
 
     # --- per kind --------------------------------------------------------------------------------
 
@@ -114,10 +188,11 @@ class RowReader:
             if values.get("gender", gender) != gender:
                 self.fail(record, "gender", _("性别与身份证号不一致（身份证号为%(g)s性）")
                           % {"g": c.Gender(gender).label})
-            birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-            if values.get("birth_date", birth) != birth:
-                self.fail(record, "birth_date", _("出生日期与身份证号不一致（身份证号为 %(d)s）")
-                          % {"d": birth.isoformat()})
+            if "birth_date" in values:
+                birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+                if values["birth_date"] != birth:
+                    self.fail(record, "birth_date", _("出生日期与身份证号不一致（身份证号为 %(d)s）")
+                              % {"d": birth.isoformat()})
         _poverty(values)
         if "labour_skill" in values:
             values["labour_ability"] = values["labour_skill"]

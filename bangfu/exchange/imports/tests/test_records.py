@@ -143,3 +143,49 @@ def test_a_file_headed_by_indicator_codes_reads_without_a_mapping(places):
     assert record.values["name"] == "张三" and record.values["id_number"] == HEAD
     assert record.values["region_code"] == "522633101002" and record.values["phone"] == "13800138000"
     assert table.recognition.missing(PERSON) == ["与户主关系"]
+
+
+# --- the caches a table's reader keeps (one parse per distinct value; every row still reported) ------
+
+
+def test_a_bad_word_read_from_the_cache_is_still_reported_on_each_row(places):
+    rows = [_row("张三", HEAD, "户主", 劳动技能="能干活"), _row("李四", WIFE, "配偶"),
+            _row("张小", SON, "之子", 劳动技能="能干活")]
+    first, clean, third = _read(rows, places)
+    assert clean.ok and clean.values["labour_ability"] == c.LabourAbility.FULL
+    for record, row in ((first, 4), (third, 6)):
+        [error] = record.errors
+        assert (error.row, error.column, error.value, error.field) == (row, "劳动技能", "能干活", "labour_skill")
+        assert "普通劳动力" in error.reason
+        assert "labour_ability" not in record.values
+
+
+def test_a_blank_required_cell_read_from_the_cache_is_reported_on_each_row(places):
+    first, second = _read([_row("张三", HEAD, ""), _row("李四", WIFE, "")], places)
+    assert [(e.row, e.column) for e in first.errors + second.errors] == [(4, "与户主关系"), (5, "与户主关系")]
+
+
+def test_a_place_not_found_is_reported_on_each_row_that_names_it(places):
+    rows = [_row("张三", HEAD, "户主", 村="无此村"), _row("李四", WIFE, "配偶"), _row("张小", SON, "之子", 村="无此村")]
+    first, clean, third = _read(rows, places)
+    assert clean.values["region_code"] == "522633101001"
+    errors = first.errors + third.errors
+    assert [(e.row, e.column, e.value) for e in errors] == [(4, "村", "无此村"), (6, "村", "无此村")]
+    assert "找不到" in third.errors[0].reason and "region_code" not in third.values
+
+
+def test_numbers_and_yes_no_cells_are_not_taken_for_one_another(places):
+    # 1, 1.0 and True are one key to a dict; a text column reads them differently.
+    rows = [["张三", HEAD, "户主", True], ["李四", WIFE, "配偶", 1], ["张小", SON, "之子", 1.5],
+            ["王五", WRONG, "之子", 1.0]]
+    table = read_tables(xlsx([["姓名", "证件号码", "与户主关系", "民族"], *rows]), "people.xlsx", kind="person")[0]
+    assert [r.values["ethnicity"] for r in table.records(places)] == ["是", "1", "1.5", "1"]
+
+
+def test_a_list_read_from_a_cell_is_each_records_own(places):
+    headers = ["姓名", "证件号码", "是否已务工", "务工所在地", "就业渠道", "开始时间"]
+    rows = [["张三", HEAD, "是", "县内", "公益岗位、帮扶车间", "2023-05"],
+            ["李四", WIFE, "是", "县内", "公益岗位、帮扶车间", "2023-05"]]
+    first, second = read_tables(xlsx([*TITLES, headers, *rows]), "jobs.xlsx")[0].records(places)
+    first.values["channel"].append("other")
+    assert second.values["channel"] == ["public_welfare", "workshop"]

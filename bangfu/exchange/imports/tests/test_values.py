@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bangfu.conftest import valid_id
 from bangfu.exchange.imports import values as v
@@ -116,3 +118,51 @@ def test_it_writes_whole_floats_as_text_without_their_point():
     assert v.text(12.0) == "12"
     assert v.text(None) == ""
     assert v.text(" ａｂ ") == "ab"
+
+
+# --- the ID-number reader of a table (three small tables and a sum, else id_number for the reason) ----
+
+def _outcome(parse, value):
+    try:
+        return parse(value)
+    except v.ValueProblem as exc:
+        return ("refused", str(exc))
+
+
+@pytest.mark.parametrize("given", [
+    ID, ID[:17] + "x" if ID[17] == "X" else ID, valid_id(seq=124), valid_id(birth=datetime.date(2012, 1, 31)),
+    ID[:17] + ("0" if ID[17] != "0" else "1"),  # a wrong check digit
+    "000000" + ID[6:], "520000" + ID[6:], ID[:6] + "19850230" + ID[14:], ID[:6] + "18991231" + ID[14:],
+    ID[:14] + "000" + ID[17], ID[:17] + "Y", ID[:16] + "A" + ID[17], "５２２６３３" + ID[6:], " " + ID, ID[:17],
+    float(ID[:17] + "0"), "5.22633E+17", "",
+])
+def test_the_table_reader_of_id_numbers_answers_as_id_number(given):
+    assert _outcome(v.id_number_reader(), given) == _outcome(v.id_number, given)
+
+
+def test_the_table_reader_of_id_numbers_refuses_a_birth_date_after_its_day():
+    number = valid_id(birth=datetime.date(2026, 7, 1))
+    assert v.id_number_reader(today=datetime.date(2026, 7, 1))(number) == number
+    with pytest.raises(v.ValueProblem, match="合理范围"):
+        v.id_number_reader(today=datetime.date(2026, 6, 30))(number)
+
+
+@given(address=st.sampled_from(["522633", "110101", "440106", "990101", "520000"]),
+       birth=st.dates(datetime.date(1890, 1, 1), datetime.date(2030, 12, 31)),
+       sequence=st.integers(0, 999), last=st.sampled_from([None, *"0123456789Xx"]))
+def test_the_table_reader_of_id_numbers_agrees_with_id_number_on_any_number(address, birth, sequence, last):
+    number = valid_id(address, birth, sequence)
+    if last is not None:
+        number = number[:17] + last
+    assert _outcome(v.id_number_reader(), number) == _outcome(v.id_number, number)
+
+
+class _Text(str):
+    """A cell's text that misses the short paths (they take str itself): the long way's answer."""
+
+
+@pytest.mark.parametrize("given", ["13800138000", "12800138000", "1380013800", "138001380000", "010-12345678",
+                                   "+8613800138000", "１３８００１３８０００", "1380013800x", "13800138000\n"])
+def test_a_mobile_number_takes_the_short_path_with_the_long_ways_answer(given):
+    assert _outcome(v.phone, given) == _outcome(v.phone, _Text(given))
+    assert _outcome(v.phone, "13800138000") == "13800138000"

@@ -88,10 +88,19 @@ class _Writer:
             self.handle.close()
 
 
+class _Skipped:
+    """An export not asked for: its rows are made (the generator's sequence stays the same) and dropped."""
+
+    def add(self, row: list) -> None:
+        pass
+
+
 def write_exports(directory: Path, county6: str, people: int, *, seed: int = 1, fmt: str = "xlsx",
-                  encoding: str = "utf-8-sig", today: datetime.date | None = None) -> dict[str, Path]:
+                  encoding: str = "utf-8-sig", today: datetime.date | None = None,
+                  only: tuple[str, ...] | None = None) -> dict[str, Path]:
     """Write the four exports for `people` synthetic people of a county into `directory`
-    (fmt "xlsx" or "csv"; csv in `encoding`, e.g. "gbk"). Returns export name → path."""
+    (fmt "xlsx" or "csv"; csv in `encoding`, e.g. "gbk"), or those named in `only` (the benchmark
+    wants the people alone). Returns export name → path."""
     today = today or datetime.date(2026, 6, 30)
     nodes = county_regions(county6)
     county_name = nodes[len(divisions.county_path(county6)) - 1][1]
@@ -102,10 +111,11 @@ def write_exports(directory: Path, county6: str, people: int, *, seed: int = 1, 
     names = dict((code, name) for code, name, _level in nodes)
     rng = random.Random(f"bangfu-samples:{county6}:{seed}")
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {name: directory / f"{title}.{fmt}" for name, (title, _headers) in EXPORTS.items()}
+    chosen = {name: export for name, export in EXPORTS.items() if only is None or name in only}
+    paths = {name: directory / f"{title}.{fmt}" for name, (title, _headers) in chosen.items()}
     with contextlib.ExitStack() as stack:
-        writers = {}
-        for name, (title, headers) in EXPORTS.items():
+        writers = dict.fromkeys(EXPORTS, _Skipped())
+        for name, (title, headers) in chosen.items():
             writer = _Writer(paths[name], title, headers, fmt, encoding, today.isoformat())
             stack.callback(writer.close)
             writers[name] = writer

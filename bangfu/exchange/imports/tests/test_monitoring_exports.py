@@ -96,3 +96,9 @@ def test_an_xls_export_with_its_two_title_rows_reads_the_same(db, files, tmp_pat
     assert table.export.name == "monitoring_jobs"
     assert [r.row for r in records] == list(range(4, 13))
     assert all(r.ok for r in records), [r.errors for r in records]
+
+
+def test_it_writes_only_the_exports_asked_for_with_the_same_people(exports, tmp_path):
+    paths = samples.write_exports(tmp_path, COUNTY, 300, fmt="xlsx", today=TODAY, only=("people",))
+    assert list(paths) == ["people"] and [p.name for p in tmp_path.iterdir()] == [paths["people"].name]
+    assert [r.cells for r in _records(paths["people"])[1]] == [r.cells for r in _records(exports["people"])[1]]

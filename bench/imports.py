@@ -247,8 +247,9 @@ read_records.prepare = _django
 
 def import_file(_ready, path: str, db: str):
     """Ours, the whole import, committed: the commit engine on the file."""
-    from bangfu.accounts.models import Role
     from bangfu.exchange.imports.engine import import_files
+
+    from bangfu.accounts.models import Role
 
     officer = common.user("importer", Role.HRSS_OFFICER, COUNTY)
     result = import_files(officer, [(Path(path).name, path)])

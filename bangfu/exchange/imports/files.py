@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import python_calamine
+import python_calamine_plus
 from django.utils.translation import gettext as _
 
 from bangfu.exchange.imports.values import half_width, is_blank
@@ -101,13 +102,14 @@ def _is_total_word(cell) -> bool:
 
 def read_file(source: str | Path | bytes | BinaryIO, filename: str = "") -> list[Sheet]:
     """The visible sheets of a file (a csv file is one sheet), each read lazily. A path or a
-    seekable binary file is read as a stream where the format allows (csv); bytes are wrapped."""
+    seekable binary file is read as a stream where the format allows (csv, xlsx); bytes are wrapped."""
     name = filename or (str(source) if isinstance(source, str | Path) else "")
     suffix = Path(name).suffix.lower()
     if suffix and suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         raise UnreadableFile(_("不支持“%(suffix)s”文件：请上传 xlsx、xls 或 csv 文件") % {"suffix": suffix})
     owned = isinstance(source, str | Path)
-    # A file opened here is closed when its csv rows end, or once calamine has read the workbook.
+    # A file opened here is closed when its csv rows end, or once the workbook's sheets are known
+    # (an xlsx sheet is then streamed from the path; calamine has read any other workbook whole).
     handle = io.BytesIO(source) if isinstance(source, bytes) else source
     if owned:
         handle = Path(source).open("rb")  # noqa: SIM115 (closed by the rows, below)
@@ -116,7 +118,7 @@ def read_file(source: str | Path | bytes | BinaryIO, filename: str = "") -> list
     if suffix in CSV_SUFFIXES or (not suffix and not _is_workbook(magic)):
         return [Sheet(Path(name).stem or "csv", read_csv(handle, close=owned))]
     try:
-        return read_workbook(handle)
+        return read_workbook(handle, Path(source) if owned else None)
     finally:
         if owned:
             handle.close()
@@ -126,26 +128,71 @@ def _is_workbook(magic: bytes) -> bool:
     return magic[:4] == b"PK\x03\x04" or magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_workbook(handle: BinaryIO) -> list[Sheet]:
+def read_workbook(handle: BinaryIO, path: Path | None = None) -> list[Sheet]:
+    """An xlsx/xlsm workbook's sheets streamed row by row (python-calamine-plus: memory stays flat
+    whatever the size), with the hidden rows and merged ranges of each from a scan of its XML; any
+    other workbook (xls, xlsb, ods) read whole by python-calamine."""
+    parts = _xlsx_parts(handle)
+    handle.seek(0)
+    if parts is not None:
+        return _streamed_workbook(handle, path, parts)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(handle)
     except python_calamine.PasswordError:
         raise UnreadableFile(_("文件设有密码，请先在 Excel 中取消密码再上传")) from None
     except Exception:  # calamine raises several unrelated types for a damaged or foreign file
-        raise UnreadableFile(_("无法读取该文件：它不是有效的 xlsx 或 xls 工作簿（可能已损坏，或只是改了扩展名）")
-                             ) from None
-    handle.seek(0)
-    hidden = _hidden_rows_by_sheet(handle) if handle.read(4) == b"PK\x03\x04" else {}
+        raise _damaged() from None
     sheets = []
-    for meta in book.sheets_metadata:
-        if (meta.visible != python_calamine.SheetVisibleEnum.Visible
-                or meta.typ != python_calamine.SheetTypeEnum.WorkSheet):
-            continue  # hidden or very hidden sheets, chart sheets
+    for meta in _visible(book):
         sheet = book.get_sheet_by_name(meta.name)
-        sheets.append(Sheet(meta.name, _numbered(sheet.iter_rows()), frozenset(hidden.get(meta.name, ())),
-                            first_column=sheet.start[1] if sheet.start else 0,
+        sheets.append(Sheet(meta.name, _numbered(sheet.iter_rows()), first_column=sheet.start[1] if sheet.start else 0,
                             merged=list(sheet.merged_cell_ranges or [])))
     return sheets
+
+
+def _damaged() -> UnreadableFile:
+    return UnreadableFile(_("无法读取该文件：它不是有效的 xlsx 或 xls 工作簿（可能已损坏，或只是改了扩展名）"))
+
+
+def _visible(book) -> list:
+    """The worksheets a user sees: hidden or very hidden sheets and chart sheets left out."""
+    return [meta for meta in book.sheets_metadata
+            if str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet")]
+
+
+def _streamed_workbook(handle: BinaryIO, path: Path | None, parts: dict[str, tuple[set[int], list]]) -> list[Sheet]:
+    # A workbook streams one sheet at a time, so each sheet after the first opens its own (from the
+    # path, or from the bytes of an upload read once).
+    data = None if path else handle.read()
+
+    def open_book():
+        try:
+            return (python_calamine_plus.CalamineWorkbook.from_path(str(path)) if path
+                    else python_calamine_plus.CalamineWorkbook.from_object(io.BytesIO(data)))
+        except python_calamine_plus.PasswordError:
+            raise UnreadableFile(_("文件设有密码，请先在 Excel 中取消密码再上传")) from None
+        except Exception:  # a damaged file: the same refusal as calamine's
+            raise _damaged() from None
+
+    book = open_book()
+    sheets = []
+    for meta in _visible(book):
+        hidden, merged = parts.get(meta.name, ((), []))
+        sheets.append(Sheet(meta.name, _stream(book if not sheets else None, open_book, meta.name), frozenset(hidden),
+                            merged=merged))
+    return sheets
+
+
+def _stream(book, open_book, name: str) -> Iterator[tuple[int, list]]:
+    """A sheet's rows from row 1 and column A, read from the file as they are consumed."""
+    rows = (book or open_book()).stream_sheet_by_name(name)
+    number = 0
+    try:
+        for number, cells in enumerate(rows, start=1):  # noqa: B007 (the row a failure names)
+            yield number, cells
+    except python_calamine_plus.CalamineError:
+        raise UnreadableFile(_("工作表“%(sheet)s”第 %(row)d 行之后无法读取：文件可能已损坏")
+                             % {"sheet": name, "row": number}) from None
 
 
 def _numbered(rows) -> Iterator[tuple[int, list]]:
@@ -220,20 +267,28 @@ def _Dialect(delimiter: str):  # noqa: N802 (a small class factory)
     return type("Dialect", (csv.excel,), {"delimiter": delimiter})
 
 
-# --- hidden rows of an xlsx sheet -------------------------------------------------------------------
+# --- hidden rows and merged ranges of an xlsx sheet --------------------------------------------------
 
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _CHUNK = 1 << 20
 
 
-def _hidden_rows_by_sheet(handle: BinaryIO) -> dict[str, set[int]]:
+def _xlsx_parts(handle: BinaryIO) -> dict[str, tuple[set[int], list]] | None:
+    """Sheet name → (hidden row numbers, merged ranges) of an xlsx/xlsm file; None for any other
+    file (xls, xlsb, ods, a damaged zip: calamine reads or refuses those)."""
+    if handle.read(4) != b"PK\x03\x04":
+        return None
+    handle.seek(0)
     try:
         with zipfile.ZipFile(handle) as archive:
-            return {name: hidden_rows(archive, path) for name, path in _sheet_paths(archive).items()}
-    except (zipfile.BadZipFile, KeyError):
-        return {}
+            if "xl/workbook.xml" not in archive.namelist():
+                return None
+            return {name: scan_sheet(archive, path) for name, path in _sheet_paths(archive).items()}
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return None
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -263,9 +318,16 @@ def _unescape(text: str) -> str:
 
 
 def hidden_rows(archive: zipfile.ZipFile, path: str) -> set[int]:
-    """Numbers of the rows marked hidden in a sheet's XML, read in 1 MB chunks (a row tag cut by a
-    chunk's end is read with the next chunk)."""
+    return scan_sheet(archive, path)[0]
+
+
+def scan_sheet(archive: zipfile.ZipFile, path: str) -> tuple[set[int], list]:
+    """The numbers of the rows marked hidden in a sheet's XML, and its merged ranges as
+    ((row, column), (row, column)), 0-based, as calamine gives them. Read in 1 MB chunks (a tag cut
+    by a chunk's end is read with the next chunk); a chunk without either word is passed over with
+    a plain search."""
     hidden: set[int] = set()
+    merged = []
     tail = b""
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK):
@@ -273,10 +335,20 @@ def hidden_rows(archive: zipfile.ZipFile, path: str) -> set[int]:
             cut = buffer.rfind(b"<")
             # Keep an unfinished tag for the next round.
             scan, tail = (buffer[:cut], buffer[cut:]) if cut != -1 and b">" not in buffer[cut:] else (buffer, b"")
-            if b"hidden" not in scan:  # most chunks: a plain search, no tag-by-tag scan
-                continue
-            for match in _ROW_TAG.finditer(scan):
-                attributes = match.group(1)
-                if _HIDDEN.search(attributes) and (number := _ROW_NUMBER.search(attributes)):
-                    hidden.add(int(number.group(1)))
-    return hidden
+            if b"hidden" in scan:
+                for match in _ROW_TAG.finditer(scan):
+                    attributes = match.group(1)
+                    if _HIDDEN.search(attributes) and (number := _ROW_NUMBER.search(attributes)):
+                        hidden.add(int(number.group(1)))
+            if b"mergeCell" in scan:
+                for left, top, right, bottom in _MERGE.findall(scan):
+                    merged.append(((int(top) - 1, _column(left)), (int(bottom or top) - 1, _column(right or left))))
+    return hidden, merged
+
+
+def _column(letters: bytes) -> int:
+    """B → 1, AA → 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1

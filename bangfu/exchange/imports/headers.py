@@ -75,11 +75,16 @@ def find_header(sheet: Sheet) -> tuple[Header | None, Iterator[tuple[int, list]]
     block = [head[best]]
     while len(block) < MAX_HEADER_ROWS and best + len(block) < len(head) and joins(block, head[best + len(block)]):
         block.append(head[best + len(block)])
-    width = max(len(cells) for _number, cells in block)
+    # Up to the last named column (a streamed xlsx row is as wide as the sheet's declared range).
+    width = max(_filled_width(cells) for _number, cells in block)
     names = [_name(_parts(block, spans, column)) for column in range(width)]
     title = " ".join(text(c) for _n, cells in head[:best] for c in cells if not is_blank(c))
     after = head[best + len(block):]
     return Header(block[0][0], block[-1][0], names, title), itertools.chain(after, rows)
+
+
+def _filled_width(cells: list) -> int:
+    return next((index + 1 for index in range(len(cells) - 1, -1, -1) if not is_blank(cells[index])), 0)
 
 
 def _filled_count(cells: list) -> int:

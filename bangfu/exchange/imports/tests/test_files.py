@@ -5,6 +5,7 @@ import codecs
 import gc
 import warnings
 
+import openpyxl
 import pytest
 
 from bangfu.exchange.imports.files import UnreadableFile, read_file
@@ -82,3 +83,26 @@ def test_a_file_read_from_a_path_is_closed_once_read(tmp_path, name, data):
         assert len(_rows(read_file(path)[0])) == 3
         gc.collect()
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_the_sheets_of_one_workbook_stream_side_by_side(tmp_path):
+    # A workbook streams one sheet at a time: each further sheet reads from a workbook of its own.
+    book = openpyxl.Workbook()
+    book.active.append(["姓名"])
+    book.active.append(["张三"])
+    second = book.create_sheet("第二")
+    second.append(["姓名"])
+    second.append(["李四"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    for source in (path, path.read_bytes()):
+        first, other = (iter(sheet.rows()) for sheet in read_file(source, "two.xlsx"))
+        assert [next(first), next(other), next(first), next(other)] == [
+            (1, ["姓名"]), (1, ["姓名"]), (2, ["张三"]), (2, ["李四"])]
+
+
+def test_it_reads_the_merged_ranges_and_hidden_rows_of_an_xlsx_sheet_from_its_xml():
+    [sheet] = read_file(xlsx([["a", None, None, "b"], ["c"], ["d"], ["e"]], merges=["A1:C1", "D1:D3", "AA30:AB31"],
+                             hidden_rows=[3]), "a.xlsx")
+    assert sorted(sheet.merged) == [((0, 0), (0, 2)), ((0, 3), (2, 3)), ((29, 26), (30, 27))]
+    assert sheet.hidden == {3}

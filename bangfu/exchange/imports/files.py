@@ -143,7 +143,7 @@ def read_workbook(handle: BinaryIO, path: Path | None = None) -> list[Sheet]:
     except Exception:  # calamine raises several unrelated types for a damaged or foreign file
         raise _damaged() from None
     sheets = []
-    for meta in _visible(book):
+    for meta in _visible(book, python_calamine):
         sheet = book.get_sheet_by_name(meta.name)
         sheets.append(Sheet(meta.name, _numbered(sheet.iter_rows()), first_column=sheet.start[1] if sheet.start else 0,
                             merged=list(sheet.merged_cell_ranges or [])))
@@ -154,10 +154,10 @@ def _damaged() -> UnreadableFile:
     return UnreadableFile(_("无法读取该文件：它不是有效的 xlsx 或 xls 工作簿（可能已损坏，或只是改了扩展名）"))
 
 
-def _visible(book) -> list:
+def _visible(book, library) -> list:
     """The worksheets a user sees: hidden or very hidden sheets and chart sheets left out."""
     return [meta for meta in book.sheets_metadata
-            if str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet")]
+            if meta.visible == library.SheetVisibleEnum.Visible and meta.typ == library.SheetTypeEnum.WorkSheet]
 
 
 def _streamed_workbook(handle: BinaryIO, path: Path | None, parts: dict[str, tuple[set[int], list]]) -> list[Sheet]:
@@ -176,7 +176,7 @@ def _streamed_workbook(handle: BinaryIO, path: Path | None, parts: dict[str, tup
 
     book = open_book()
     sheets = []
-    for meta in _visible(book):
+    for meta in _visible(book, python_calamine_plus):
         hidden, merged = parts.get(meta.name, ((), []))
         sheets.append(Sheet(meta.name, _stream(book if not sheets else None, open_book, meta.name), frozenset(hidden),
                             merged=merged))

@@ -76,8 +76,8 @@ class _Column:
         self.cache = {} if field.cached else None
 
     def answer(self, value):
-        """The parsed value, _BLANK or a _Refused reason; remembered for text cells (numbers are not
-        kept: 1, 1.0 and True are one key to a dict, and read differently)."""
+        """The parsed value, _BLANK or a _Refused reason, remembered for the next row that has the
+        same cell; never for a number (1, 1.0 and True are one key to a dict, and read differently)."""
         if value is None or value == "" or is_blank(value):
             answer = _BLANK
         else:

@@ -189,3 +189,13 @@ def test_a_list_read_from_a_cell_is_each_records_own(places):
     first, second = read_tables(xlsx([*TITLES, headers, *rows]), "jobs.xlsx")[0].records(places)
     first.values["channel"].append("other")
     assert second.values["channel"] == ["public_welfare", "workshop"]
+
+
+def test_a_column_whose_cache_is_full_reads_on_without_it(places, monkeypatch):
+    monkeypatch.setattr("bangfu.exchange.imports.records.CACHE_LIMIT", 1)
+    rows = [_row("张三", HEAD, "户主", 劳动技能="能干活"), _row("李四", WIFE, "配偶", 劳动技能="弱劳动力"),
+            _row("张小", SON, "之子", 劳动技能="能干活"), _row("张大", valid_id(seq=13), "之子", 劳动技能="弱劳动力")]
+    records = _read(rows, places)
+    assert [[e.row for e in r.errors] for r in records] == [[4], [], [6], []]
+    assert [r.values.get("labour_ability") for r in records] == [None, c.LabourAbility.PARTIAL, None,
+                                                                 c.LabourAbility.PARTIAL]

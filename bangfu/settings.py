@@ -195,6 +195,10 @@ EXPORT_ROW_LIMIT = env_int("BANGFU_EXPORT_ROW_LIMIT", 1_000_000)
 # smaller ones are written while the officer waits. Finished files are deleted after EXPORT_KEEP_HOURS.
 EXPORT_BACKGROUND_FROM = env_int("BANGFU_EXPORT_BACKGROUND_FROM", 5_000)
 EXPORT_KEEP_HOURS = env_int("BANGFU_EXPORT_KEEP_HOURS", 24)
+# Imports: the uploaded files and their error workbook are kept this long after the last step, and
+# an upload may be at most this big (the web server refuses more before Django reads it).
+IMPORT_KEEP_HOURS = env_int("BANGFU_IMPORT_KEEP_HOURS", 72)
+IMPORT_MAX_MB = env_int("BANGFU_IMPORT_MAX_MB", 200)
 
 # Background work (big exports) through django-tasks: queued in the database, run by `bangfu
 # db_worker`, which `bangfu serve` starts (--task-workers). BANGFU_TASKS_BACKEND=

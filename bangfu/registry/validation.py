@@ -1,7 +1,9 @@
 """The ledger's rules: checking and normalising what a user gives for a person, a household, a
 survey or a follow-up, the same for pages, API, CLI and imports (the actions call these)."""
 
+import dataclasses
 import datetime
+import functools
 import re
 
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bangfu.audit import log
 from bangfu.audit.models import Action, AuditEntry
@@ -119,19 +122,48 @@ def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
     return text, None
 
 
-def _label(field: str) -> str:
-    return str(Person._meta.get_field(field).verbose_name)
+def _label(field: str):
+    """The field's label, translated when it is read (it names the field only in messages)."""
+    return Person._meta.get_field(field).verbose_name
+
+
+NAME_LABEL = gettext_lazy("姓名")
 
 
 # Free-text fields that hold a name (of a workplace, a resettlement site): no hidden characters.
 NAME_FIELDS = frozenset({"employer_name", "relocation_site"})
 
 
-def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None) -> dict:
+@functools.cache
+def allowed(choices) -> frozenset:
+    """The values of a choices class (Django builds `.values` anew at every access)."""
+    return frozenset(choices.values)
+
+
+@dataclasses.dataclass(frozen=True)
+class Known:
+    """What a bulk write (an import) looked up once for many rows, so that clean_person asks the
+    database nothing per row: the villages that exist among those named, and who holds each ID
+    number hash among those given."""
+
+    villages: frozenset[str]
+    holders: dict[str, Person]  # id_number_hash (under any active key) → the person holding it
+    _hashes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+    def holder(self, number: str) -> Person | None:
+        hashes = self._hashes.get(number)
+        if hashes is None:
+            hashes = self._hashes[number] = crypto.lookup_hashes(number)
+        return next((self.holders[h] for h in hashes if h in self.holders), None)
+
+
+def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None,
+                 known: Known | None = None) -> dict:
     """Model field values for a new or changed person, or ValidationError naming each bad field.
 
     `data` holds the plain fields of the person form (id_number, phone and disability_card in
-    clear text). Keys not in `data` keep the person's current values.
+    clear text). Keys not in `data` keep the person's current values. `known` answers the lookups
+    of a bulk write.
     """
     sealer = sealer or crypto.Sealer()
     errors: dict[str, list[str]] = {}
@@ -140,14 +172,17 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     def fail(field: str, message: str):
         errors.setdefault(field, []).append(message)
 
-    name, problem = clean_text(data.get("name", person.name if person else ""), 50, name_of=_("姓名"))
+    name, problem = clean_text(data.get("name", person.name if person else ""), 50, name_of=NAME_LABEL)
     if not name:
         fail("name", _("姓名不能为空"))
     elif problem:
         fail("name", problem)
     else:
         values["name"] = name
-        values["name_pinyin"], values["name_initials"] = pinyin_keys(name)
+        if person is not None and name == person.name:  # the keys it has (pypinyin is slow)
+            values["name_pinyin"], values["name_initials"] = person.name_pinyin, person.name_initials
+        else:
+            values["name_pinyin"], values["name_initials"] = pinyin_keys(name)
 
     resident = None
     if "id_number" in data or person is None:
@@ -156,8 +191,13 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         except IdentifierError as exc:
             fail("id_number", str(exc))
         else:
-            existing = (Person.objects.filter(Person.id_number.lookup(resident.number))
-                        .exclude(pk=person.pk if person else None).first())
+            if known is not None:
+                existing = known.holder(resident.number)
+                if existing is not None and person is not None and existing.pk == person.pk:
+                    existing = None
+            else:
+                existing = (Person.objects.filter(Person.id_number.lookup(resident.number))
+                            .exclude(pk=person.pk if person else None).first())
             if existing is not None:
                 raise DuplicatePerson(existing)
             sealed = Person.id_number.seal(resident.number, sealer)
@@ -198,7 +238,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         region_code = household.region_code
     else:
         region_code = data.get("region_code") or (person.region_code if person else "")
-    region_code = _village(region_code, fail)
+    region_code = _village(region_code, fail, known.villages if known is not None else None)
     if region_code:
         values["region_code"] = region_code
 
@@ -206,7 +246,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         if field not in data:
             return
         value = data.get(field) or ""
-        if value and value not in options.values:
+        if value and value not in allowed(options):
             fail(field, _("“%(v)s”不是可选的值") % {"v": value})
         elif required and not value:
             fail(field, _("此项必填"))
@@ -279,10 +319,10 @@ def _clean_disability(data, person, id_number, values, fail, sealer) -> None:
             category = person.disability_category
         if "disability_grade" not in data:
             grade = person.disability_grade
-    if category is not None and category not in c.DisabilityCategory.values:
+    if category is not None and category not in allowed(c.DisabilityCategory):
         fail("disability_category", _("残疾类别应为 1–7"))
         return
-    if grade is not None and grade not in c.DisabilityGrade.values:
+    if grade is not None and grade not in allowed(c.DisabilityGrade):
         fail("disability_grade", _("残疾等级应为 1–4"))
         return
     if card:
@@ -324,11 +364,11 @@ HOUSEHOLD_FIELDS = ("region_code", "address", "poverty_status", "monitoring_cate
                     "relocation_site")
 
 
-def _village(region_code, fail) -> str | None:
+def _village(region_code, fail, villages: frozenset[str] | None = None) -> str | None:
     code = (region_code or "").strip()
     if not codes.is_valid_code(code) or codes.level_of(code) != codes.VILLAGE:
         fail("region_code", _("所在村应为 12 位村级区划代码"))
-    elif not Region.objects.filter(code=code).exists():
+    elif code not in villages if villages is not None else not Region.objects.filter(code=code).exists():
         fail("region_code", _("区划代码 %(code)s 不存在") % {"code": code})
     else:
         return code
@@ -356,14 +396,14 @@ def _collector():
     return errors, fail
 
 
-def clean_household(data: dict, household: Household | None = None) -> dict:
+def clean_household(data: dict, household: Household | None = None, known: Known | None = None) -> dict:
     """Field values for a new or changed household, or ValidationError naming each bad field.
     Keys not in `data` keep the household's current values."""
     errors, fail = _collector()
     values: dict = {}
     current = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS} if household else {}
     if "region_code" in data or household is None:
-        code = _village(data.get("region_code"), fail)
+        code = _village(data.get("region_code"), fail, known.villages if known is not None else None)
         if code:
             values["region_code"] = code
     if "address" in data:
@@ -375,7 +415,7 @@ def clean_household(data: dict, household: Household | None = None) -> dict:
                                      ("monitoring_category", c.MonitoringCategory, False)):
         if field in data or (household is None and required):
             value = data.get(field) or ("" if not required else c.PovertyStatus.NONE)
-            if value and value not in options.values:
+            if value and value not in allowed(options):
                 fail(field, _("“%(v)s”不是可选的值") % {"v": value})
             else:
                 values[field] = value
@@ -414,7 +454,7 @@ def clean_survey(visited_on, findings) -> tuple[datetime.date, str]:
 def clean_follow_up(done_on, action, note) -> tuple[datetime.date, str, str]:
     errors, fail = _collector()
     day = _day(done_on, "done_on", fail, _("跟进日期"))
-    if action not in c.FollowUpAction.values:
+    if action not in allowed(c.FollowUpAction):
         fail("action", _("“%(v)s”不是可选的跟进措施") % {"v": action})
     text, problem = clean_text(note, 2000)
     if not text:
@@ -481,14 +521,14 @@ def clean_spell(data: dict, spell: EmploymentSpell | None = None) -> dict:
         place = data.get("place") or ""
         if not place:
             fail("place", _("请选择务工地域（县内、县外省内或省外）"))
-        elif place not in c.SpellPlace.values:
+        elif place not in allowed(c.SpellPlace):
             fail("place", _("“%(v)s”不是可选的值") % {"v": place})
         else:
             values["place"] = place
     for field, options in (("channel", c.Channel), ("source", c.SpellSource)):
         if field in data:
             value = data.get(field) or ""
-            if value and value not in options.values:
+            if value and value not in allowed(options):
                 fail(field, _("“%(v)s”不是可选的值") % {"v": value})
             elif value or field == "channel":
                 values[field] = value

@@ -96,6 +96,9 @@ def id_number(value, today: datetime.date | None = None) -> str:
         raise ValueProblem(str(exc)) from None
 
 
+ID_TABLE_LIMIT = 100_000  # address codes or birth dates an ID reader remembers (a century has 36,525 days)
+
+
 def id_number_reader(today: datetime.date | None = None):
     """`id_number` for the many cells of one table: a plain 18-character number is checked from
     three small tables (the address code, the birth date and the sequence number, each with its
@@ -111,10 +114,14 @@ def id_number_reader(today: datetime.date | None = None):
         if type(value) is str and len(value) == 18 and value.isascii() and value[:17].isdigit():
             region = regions.get(value[:6], False)
             if region is False:
-                region = regions[value[:6]] = _region_sum(value[:6])
+                region = _region_sum(value[:6])
+                if len(regions) < ID_TABLE_LIMIT:
+                    regions[value[:6]] = region
             birth = births.get(value[6:14], False)
             if birth is False:
-                birth = births[value[6:14]] = _birth_sum(value[6:14], today)
+                birth = _birth_sum(value[6:14], today)
+                if len(births) < ID_TABLE_LIMIT:  # a file of made-up numbers does not grow it without end
+                    births[value[6:14]] = birth
             sequence = sequences[value[14:17]]
             if region is not None and birth is not None and sequence is not None:
                 last = value[17]

@@ -166,3 +166,12 @@ class _Text(str):
 def test_a_mobile_number_takes_the_short_path_with_the_long_ways_answer(given):
     assert _outcome(v.phone, given) == _outcome(v.phone, _Text(given))
     assert _outcome(v.phone, "13800138000") == "13800138000"
+
+
+def test_the_table_reader_of_id_numbers_checks_on_once_its_tables_are_full(monkeypatch):
+    monkeypatch.setattr(v, "ID_TABLE_LIMIT", 1)
+    read = v.id_number_reader()
+    numbers = [valid_id(birth=datetime.date(1980 + n, 1, 1), seq=11 + n) for n in range(3)]
+    assert [read(n) for n in numbers] == numbers
+    with pytest.raises(v.ValueProblem, match="校验码"):
+        read(numbers[2][:17] + ("0" if numbers[2][17] != "0" else "1"))

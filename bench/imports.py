@@ -2,7 +2,7 @@
 our reading with full normalisation and validation against the floor (the same rows read and
 copied into the database unvalidated) and against the naive way (pandas + to_sql).
 
-    python bench/imports.py [--scale small|full] [--db sqlite|postgresql] [--keep NAME] [--no-naive]
+    python bench/imports.py [--scale small|full] [--db sqlite|postgresql] [--keep NAME] [--no-naive] [--no-import]
 
 small: 20,000 people; full: 1,000,000. The files are written once by samples.py (people export
 only); with --keep they stay in the kept data folder and later runs use them again. Every measure
@@ -30,12 +30,16 @@ IMPORTER = "importer"
 
 
 def main() -> None:
-    args = common.parse_args(__doc__, lambda parser: parser.add_argument(
-        "--no-naive", action="store_true", help="leave out pandas (slow at full scale)"))
+    args = common.parse_args(__doc__, _options)
     if common.run_each_database(args):
         return
     with common.bench_database(args.db, "imports", keep=args.keep):
         run(args)
+
+
+def _options(parser) -> None:
+    parser.add_argument("--no-naive", action="store_true", help="leave out pandas (slow at full scale)")
+    parser.add_argument("--no-import", action="store_true", help="leave out the committed import (reading only)")
 
 
 def run(args) -> None:
@@ -45,7 +49,7 @@ def run(args) -> None:
     people = PEOPLE[args.scale]
     ensure_regions(samples.county_regions(COUNTY))
     files = sample_files(args.scale, people, kept=bool(args.keep))
-    engine = _engine_available()
+    engine = not args.no_import and _engine_available()
     if engine:
         from bangfu.accounts.models import Role
         from bangfu.exchange.imports import jobs

@@ -3,8 +3,19 @@
 from django_tasks import task
 
 from bangfu.exchange import services
+from bangfu.exchange.imports import jobs
 
 
 @task()
 def run_export_job(job_id: int) -> None:
     services.run_job(job_id)
+
+
+@task()
+def run_import_preview(job_id: int) -> None:
+    jobs.run_preview(job_id)
+
+
+@task()
+def run_import_commit(job_id: int) -> None:
+    jobs.run_commit(job_id)

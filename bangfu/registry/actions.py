@@ -347,11 +347,16 @@ def _open_spell(person: Person | None) -> EmploymentSpell | None:
     return EmploymentSpell.objects.filter(person=person, end_month__isnull=True).first()
 
 
-def _job_of(data: dict, person: Person | None) -> tuple[_Job, dict]:
-    """What the write asks of the spells, and its data with the workplace the spells will give."""
+_LOOK = object()
+
+
+def _job_of(data: dict, person: Person | None, current=_LOOK) -> tuple[_Job, dict]:
+    """What the write asks of the spells, and its data with the workplace the spells will give.
+    (`current`, the person's open spell or None, when the caller has looked it up already.)"""
     wanted = data.get("employment_status")
     employer = data.get("employer_name")
-    current = _open_spell(person)
+    if current is _LOOK:
+        current = _open_spell(person)
     if wanted in c.EMPLOYED_STATUSES:
         if current is None or current.status != wanted:
             job = _Job(start=wanted, employer_name=employer or "")

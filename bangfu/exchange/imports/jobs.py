@@ -235,3 +235,130 @@ def remove_expired(now: datetime.datetime | None = None) -> int:
         shutil.rmtree(job_dir(job), ignore_errors=True)
         removed += ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.EXPIRED, errors_file="")
     return removed
+
+
+# --- preview and commit --------------------------------------------------------------------------
+
+# A commit silent this long lost its worker (stopped, killed): it may be resumed.
+STALLED_AFTER = datetime.timedelta(minutes=5)
+
+
+def start_preview(job: ImportJob) -> ImportJob:
+    """Queue the preview (the task worker runs run_preview). ImportRefused while a column a kind
+    needs is not mapped, or once the import is under way."""
+    from bangfu.exchange import tasks  # the task module imports this one
+
+    if job.needs_mapping:
+        raise ImportRefused(_("还有必填字段没有对应的列：%(fields)s") % {
+            "fields": "、".join(f for table in job.tables for f in table.get("missing", ()))})
+    moved = ImportJob.objects.filter(pk=job.pk, status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED,
+                                                            ImportJob.Status.FAILED]).filter(chunks_done=0)
+    if not moved.update(status=ImportJob.Status.PREVIEWING, rows_done=0, error="", updated_at=timezone.now()):
+        raise ImportRefused(_("导入已开始，不能再预览"))
+    tasks.run_import_preview.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def start_commit(job: ImportJob) -> ImportJob:
+    """Queue the commit of a previewed job (the task worker runs run_commit)."""
+    from bangfu.exchange import tasks
+
+    moved = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED)
+    if not moved.update(status=ImportJob.Status.COMMITTING, rows_done=0, updated_at=timezone.now()):
+        raise ImportRefused(_("请先预览，确认无误后再导入"))
+    tasks.run_import_commit.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def resume(job: ImportJob) -> ImportJob:
+    """Queue again a commit whose worker stopped (silent for STALLED_AFTER): it goes on after the
+    chunks already written, or a failed one from where it failed."""
+    from bangfu.exchange import tasks
+
+    stalled = timezone.now() - STALLED_AFTER
+    moved = (ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.COMMITTING, updated_at__lt=stalled)
+             | ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED, chunks_done__gt=0))
+    if not moved.update(status=ImportJob.Status.COMMITTING, error="", updated_at=timezone.now()):
+        raise ImportRefused(_("此导入没有中断，无需继续"))
+    tasks.run_import_commit.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def cancel(job: ImportJob) -> ImportJob:
+    """Stop a job before or during its passes. A commit stops after the chunk it is writing: the
+    chunks written stay in the ledger (each is whole), and the job says how far it went."""
+    finished = [ImportJob.Status.DONE, ImportJob.Status.EXPIRED]
+    open_jobs = ImportJob.objects.filter(pk=job.pk).exclude(status__in=finished)
+    if not open_jobs.update(status=ImportJob.Status.CANCELLED, finished_at=timezone.now(), updated_at=timezone.now()):
+        raise ImportRefused(_("导入已完成，不能取消"))
+    job.refresh_from_db()
+    return job
+
+
+def run_preview(job_id: int, progress=None) -> ImportJob | None:
+    """The preview pass (the task): counts, changes, warnings and the error workbook, nothing written."""
+    from bangfu.exchange.imports import engine
+
+    job = ImportJob.objects.select_related("user").filter(pk=job_id, status=ImportJob.Status.PREVIEWING).first()
+    if job is None:
+        return None  # cancelled, or run already
+    try:
+        job = engine.run_pass(job, write=False, progress=progress)
+    except engine.Cancelled:
+        return ImportJob.objects.get(pk=job_id)
+    except Exception as exc:
+        _failed(job, exc)
+        raise
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWING).update(
+        status=ImportJob.Status.PREVIEWED, updated_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def run_commit(job_id: int, progress=None) -> ImportJob | None:
+    """The commit pass (the task), from the first chunk not yet written; then the inspection checks
+    over the user's region, as after every import."""
+    from bangfu.exchange.checks.runner import run_checks
+    from bangfu.exchange.imports import engine
+
+    job = ImportJob.objects.select_related("user").filter(pk=job_id, status=ImportJob.Status.COMMITTING).first()
+    if job is None:
+        return None
+    try:
+        job = engine.run_pass(job, write=True, progress=progress)
+        run = run_checks(region_prefix(job.user), job.user)
+    except engine.Cancelled:
+        return ImportJob.objects.get(pk=job_id)
+    except Exception as exc:
+        _failed(job, exc)
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE, counts={**job.counts, "checks_run": run.pk}, finished_at=timezone.now(),
+        updated_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _failed(job: ImportJob, exc: Exception) -> None:
+    message = str(exc) or exc.__class__.__name__
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=message[:2000],
+                                               finished_at=timezone.now(), updated_at=timezone.now())
+
+
+def import_files(user, files, *, kind: str = "", dry_run: bool = False, progress=None) -> ImportJob:
+    """The whole import in this process (`bangfu import`): files as (name, path) pairs; the preview,
+    then, unless `dry_run`, the commit. ImportRefused when a table needs a mapping (made on the
+    page or given by a mapping saved from an earlier file of the same shape)."""
+    job = open_job(user, files, kind=kind)
+    if job.needs_mapping:
+        raise ImportRefused(_("还有必填字段没有对应的列：%(fields)s；请在网页上导入一次以确定列的对应关系") % {
+            "fields": "、".join(f for table in job.tables for f in table.get("missing", ()))})
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
+    job = run_preview(job.pk, progress)
+    if dry_run or job.status != ImportJob.Status.PREVIEWED:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING, rows_done=0)
+    return run_commit(job.pk, progress)

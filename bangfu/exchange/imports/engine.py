@@ -1,0 +1,296 @@
+"""One pass over an import job's tables: every row read, checked and either counted (the preview)
+or written into the ledger (the commit) through the registry's bulk writes.
+
+Tables go in the order their records depend on each other: households, people, job spells, plans.
+Rows go in chunks of CHUNK. A commit writes each chunk in its own transaction together with the
+job's counts and `chunks_done`, so a process killed midway leaves every chunk whole or absent, and
+the next run (the same function) skips the chunks already written and goes on. The preview and the
+commit classify rows the same way, so the preview's counts are what the commit will do (unless
+the ledger changes in between: the commit decides on the ledger as it finds it).
+
+Within one import a record may appear once per kind: a later row with the same key (ID number,
+household number, person and start month) is counted unchanged when it says the same as the first,
+refused naming the first row when it says something else — never guessed which one is right.
+"""
+
+import collections
+import dataclasses
+import datetime
+import itertools
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.exchange.imports import jobs
+from bangfu.exchange.imports.errors import SKIPPED_REASONS, ErrorBook
+from bangfu.exchange.imports.places import Places
+from bangfu.exchange.imports.records import Record, household_data, person_data
+from bangfu.exchange.imports.tables import Table
+from bangfu.exchange.models import ImportJob
+from bangfu.registry import bulk
+from bangfu.registry import choices as c
+
+CHUNK = 1000
+CHANGES_KEPT = 200      # updates listed on the preview page (all are counted)
+WARNINGS_KEPT = 100
+ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3}
+ACTIONS = (bulk.ADD, bulk.UPDATE, bulk.UNCHANGED, bulk.REJECTED)
+
+# 就业渠道 words as the monitoring module reads them → the ledger's channels. A cell naming several
+# gives the one the rules care about first (a public-welfare post, a workshop), else the first named.
+CHANNELS = {
+    "public_welfare": c.Channel.PUBLIC_WELFARE, "workshop": c.Channel.WORKSHOP,
+    "labour_cooperation": c.Channel.ORGANISED, "self_employed": c.Channel.SELF_EMPLOYED,
+    "flexible": c.Channel.FLEXIBLE, "wage_work": c.Channel.SELF_FOUND, "enterprise": c.Channel.SELF_FOUND,
+    "cooperative": c.Channel.OTHER, "other": c.Channel.OTHER,
+}
+FIRST_CHANNELS = (c.Channel.PUBLIC_WELFARE, c.Channel.WORKSHOP)
+# 务工所在地 / 计划务工地 (read as employment statuses) → where a spell is, how far a plan goes.
+PLACES = {c.EmploymentStatus.IN_COUNTY: c.SpellPlace.IN_COUNTY, c.EmploymentStatus.OUT_COUNTY: c.SpellPlace.OUT_COUNTY,
+          c.EmploymentStatus.OUT_PROVINCE: c.SpellPlace.OUT_PROVINCE}
+TRAVEL = {c.EmploymentStatus.IN_COUNTY: c.TravelRange.COUNTY, c.EmploymentStatus.OUT_COUNTY: c.TravelRange.PROVINCE,
+          c.EmploymentStatus.OUT_PROVINCE: c.TravelRange.ANYWHERE}
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclasses.dataclass
+class Pass:
+    """What one pass keeps while it reads: counts, the first changes, warnings, and what it has seen."""
+
+    job: ImportJob
+    write: bool
+    counts: dict = dataclasses.field(default_factory=lambda: collections.defaultdict(collections.Counter))
+    changes: list = dataclasses.field(default_factory=list)
+    warnings: list = dataclasses.field(default_factory=list)
+    seen: dict = dataclasses.field(default_factory=dict)       # (kind, key) → (source, row, digest)
+    pending: set = dataclasses.field(default_factory=set)      # ID numbers a preview would add
+    heads: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    members: set = dataclasses.field(default_factory=set)      # household numbers given by people
+    rows: int = 0
+    chunk: int = 0
+    spells_given: bool = False
+
+
+def run_pass(job: ImportJob, *, write: bool, progress=None) -> ImportJob:
+    """Read the job's tables and count (write=False) or write (write=True) every row; the counts,
+    changes, warnings and error workbook end up on the job. Raises Cancelled when the job was
+    cancelled meanwhile (chunks written so far stay written)."""
+    user = job.user
+    places = Places(jobs.region_prefix(user))
+    state = Pass(job, write)
+    resume = job.chunks_done if write else 0
+    if resume:  # the counts of the chunks written before the process stopped
+        for kind, counts in job.counts.get("commit", {}).items():
+            state.counts[kind].update(counts)
+    reason = _("导入：%(files)s（导入任务 %(id)d）") % {
+        "files": "、".join(f["name"] for f in job.files), "id": job.pk}
+    name = f"errors-{'commit' if write else 'preview'}.xlsx"
+    book = ErrorBook(jobs.job_dir(job) / name)
+    tables = sorted(enumerate(jobs.tables_of(job)), key=lambda pair: ORDER[pair[1].kind.name])
+    # With the job spells at hand, a person's employment follows them: a person row's 公益性岗位 = 是
+    # does not start a spell of its own (dated this month, it would refuse the real, earlier one).
+    state.spells_given = any(table.kind.name == "job_spell" for _index, table in tables)
+    for index, table in tables:
+        source = _source(job, index, table)
+        headers = table.header.names
+        records = table.records(places)
+        while chunk := list(itertools.islice(records, CHUNK)):
+            done_before = state.chunk < resume
+            outcomes = _chunk(state, table, source, chunk, user, reason, write=write and not done_before)
+            for record, action, reasons in outcomes:
+                if not (write and done_before):
+                    state.counts[table.kind.name][action] += 1
+                if action == bulk.REJECTED:
+                    book.add(index, source, headers, record.row, record.cells, reasons)
+            state.chunk += 1
+            state.rows += len(chunk)
+            if progress:
+                progress(state.rows, job.rows_total)
+        for skipped in table.sheet.skipped:
+            book.add(index, source, headers, skipped.row, skipped.cells, [("", str(SKIPPED_REASONS[skipped.reason]))])
+    state.warnings[:0] = _household_warnings(state)
+    rejected = book.close()
+    ImportJob.objects.filter(pk=job.pk).update(
+        counts={**job.counts, "commit" if write else "preview": _plain(state.counts)},
+        changes=state.changes, warnings=state.warnings[:WARNINGS_KEPT], rejected=rejected,
+        errors_file=name if rejected else "", rows_done=state.rows, rows_total=state.rows,
+        updated_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _plain(counts) -> dict:
+    return {kind: {action: counts[kind][action] for action in ACTIONS} for kind in counts}
+
+
+def _source(job: ImportJob, index: int, table: Table) -> str:
+    name = job.files[job.tables[index]["file"]]["name"]
+    return f"{name}·{table.sheet.name}" if table.sheet.name else name
+
+
+def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, reason: str, *, write: bool):
+    """(record, action, reasons) for each row of the chunk; written in one transaction when `write`."""
+    kind = table.kind.name
+    answers: dict[int, tuple[str, list]] = {}
+    rows: list[bulk.Row] = []
+    for number, record in enumerate(chunk):
+        if record.errors:
+            answers[number] = (bulk.REJECTED, [(e.column, e.reason) for e in record.errors])
+            continue
+        row = _row(kind, record, state.spells_given)
+        if row is None:  # 是否已务工 = 否: nothing to record
+            answers[number] = (bulk.UNCHANGED, [])
+            continue
+        repeated = _repeated(state, kind, row, record, source)
+        if repeated is not None:
+            answers[number] = repeated
+            continue
+        row.ref = number
+        rows.append(row)
+        if kind == "person" and row.household_number:
+            state.members.add(row.household_number)
+            state.heads[row.household_number] += row.data.get("relationship") == c.Relationship.HEAD
+    if write:
+        with transaction.atomic():
+            current = ImportJob.objects.select_for_update().get(pk=state.job.pk)
+            if current.status != ImportJob.Status.COMMITTING or current.chunks_done != state.chunk:
+                raise Cancelled  # cancelled, or another worker went on with this job
+            outcomes = _write(kind, user, rows, reason, write=True, state=state)
+            for outcome in outcomes:
+                answers[outcome.ref] = _answer(state, table, chunk[outcome.ref], source, outcome)
+            counts = _plain(state.counts)
+            for action, _reasons in answers.values():
+                counts.setdefault(kind, dict.fromkeys(ACTIONS, 0))[action] += 1
+            ImportJob.objects.filter(pk=current.pk).update(
+                chunks_done=state.chunk + 1, counts={**current.counts, "commit": counts},
+                rows_done=state.rows + len(chunk), updated_at=timezone.now())
+    else:
+        if ImportJob.objects.filter(pk=state.job.pk, status=ImportJob.Status.CANCELLED).exists():
+            raise Cancelled
+        for outcome in _write(kind, user, rows, reason, write=False, state=state):
+            answers[outcome.ref] = _answer(state, table, chunk[outcome.ref], source, outcome)
+            if kind == "person" and outcome.action == bulk.ADD:
+                state.pending.add(chunk[outcome.ref].values["id_number"])
+        ImportJob.objects.filter(pk=state.job.pk).update(rows_done=state.rows + len(chunk), updated_at=timezone.now())
+    return [(chunk[number], *answers[number]) for number in range(len(chunk))]
+
+
+def _write(kind: str, user, rows: list[bulk.Row], reason: str, *, write: bool, state: Pass) -> list[bulk.Outcome]:
+    if not rows:
+        return []
+    if kind == "household":
+        return bulk.import_households(user, rows, reason=reason, write=write)
+    if kind == "person":
+        return bulk.import_people(user, rows, reason=reason, write=write)
+    if kind == "job_spell":
+        return bulk.import_spells(user, rows, reason=reason, write=write, pending=state.pending)
+    return bulk.import_plans(user, rows, reason=reason, write=write, pending=state.pending)
+
+
+def _answer(state: Pass, table: Table, record: Record, source: str, outcome: bulk.Outcome):
+    if outcome.action == bulk.UPDATE and len(state.changes) < CHANGES_KEPT and outcome.changes:
+        state.changes.append({"kind": table.kind.name, "row": record.row, "source": source, "who": outcome.who,
+                              "changes": [list(change) for change in outcome.changes]})
+    if outcome.action != bulk.REJECTED:
+        return outcome.action, []
+    return bulk.REJECTED, [(_column(table, field), message) for field, messages in outcome.errors.items()
+                           for message in messages]
+
+
+# A field a registry rule names → the import field whose column holds it.
+_FIELD_COLUMNS = {"start_month": "start", "end_month": "end", "place": "area", "labour_ability": "labour_skill",
+                  "poverty_status": "household_type", "household_number": "household_number",
+                  "employment_status": "public_welfare_post", "not_seeking_reason": "student",
+                  "region_code": "village", "gender": "id_number", "birth_date": "id_number"}
+
+
+def _column(table: Table, field: str) -> str:
+    """The header of the column a refused field came from ("" when no one column holds it)."""
+    by_field = {name: index for index, name in table.recognition.fields.items()}
+    for name in (field, _FIELD_COLUMNS.get(field, ""), "region_code" if field == "village" else ""):
+        if name in by_field:
+            return table.header.names[by_field[name]]
+    if field == "region_code":
+        for name in ("village", "township", "county"):
+            if name in by_field:
+                return table.header.names[by_field[name]]
+    return ""
+
+
+# --- records → rows ------------------------------------------------------------------------------
+
+def _row(kind: str, record: Record, spells_given: bool = False) -> bulk.Row | None:
+    values = record.values
+    if kind == "person":
+        data = person_data(record)
+        if spells_given and data.get("employment_status") in c.EMPLOYED_STATUSES:
+            del data["employment_status"]
+        return bulk.Row(record, data, values.get("household_number", ""), household_data(record))
+    if kind == "household":
+        return bulk.Row(record, household_data(record), values["household_number"])
+    if kind == "job_spell":
+        if values.get("working") is False:
+            return None
+        channels = [CHANNELS[code] for code in values.get("channel", ())]
+        channel = next((ch for ch in FIRST_CHANNELS if ch in channels), channels[0] if channels else "")
+        data = {"id_number": values["id_number"], "name": values.get("name", ""), "source": c.SpellSource.IMPORT,
+                "start_month": values["start"], "end_month": values.get("end"),
+                "place": PLACES.get(values.get("area"), ""), "channel": channel,
+                "employer_name": values.get("employer_name", ""), "place_text": values.get("work_county", "")}
+        for name in ("monthly_income", "transport_subsidy"):
+            if name in values:
+                data[name] = int(Decimal(values[name]).quantize(Decimal(1), ROUND_HALF_UP))
+        return bulk.Row(record, data)
+    data = {"id_number": values["id_number"], "name": values.get("name", ""), "plans_work": values["plans_work"]}
+    if values.get("area"):
+        data["wish_travel"] = TRAVEL[values["area"]]
+    return bulk.Row(record, data)
+
+
+_KEYS = {"person": ("id_number",), "household": ("household_number",), "job_spell": ("id_number", "start"),
+         "job_plan": ("id_number",)}
+
+
+def _repeated(state: Pass, kind: str, row: bulk.Row, record: Record, source: str):
+    """None for the first row of its key in this import; else unchanged (it says the same) or
+    refused (it says something else), naming the first row."""
+    key = (kind, *(_hashable(record.values.get(name)) for name in _KEYS[kind]))
+    digest = hash(repr(sorted((k, _hashable(v)) for k, v in record.values.items())))
+    first = state.seen.get(key)
+    if first is None:
+        state.seen[key] = (source, record.row, digest)
+        return None
+    first_source, first_row, first_digest = first
+    if first_digest == digest:
+        return bulk.UNCHANGED, []
+    column = _("证件号码") if kind != "household" else _("户编号")
+    return bulk.REJECTED, [("", _("与%(source)s第 %(row)d 行是同一%(what)s（%(column)s相同），但内容不一致："
+                                   "请合并为一行") % {"source": first_source, "row": first_row, "column": column,
+                                                    "what": _("户") if kind == "household" else _("人")})]
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    return value
+
+
+def _household_warnings(state: Pass) -> list[str]:
+    """Households of the people imported with no head or several (the import goes on: the 核查
+    check lists them too)."""
+    warnings = []
+    for number in sorted(state.members):
+        heads = state.heads[number]
+        if heads == 0:
+            warnings.append(_("户编号 %(n)s 没有户主（与户主关系 = 户主）") % {"n": number})
+        elif heads > 1:
+            warnings.append(_("户编号 %(n)s 有 %(k)d 个户主") % {"n": number, "k": heads})
+    return warnings
+

@@ -295,6 +295,14 @@ def start_commit(request, job_id: Id):
     return _step(request, job_id, jobs.start_commit)
 
 
+@imports.post("/{job_id}/resume", response=responses({202: ImportJobOut}, 400, 401, 403, 404, 422),
+              url_name="import_resume")
+def resume(request, job_id: Id):
+    """Go on with a commit whose worker stopped (silent for five minutes) or that failed after
+    writing some chunks: from the first chunk not written."""
+    return _step(request, job_id, jobs.resume)
+
+
 @imports.post("/{job_id}/cancel", response=responses({200: ImportJobOut}, 400, 401, 403, 404, 422),
               url_name="import_cancel")
 def cancel(request, job_id: Id):

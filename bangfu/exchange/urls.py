@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/<int:pk>/tables/<int:index>/mapping", imports.mapping, name="import_mapping"),
     path("imports/<int:pk>/preview", imports.preview, name="import_preview"),
     path("imports/<int:pk>/commit", imports.commit, name="import_commit"),
+    path("imports/<int:pk>/resume", imports.resume, name="import_resume"),
     path("imports/<int:pk>/cancel", imports.cancel, name="import_cancel"),
     path("imports/<int:pk>/errors.xlsx", imports.errors, name="import_errors"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -127,9 +128,14 @@ def job_detail(request, pk):
     job = jobs.get_job_for_user(request.user, pk)
     if request.htmx:
         if job.busy:
-            return render(request, "exchange/imports/_progress.html", {"job": job})
+            return render(request, "exchange/imports/_progress.html", {"job": job, "stalled": stalled(job)})
         return HttpResponse(headers={"HX-Refresh": "true"})
     return _job_page(request, job)
+
+
+def stalled(job: ImportJob) -> bool:
+    """A commit whose worker has been silent too long (stopped, killed): the user may resume it."""
+    return job.status == ImportJob.Status.COMMITTING and job.updated_at < timezone.now() - jobs.STALLED_AFTER
 
 
 def _job_page(request, job: ImportJob, *, table_error: tuple[int, str, dict] | None = None, status: int = 200):
@@ -138,7 +144,10 @@ def _job_page(request, job: ImportJob, *, table_error: tuple[int, str, dict] | N
         "job": job, "tables": [table_view(job, index, table_error) for index in range(len(job.tables))],
         "kinds": list(KINDS.values()), "preview": kind_counts(job.counts.get("preview")),
         "result": kind_counts(job.counts.get("commit")), "errors_ready": jobs.errors_path(job) is not None,
-        "checks_run": job.counts.get("checks_run"),
+        "checks_run": job.counts.get("checks_run"), "stalled": stalled(job),
+        "editable": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED),
+        "can_preview": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.FAILED) and not job.chunks_done,
+        "can_resume": job.status == ImportJob.Status.FAILED and job.chunks_done > 0,
     }, status=status)
 
 
@@ -255,6 +264,13 @@ def preview(request, pk):
 @requires(Perm.EDIT_LEDGER)
 def commit(request, pk):
     return _step(request, pk, jobs.start_commit, "")
+
+
+@require_POST
+@requires(Perm.EDIT_LEDGER)
+def resume(request, pk):
+    """继续导入: a commit whose worker stopped, or that failed after some chunks, goes on."""
+    return _step(request, pk, jobs.resume, "")
 
 
 @require_POST

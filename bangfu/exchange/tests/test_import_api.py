@@ -2,16 +2,19 @@
 another user's job, and the findings of the checks in the caller's region only."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from python_calamine import CalamineWorkbook
 
 from bangfu.accounts.models import ApiToken
 from bangfu.conftest import valid_id
 from bangfu.exchange.checks.runner import run_checks
 from bangfu.exchange.imports.tests.books import xlsx
 from bangfu.exchange.models import ImportJob, ImportMapping
+from bangfu.exchange.tests.test_background import _run_worker
 from bangfu.registry.models import Person
 
 HEADERS = ["乡镇", "村", "姓名", "身份号", "与户主关系"]
@@ -155,7 +158,8 @@ def test_the_findings_of_one_check_page_by_page(found, alice):
     page = client.get("/api/checks/person.birth_date/findings?page_size=1", **alice).json()
     assert page["count"] == 2 and len(page["items"]) == 1
     first = page["items"][0]
-    assert (first["record"], first["village"], first["model"], first["reason"]) == ("张三丰", "大塘村", "person", "future")
+    assert (first["record"], first["village"], first["model"]) == ("张三丰", "大塘村", "person")
+    assert first["reason"] == "future"
     assert first["record_url"] == f"/api/people/{found.person.pk}" and first["reason_label"]
     assert client.get(first["record_url"], **alice).status_code == 200
     village = client.get("/api/checks/person.birth_date/findings?region=522633102", **alice).json()
@@ -169,3 +173,45 @@ def test_check_results_need_the_permission(found):
     for url in ("/api/checks", "/api/checks/runs", "/api/checks/person.birth_date/findings"):
         assert client.get(url, **_api(found.ed)).status_code == 403  # an employer's operator
         assert client.get(url).status_code == 401
+
+
+def test_it_previews_commits_and_serves_the_error_workbook(world, alice):
+    client = Client()
+    rows = [HEADERS, ["丙妹镇", "大塘村", "王小二", valid_id(seq=31), "户主"],
+            ["丙妹镇", "大塘村", "王小三", "5226331985", "户主"]]
+    job = _upload(client, alice, ("a.xlsx", xlsx(rows))).json()
+    base = f"/api/imports/{job['id']}"
+    assert client.post(f"{base}/preview", **alice).json()["detail"].startswith("还有必填字段没有对应的列")
+    assert client.post(f"{base}/commit", **alice).status_code == 400  # no preview yet
+    client.put(f"{base}/tables/0/mapping", {"fields": {"3": "id_number"}}, content_type="application/json", **alice)
+    response = client.post(f"{base}/preview", **alice)
+    assert response.status_code == 202 and response.json()["status"] == "previewing"
+    _run_worker()
+    job = client.get(base, **alice).json()
+    assert job["status"] == "previewed" and job["rejected"] == 1 and job["rows_done"] == job["rows_total"] == 2
+    assert job["preview"] == {"person": {"add": 1, "update": 0, "unchanged": 0, "rejected": 1}}
+    assert job["commit"] is None and job["errors_url"] == f"{base}/errors"
+    book = client.get(job["errors_url"], **alice)
+    assert book.status_code == 200 and "attachment" in book["Content-Disposition"]
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(book.streaming_content))).get_sheet_by_index(0)
+    assert [row[3] for row in rows.to_python()[1:]] == ["王小三"]
+    assert client.put(f"{base}/tables/0/mapping", {"fields": {}}, content_type="application/json",
+                      **alice).status_code == 200  # a mapping after the preview asks for another
+    assert client.post(f"{base}/commit", **alice).json()["detail"] == "请先预览，确认无误后再导入"
+    client.post(f"{base}/preview", **alice)
+    _run_worker()
+    assert client.post(f"{base}/commit", **alice).status_code == 202
+    _run_worker()
+    job = client.get(base, **alice).json()
+    assert job["status"] == "done" and job["commit"]["person"]["add"] == 1 and job["checks_run"]
+    assert job["checks_run"] in [run["id"] for run in client.get("/api/checks/runs", **alice).json()]
+    assert Person.objects.filter(name="王小二").exists()
+    assert client.post(f"{base}/cancel", **alice).json()["detail"] == "导入已完成，不能取消"
+    assert client.post(f"{base}/resume", **alice).status_code == 400
+
+
+def test_a_job_is_cancelled(world, alice):
+    client = Client()
+    job = _upload(client, alice, ("a.xlsx", _book())).json()
+    response = client.post(f"/api/imports/{job['id']}/cancel", **alice)
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"

@@ -6,63 +6,83 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bangfu.accounts.actors import command_actor
+from bangfu.accounts.models import User
 from bangfu.core.history import acting_as
+from bangfu.core.permissions import has_perm
 from bangfu.exchange.imports import jobs
 from bangfu.exchange.imports.kinds import KINDS
 from bangfu.exchange.models import ImportJob
+from bangfu.registry.permissions import Perm
 
-COLUMNS = (("add", "add"), ("update", "update"), ("unchanged", "unchanged"), ("rejected", "rejected"))
+ACTIONS = ("add", "update", "unchanged", "rejected")  # the preview's counts, per kind
 
 
 class ProgressBar:
-    """`[#########...........]  45%  4,500 / 10,000 rows` redrawn in place on a terminal, at most
-    five times a second; on a pipe or file, a line at each tenth."""
+    """`checked [#########.....]  45%  4,500 / 10,000 rows` redrawn in place on a terminal (at most
+    five times a second); on a pipe or a file, a line at each tenth. The preview does not know the
+    total yet: it counts the rows. A second pass (the commit after the preview) starts a new line."""
 
     WIDTH = 30
+    PASSES = ("checked", "written")
+    UNKNOWN_EVERY = 10_000  # rows between lines on a pipe while the total is unknown
 
     def __init__(self, stream):
         self.stream = stream  # a command's OutputWrapper (its own line ending is not used)
         self.tty = stream.isatty()
         self.drawn_at = 0.0
-        self.last_tenth = -1
+        self.last_step = -1
+        self.last_done = 0
+        self.last_total = None
+        self.passes = 0
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        percent = 100 if not total else min(100, done * 100 // total)
+        if self.last_total is not None and (total != self.last_total or done < self.last_done):
+            self.finish()  # the next pass: the commit knows the total the preview counted
+            self.passes += 1
+            self.last_step = -1
+        self.last_done, self.last_total = done, total
+        label = self.PASSES[min(self.passes, len(self.PASSES) - 1)]
+        percent = min(100, done * 100 // total) if total else None
+        if total:
+            text = f"{label} [{self._bar(percent)}] {percent:3d}%  {done:,} / {total:,} rows"
+        else:
+            text = f"{label} {done:,} rows"
         if self.tty:
             now = time.monotonic()
             if now - self.drawn_at < 0.2 and done < total:
                 return
             self.drawn_at = now
-            filled = self.WIDTH * percent // 100
-            bar = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}]"
-            self.stream.write(f"\r{bar} {percent:3d}%  {done:,} / {total:,} rows", ending="")
+            self.stream.write(f"\r{text}\x1b[K", ending="")  # \x1b[K: clear what a longer line left
         else:
-            if percent // 10 == self.last_tenth:
+            step = percent // 10 if total else done // self.UNKNOWN_EVERY
+            if step == self.last_step:
                 return
-            self.last_tenth = percent // 10
-            self.stream.write(f"{percent:3d}%  {done:,} / {total:,} rows")
+            self.last_step = step
+            self.stream.write(text)
         self.stream.flush()
         self.shown = True
+
+    def _bar(self, percent: int) -> str:
+        filled = self.WIDTH * percent // 100
+        return "#" * filled + "." * (self.WIDTH - filled)
 
     def finish(self) -> None:
         if self.tty and self.shown:
             self.stream.write("")
+        self.shown = False
 
 
 def counts_table(counts: dict) -> list[str]:
-    """The preview's (or the commit's) counts, one line per kind and a total."""
-    lines = [f"{'kind':<12} {'add':>10} {'update':>10} {'unchanged':>10} {'rejected':>10}"]
-    totals = dict.fromkeys((key for key, _ in COLUMNS), 0)
+    """The preview's (or the commit's) counts, one line per kind, and their total."""
+    lines = [f"{'kind':<12}" + "".join(f"{action:>11}" for action in ACTIONS)]
+    totals = dict.fromkeys(ACTIONS, 0)
     for kind, figures in counts.items():
-        if not isinstance(figures, dict):
-            continue
-        for key, _label in COLUMNS:
-            totals[key] += figures.get(key, 0)
-        lines.append(f"{kind:<12} " + " ".join(f"{figures.get(key, 0):>10,}" for key, _ in COLUMNS))
-    if len(lines) > 2:
-        lines.append(f"{'total':<12} " + " ".join(f"{totals[key]:>10,}" for key, _ in COLUMNS))
+        lines.append(f"{kind:<12}" + "".join(f"{figures.get(action, 0):>11,}" for action in ACTIONS))
+        for action in ACTIONS:
+            totals[action] += figures.get(action, 0)
+    if len(counts) > 1:
+        lines.append(f"{'total':<12}" + "".join(f"{totals[action]:>11,}" for action in ACTIONS))
     return lines
 
 
@@ -75,15 +95,20 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=sorted(KINDS), default="",
                             help="read every table as this kind (default: recognised by its headers)")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-        parser.add_argument("--user", help="account the import is made as: its region and history "
-                                           "(default: the system account)")
+        parser.add_argument("--user", required=True, metavar="USERNAME",
+                            help="the account the import is made as: an officer who may edit the ledger; rows "
+                                 "outside their region are rejected, and the history names them")
 
     def handle(self, *args, **options):
         paths = [Path(name) for name in options["files"]]
         absent = [str(path) for path in paths if not path.is_file()]
         if absent:
             raise CommandError(f"no such file: {', '.join(absent)}")
-        user = command_actor(options["user"])
+        user = User.objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"no account {options['user']!r} (--user)")
+        if not has_perm(user, Perm.EDIT_LEDGER):
+            raise CommandError(f"the account {user.username!r} may not edit the ledger (its role or it is inactive)")
         bar = ProgressBar(self.stderr)
         try:
             with acting_as(user):

@@ -231,7 +231,7 @@ def list_imports(request):
     return [_import_out(job) for job in jobs.jobs_for_user(request.auth)[:50]]
 
 
-@imports.post("", response={**responses({201: ImportJobOut}, 400, 401, 403), **TOO_BIG}, url_name="import_upload")
+@imports.post("", response={**responses({201: ImportJobOut}, 400, 401, 403, 422), **TOO_BIG}, url_name="import_upload")
 def upload(request, files: File[list[UploadedFile]], kind: Form[KindName | Literal[""]] = ""):
     """Upload one or several files (multipart `files`; xlsx, xls or csv) and an optional `kind`
     (else recognised by the headers). Answers 201 with the job and the tables found; a table with

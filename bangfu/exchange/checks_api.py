@@ -154,7 +154,7 @@ def _findings(user, check, region: str | None) -> QuerySet:
     return with_records(findings).annotate(village=Subquery(village)).order_by("region_code", "id")
 
 
-@router.get("/{check_id}/findings", response=responses({200: list[FindingOut]}, 400, 401, 403, 404),
+@router.get("/{check_id}/findings", response=responses({200: list[FindingOut]}, 400, 401, 403, 404, 422),
             url_name="check_findings")
 @paginate(Pages)
 def findings(request, check_id: CheckId, filters: Query[FindingFilters]):

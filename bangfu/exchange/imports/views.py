@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from bangfu.core.pages import requires
+from bangfu.exchange.checks import selectors as check_selectors
+from bangfu.exchange.checks.models import CheckRun
 from bangfu.exchange.imports import jobs
 from bangfu.exchange.imports.jobs import ImportRefused
 from bangfu.exchange.imports.kinds import KINDS
@@ -144,11 +146,20 @@ def _job_page(request, job: ImportJob, *, table_error: tuple[int, str, dict] | N
         "job": job, "tables": [table_view(job, index, table_error) for index in range(len(job.tables))],
         "kinds": list(KINDS.values()), "preview": kind_counts(job.counts.get("preview")),
         "result": kind_counts(job.counts.get("commit")), "errors_ready": jobs.errors_path(job) is not None,
-        "checks_run": job.counts.get("checks_run"), "stalled": stalled(job),
+        "checks_found": checks_found(job), "stalled": stalled(job),
         "editable": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED),
         "can_preview": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.FAILED) and not job.chunks_done,
         "can_resume": job.status == ImportJob.Status.FAILED and job.chunks_done > 0,
     }, status=status)
+
+
+def checks_found(job: ImportJob) -> int | None:
+    """What the checks run after the commit found in the user's region; None when the user's view
+    is narrowed (the run counts records they do not see, as the home page knows)."""
+    run = CheckRun.objects.filter(pk=job.counts.get("checks_run") or 0).first()
+    if run is None or check_selectors.findings_in_reach(job.user) is None:
+        return None
+    return sum(run.counts.values())
 
 
 def table_view(job: ImportJob, index: int, table_error=None) -> dict:

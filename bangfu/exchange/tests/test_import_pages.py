@@ -56,7 +56,7 @@ def test_an_upload_shows_the_tables_and_asks_for_the_missing_column(alice, world
     assert '<option value="name" selected>' in page
     assert reverse("import_mapping", args=[job.pk, 0]) in page
     # No preview before the mapping is made.
-    assert '<button type="submit" class="primary" disabled>' in page
+    assert '<button type="submit" disabled>预览</button>' in page
 
 
 def test_the_mapping_is_saved_and_applied_to_the_next_file_of_the_same_shape(alice, world):
@@ -78,7 +78,7 @@ def test_the_mapping_is_saved_and_applied_to_the_next_file_of_the_same_shape(ali
     assert second.tables[0]["mapped"] and second.tables[0]["fields"]["3"] == "id_number"
     assert not second.needs_mapping
     page = alice.get(reverse("import_job", args=[second.pk])).content.decode()
-    assert "已套用保存的对应关系" in page and "缺少必填字段" not in page
+    assert "已按指定的列对应关系读取" in page and "缺少必填字段" not in page
     # bob's county has its own mappings: the same shape asks him again.
     bob = client_of(world.bob)
     upload(bob, ("黎平.xlsx", book(["德凤街道", "高屯村", "赵四", valid_id("522631", seq=35), "户主", ""])))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.audit import log
 from bangfu.audit.models import Action
-from bangfu.core import crypto, sensitive
+from bangfu.core import crypto, inserts, sensitive
 from bangfu.core.history import bulk_history, record_baselines
 from bangfu.core.pages import forget_counts
 from bangfu.core.permissions import Forbidden, can, narrowing_of, scope
@@ -162,8 +162,8 @@ def import_households(user, rows: list[Row], *, reason: str, write: bool) -> lis
 
 def _write_households(user, added: list[Household], updated: list, reason: str) -> None:
     if added:
-        Household.objects.bulk_create(added, batch_size=BATCH)
-        Household.history.bulk_history_create(added, default_user=user, default_change_reason=reason)
+        inserts.insert_new(Household, added)
+        inserts.insert_history(Household, added, user, reason, created=True)
         figures.mark_stale({h.region_code for h in added})
     if not updated:
         return
@@ -277,19 +277,17 @@ def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_o
                                 record=person))
         updates.append((person, values, job))
     if write:
-        _write_people(user, new_households, new_people, updates, reason)
+        _write_people(user, new_households, new_people, updates, reason, set(open_spells))
         _audit(user, "person", outcomes, reason)
     return outcomes
 
 
-def _write_people(user, new_households, new_people, updates, reason: str) -> None:
-    if new_households:
-        Household.objects.bulk_create(new_households, batch_size=BATCH)
-        Household.history.bulk_history_create(new_households, default_user=user, default_change_reason=reason)
+def _write_people(user, new_households, new_people, updates, reason: str, had_spell: set[int]) -> None:
+    inserts.insert_new(Household, new_households)
+    inserts.insert_history(Household, new_households, user, reason, created=True)
     people = [person for person, _job in new_people]
-    if people:
-        Person.objects.bulk_create(people, batch_size=BATCH)
-        Person.history.bulk_history_create(people, default_user=user, default_change_reason=reason)
+    inserts.insert_new(Person, people)
+    inserts.insert_history(Person, people, user, reason, created=True)
     stale = {p.region_code for p in people}
     households = {p.household_id for p in people}
     records = []
@@ -318,10 +316,12 @@ def _write_people(user, new_households, new_people, updates, reason: str) -> Non
             follow_person_region(moved)
         stale |= {p.region_code for p in records}
         households |= {p.household_id for p in records}
-    # A status that says employed is held by an open spell (the person's status follows it).
+    # A status that says employed is held by an open spell (the person's status follows it); only
+    # someone who had one (updates) can have it ended or its workplace changed.
     month = this_month()
-    for person, job in [*new_people, *((p, j) for p, _v, j in updates)]:
-        if job.start or job.end or job.employer_name is not None:
+    _start_spells(user, [(person, job) for person, job in new_people if job.start], month, reason)
+    for person, _values, job in updates:
+        if job.start or (person.pk in had_spell and (job.end or job.employer_name is not None)):
             _align_spells(user, person, job, month, source=c.SpellSource.IMPORT)
     figures.mark_stale(stale)
     households.discard(None)
@@ -332,6 +332,19 @@ def _write_people(user, new_households, new_people, updates, reason: str) -> Non
     if narrowing_of(user, Person) is not None and len(_writable(user, Person.objects.filter(pk__in=written))) != len(
             written):
         raise Forbidden(narrowing_of(user, Person).refusal)
+
+
+def _start_spells(user, started: list, month: datetime.date, reason: str) -> None:
+    """The spells that hold the employed status of people just added (set-based: a new person has
+    no other spell to fit among, and their status already says what the spell gives)."""
+    spells = []
+    for person, job in started:
+        place, channel = c.STATUS_SPELL[job.start]
+        values = clean_spell({"start_month": month, "place": place, "channel": channel,
+                              "employer_name": job.employer_name or "", "source": c.SpellSource.IMPORT})
+        spells.append(EmploymentSpell(person=person, region_code=person.region_code, **values))
+    inserts.insert_new(EmploymentSpell, spells)
+    inserts.insert_history(EmploymentSpell, spells, user, reason, created=True)
 
 
 # --- job spells ----------------------------------------------------------------------------------

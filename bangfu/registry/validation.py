@@ -3,6 +3,7 @@ survey or a follow-up, the same for pages, API, CLI and imports (the actions cal
 
 import dataclasses
 import datetime
+import functools
 import re
 
 from django.conf import settings
@@ -128,6 +129,12 @@ def _label(field: str) -> str:
 NAME_FIELDS = frozenset({"employer_name", "relocation_site"})
 
 
+@functools.cache
+def allowed(choices) -> frozenset:
+    """The values of a choices class (Django builds `.values` anew at every access)."""
+    return frozenset(choices.values)
+
+
 @dataclasses.dataclass(frozen=True)
 class Known:
     """What a bulk write (an import) looked up once for many rows, so that clean_person asks the
@@ -136,9 +143,13 @@ class Known:
 
     villages: frozenset[str]
     holders: dict[str, Person]  # id_number_hash (under any active key) → the person holding it
+    _hashes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     def holder(self, number: str) -> Person | None:
-        return next((self.holders[h] for h in crypto.lookup_hashes(number) if h in self.holders), None)
+        hashes = self._hashes.get(number)
+        if hashes is None:
+            hashes = self._hashes[number] = crypto.lookup_hashes(number)
+        return next((self.holders[h] for h in hashes if h in self.holders), None)
 
 
 def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None,
@@ -163,7 +174,10 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         fail("name", problem)
     else:
         values["name"] = name
-        values["name_pinyin"], values["name_initials"] = pinyin_keys(name)
+        if person is not None and name == person.name:  # the keys it has (pypinyin is slow)
+            values["name_pinyin"], values["name_initials"] = person.name_pinyin, person.name_initials
+        else:
+            values["name_pinyin"], values["name_initials"] = pinyin_keys(name)
 
     resident = None
     if "id_number" in data or person is None:
@@ -227,7 +241,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
         if field not in data:
             return
         value = data.get(field) or ""
-        if value and value not in options.values:
+        if value and value not in allowed(options):
             fail(field, _("“%(v)s”不是可选的值") % {"v": value})
         elif required and not value:
             fail(field, _("此项必填"))
@@ -300,10 +314,10 @@ def _clean_disability(data, person, id_number, values, fail, sealer) -> None:
             category = person.disability_category
         if "disability_grade" not in data:
             grade = person.disability_grade
-    if category is not None and category not in c.DisabilityCategory.values:
+    if category is not None and category not in allowed(c.DisabilityCategory):
         fail("disability_category", _("残疾类别应为 1–7"))
         return
-    if grade is not None and grade not in c.DisabilityGrade.values:
+    if grade is not None and grade not in allowed(c.DisabilityGrade):
         fail("disability_grade", _("残疾等级应为 1–4"))
         return
     if card:
@@ -396,7 +410,7 @@ def clean_household(data: dict, household: Household | None = None, known: Known
                                      ("monitoring_category", c.MonitoringCategory, False)):
         if field in data or (household is None and required):
             value = data.get(field) or ("" if not required else c.PovertyStatus.NONE)
-            if value and value not in options.values:
+            if value and value not in allowed(options):
                 fail(field, _("“%(v)s”不是可选的值") % {"v": value})
             else:
                 values[field] = value
@@ -435,7 +449,7 @@ def clean_survey(visited_on, findings) -> tuple[datetime.date, str]:
 def clean_follow_up(done_on, action, note) -> tuple[datetime.date, str, str]:
     errors, fail = _collector()
     day = _day(done_on, "done_on", fail, _("跟进日期"))
-    if action not in c.FollowUpAction.values:
+    if action not in allowed(c.FollowUpAction):
         fail("action", _("“%(v)s”不是可选的跟进措施") % {"v": action})
     text, problem = clean_text(note, 2000)
     if not text:
@@ -502,14 +516,14 @@ def clean_spell(data: dict, spell: EmploymentSpell | None = None) -> dict:
         place = data.get("place") or ""
         if not place:
             fail("place", _("请选择务工地域（县内、县外省内或省外）"))
-        elif place not in c.SpellPlace.values:
+        elif place not in allowed(c.SpellPlace):
             fail("place", _("“%(v)s”不是可选的值") % {"v": place})
         else:
             values["place"] = place
     for field, options in (("channel", c.Channel), ("source", c.SpellSource)):
         if field in data:
             value = data.get(field) or ""
-            if value and value not in options.values:
+            if value and value not in allowed(options):
                 fail(field, _("“%(v)s”不是可选的值") % {"v": value})
             elif value or field == "channel":
                 values[field] = value

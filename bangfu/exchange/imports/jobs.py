@@ -349,16 +349,15 @@ def _failed(job: ImportJob, exc: Exception) -> None:
 
 
 def import_files(user, files, *, kind: str = "", dry_run: bool = False, progress=None) -> ImportJob:
-    """The whole import in this process (`bangfu import`): files as (name, path) pairs; the preview,
-    then, unless `dry_run`, the commit. ImportRefused when a table needs a mapping (made on the
-    page or given by a mapping saved from an earlier file of the same shape)."""
+    """The whole import in this process (`bangfu import`): files as (name, path) pairs; the preview
+    with `dry_run`, else the commit straight away (it counts its rows the same way). ImportRefused
+    when a table needs a mapping (made on the page, or saved from an earlier file of its shape)."""
     job = open_job(user, files, kind=kind)
     if job.needs_mapping:
         raise ImportRefused(_("还有必填字段没有对应的列：%(fields)s；请在网页上导入一次以确定列的对应关系") % {
             "fields": "、".join(f for table in job.tables for f in table.get("missing", ()))})
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
-    job = run_preview(job.pk, progress)
-    if dry_run or job.status != ImportJob.Status.PREVIEWED:
-        return job
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING, rows_done=0)
+    if dry_run:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
+        return run_preview(job.pk, progress)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING)
     return run_commit(job.pk, progress)

@@ -18,36 +18,27 @@ ACTIONS = ("add", "update", "unchanged", "rejected")  # the preview's counts, pe
 
 
 class ProgressBar:
-    """`checked [#########.....]  45%  4,500 / 10,000 rows` redrawn in place on a terminal (at most
-    five times a second); on a pipe or a file, a line at each tenth. The preview does not know the
-    total yet: it counts the rows. A second pass (the commit after the preview) starts a new line."""
+    """`written [#########.....]  45%  4,500 / 10,000 rows` redrawn in place on a terminal (at most
+    five times a second); on a pipe or a file, a line at each tenth. Until the total is known (a
+    first pass over the files) it counts the rows: `checked 4,500 rows`."""
 
     WIDTH = 30
-    PASSES = ("checked", "written")
     UNKNOWN_EVERY = 10_000  # rows between lines on a pipe while the total is unknown
 
-    def __init__(self, stream):
+    def __init__(self, stream, label: str):
         self.stream = stream  # a command's OutputWrapper (its own line ending is not used)
+        self.label = label
         self.tty = stream.isatty()
         self.drawn_at = 0.0
         self.last_step = -1
-        self.last_done = 0
-        self.last_total = None
-        self.passes = 0
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        if self.last_total is not None and (total != self.last_total or done < self.last_done):
-            self.finish()  # the next pass: the commit knows the total the preview counted
-            self.passes += 1
-            self.last_step = -1
-        self.last_done, self.last_total = done, total
-        label = self.PASSES[min(self.passes, len(self.PASSES) - 1)]
         percent = min(100, done * 100 // total) if total else None
         if total:
-            text = f"{label} [{self._bar(percent)}] {percent:3d}%  {done:,} / {total:,} rows"
+            text = f"{self.label} [{self._bar(percent)}] {percent:3d}%  {done:,} / {total:,} rows"
         else:
-            text = f"{label} {done:,} rows"
+            text = f"{self.label} {done:,} rows"
         if self.tty:
             now = time.monotonic()
             if now - self.drawn_at < 0.2 and done < total:
@@ -109,7 +100,7 @@ class Command(BaseCommand):
             raise CommandError(f"no account {options['user']!r} (--user)")
         if not has_perm(user, Perm.EDIT_LEDGER):
             raise CommandError(f"the account {user.username!r} may not edit the ledger (its role or it is inactive)")
-        bar = ProgressBar(self.stderr)
+        bar = ProgressBar(self.stderr, "checked" if options["dry_run"] else "written")
         try:
             with acting_as(user):
                 job = jobs.import_files(user, [(path.name, path) for path in paths], kind=options["kind"],

@@ -7,7 +7,7 @@ one flow; the same gate, scope and audit as the pages. Imports: the steps of the
 import datetime
 from typing import Annotated, Literal
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
@@ -19,7 +19,7 @@ from bangfu.exchange import services
 from bangfu.exchange.imports import jobs
 from bangfu.exchange.imports.jobs import ImportRefused
 from bangfu.exchange.imports.kinds import KINDS
-from bangfu.exchange.imports.views import XLSX, errors_file_name, max_bytes, too_big_message
+from bangfu.exchange.imports.views import errors_download, max_bytes, too_big_message
 from bangfu.exchange.models import ExportJob, ImportJob
 from bangfu.exchange.views import xlsx_response
 from bangfu.registry.permissions import Perm
@@ -315,10 +315,6 @@ def cancel(request, job_id: Id):
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}})
 def errors(request, job_id: Id):
     """The error workbook of the last pass: each rejected row as given, and its reasons (404
-    when no row was rejected)."""
-    job = _edited_job(request, job_id)
-    path = jobs.errors_path(job)
-    if path is None:
-        raise Http404
-    return FileResponse(open(path, "rb"), content_type=XLSX, as_attachment=True,  # noqa: SIM115 -- closed by the response
-                        filename=errors_file_name(job))
+    when no row was rejected); every download is written to the audit log."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    return errors_download(request.auth, job_id, request=request)

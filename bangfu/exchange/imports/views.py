@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from bangfu.audit import log
+from bangfu.audit.models import Action
 from bangfu.core.pages import requires
 from bangfu.exchange.checks import selectors as check_selectors
 from bangfu.exchange.checks.models import CheckRun
@@ -292,11 +294,19 @@ def cancel(request, pk):
 
 @requires(Perm.EDIT_LEDGER)
 def errors(request, pk):
-    """The job's error workbook: every rejected row as given, and its reasons."""
-    job = jobs.get_job_for_user(request.user, pk)
+    return errors_download(request.user, pk, request=request)
+
+
+def errors_download(user, pk: int, *, request=None) -> FileResponse:
+    """The job's error workbook (the page's and the API's): every rejected row as given, with its
+    reasons; 404 for another user's job or one without. Audited like an export's download: the
+    rows carry the identifiers as they were uploaded."""
+    job = jobs.get_job_for_user(user, pk)
     path = jobs.errors_path(job)
     if path is None:
         raise Http404
+    log.record(user, Action.EXPORT, job, request=request, region_code=user.region_id or "",
+               detail={"what": "import_errors", "rows": job.rejected, "download": True})
     return FileResponse(open(path, "rb"), content_type=XLSX, as_attachment=True,  # noqa: SIM115 -- the response closes it
                         filename=errors_file_name(job))
 

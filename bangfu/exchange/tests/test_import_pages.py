@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from bangfu.audit.models import Action, AuditEntry
 from bangfu.conftest import valid_id
 from bangfu.exchange.imports.tests.books import csv_bytes, xlsx
 from bangfu.exchange.models import ImportJob, ImportMapping
@@ -266,6 +267,8 @@ def test_the_commit_writes_and_the_result_links_the_errors_and_the_checks(alice,
     assert job.counts["checks_run"] and reverse("import_errors", args=[job.pk]) in page
     response = alice.get(reverse("import_errors", args=[job.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    entry = AuditEntry.objects.get(action=Action.EXPORT, object_id=str(job.pk))
+    assert entry.user == world.alice and entry.detail == {"what": "import_errors", "rows": 2, "download": True}
     rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0)
     header, *rejected = rows.to_python()
     assert header[0] == "原行号" and header[-1] == "错误原因" and header[1:-1] == HEADERS

@@ -15,7 +15,6 @@ refused naming the first row when it says something else — never guessed which
 
 import collections
 import dataclasses
-import datetime
 import itertools
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,7 +31,7 @@ from bangfu.exchange.models import ImportJob
 from bangfu.registry import bulk
 from bangfu.registry import choices as c
 
-CHUNK = 1000
+CHUNK = 5000            # rows per transaction: each chunk's lookups and refreshes are set-based
 CHANGES_KEPT = 200      # updates listed on the preview page (all are counted)
 WARNINGS_KEPT = 100
 ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3}
@@ -259,8 +258,9 @@ _KEYS = {"person": ("id_number",), "household": ("household_number",), "job_spel
 def _repeated(state: Pass, kind: str, row: bulk.Row, record: Record, source: str):
     """None for the first row of its key in this import; else unchanged (it says the same) or
     refused (it says something else), naming the first row."""
-    key = (kind, *(_hashable(record.values.get(name)) for name in _KEYS[kind]))
-    digest = hash(repr(sorted((k, _hashable(v)) for k, v in record.values.items())))
+    values = record.values
+    key = (kind, *(_hashable(values.get(name)) for name in _KEYS[kind]))
+    digest = hash(tuple((name, _hashable(values[name])) for name in sorted(values)))
     first = state.seen.get(key)
     if first is None:
         state.seen[key] = (source, record.row, digest)
@@ -275,11 +275,7 @@ def _repeated(state: Pass, kind: str, row: bulk.Row, record: Record, source: str
 
 
 def _hashable(value):
-    if isinstance(value, list):
-        return tuple(value)
-    if isinstance(value, datetime.date | Decimal):
-        return str(value)
-    return value
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _household_warnings(state: Pass) -> list[str]:

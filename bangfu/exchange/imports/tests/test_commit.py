@@ -239,3 +239,66 @@ def test_a_cancelled_commit_stops_after_the_chunk_it_is_writing(world, monkeypat
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CANCELLED
     assert Person.objects.filter(name__startswith="村民").count() == 4
+
+
+KILLED_WORKER = """
+import time
+import django
+django.setup()
+from bangfu.exchange.imports import engine, jobs
+from bangfu.registry import bulk
+
+engine.CHUNK = 4
+real = bulk.import_people
+
+def slow(*args, **kwargs):
+    outcomes = real(*args, **kwargs)
+    time.sleep(0.5)  # inside the chunk's transaction, its rows written but not committed
+    return outcomes
+
+bulk.import_people = slow
+jobs.run_commit({job})
+"""
+
+
+def test_a_commit_killed_midway_on_postgresql_leaves_no_half_chunk_and_resumes(transactional_db, world, settings,
+                                                                               monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from bangfu.conftest import TEST_FIELD_KEY
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process needs the test database: PostgreSQL's, not SQLite's in-memory one")
+    monkeypatch.setattr(engine, "CHUNK", 4)
+    job = _import(world.alice, _people(10), dry_run=True)
+    jobs.start_commit(job)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bangfu.settings", "BANGFU_DATABASE_URL": url,
+           "BANGFU_FIELD_KEY": TEST_FIELD_KEY, "BANGFU_DATA_DIR": str(settings.DATA_DIR)}
+    worker = subprocess.Popen([sys.executable, "-c", KILLED_WORKER.format(job=job.pk)], env=env)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 60
+        while not ImportJob.objects.filter(pk=job.pk, chunks_done__gte=1).exists():
+            assert worker.poll() is None and time.monotonic() < deadline, "the worker ended before its first chunk"
+            time.sleep(0.05)
+        time.sleep(0.2)  # well inside the second chunk's transaction
+        os.kill(worker.pid, signal.SIGKILL)
+    finally:
+        worker.wait(30)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTING and job.chunks_done in (1, 2)
+    assert Person.objects.filter(name__startswith="村民").count() == 4 * job.chunks_done  # whole chunks only
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=job.updated_at - jobs.STALLED_AFTER * 2)
+    jobs.resume(job)
+    jobs.run_commit(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.error
+    assert Person.objects.filter(name__startswith="村民").count() == 10
+    assert job.counts["commit"]["person"]["add"] == 10

@@ -19,7 +19,7 @@ from bangfu.exchange import services
 from bangfu.exchange.imports import jobs
 from bangfu.exchange.imports.jobs import ImportRefused
 from bangfu.exchange.imports.kinds import KINDS
-from bangfu.exchange.imports.views import errors_download, max_bytes, too_big_message
+from bangfu.exchange.imports.views import errors_download, max_bytes, missing_labels, too_big_message
 from bangfu.exchange.models import ExportJob, ImportJob
 from bangfu.exchange.views import xlsx_response
 from bangfu.registry.permissions import Perm
@@ -192,7 +192,7 @@ def _table_out(job: ImportJob, index: int, table: dict) -> dict:
         "kind_label": str(kind.label), "export": table["export"], "header_row": table["header_row"],
         "headers": [_text(header) for header in table["headers"]], "fields": table["fields"],
         "unrecognised": [{"index": column, "header": _text(header)} for column, header in table["unrecognised"]],
-        "missing": table["missing"], "mapped": table.get("mapped", False),
+        "missing": missing_labels(table), "mapped": table.get("mapped", False),
     }
 
 

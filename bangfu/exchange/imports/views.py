@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -189,12 +190,19 @@ def table_view(job: ImportJob, index: int, table_error=None) -> dict:
     return {
         "index": index, "number": index + 1, "file": job.files[table["file"]]["name"], "sheet": table["sheet"],
         "kind": kind, "export": export, "header_row": table["header_row"], "columns": columns,
-        "missing": table["missing"], "unrecognised": len(unrecognised), "duplicates": len(duplicates),
+        "missing": missing_labels(table), "unrecognised": len(unrecognised), "duplicates": len(duplicates),
         "mapped": table.get("mapped", False),
         "needs_step": bool(table["missing"] or unrecognised or duplicates or posted is not None),
         "choices": [(field.name, str(field.label), field.required) for field in kind.fields],
         "error": table_error[1] if table_error and table_error[0] == index else "",
     }
+
+
+def missing_labels(table: dict) -> list[str]:
+    """The required fields no column gives, labelled in the language of this request (the job
+    keeps them in the uploader's)."""
+    given = set(table["fields"].values())
+    return [str(field.label) for field in KINDS[table["kind"]].required if field.name not in given]
 
 
 def column_letter(index: int) -> str:
@@ -220,13 +228,15 @@ def kind_counts(counts: dict | None) -> list[dict] | None:
     return rows
 
 
-@require_POST
 @requires(Perm.EDIT_LEDGER)
 def mapping(request, pk, index):
-    """The mapping step of one table: another kind for it, or every column's field."""
+    """The mapping step of one table: another kind for it, or every column's field. (A GET, such
+    as the language switcher's return to a refused mapping's page, goes to the job's page.)"""
     job = jobs.get_job_for_user(request.user, pk)
     if index >= len(job.tables):
         raise Http404
+    if request.method != "POST":
+        return redirect(f"{reverse('import_job', args=[job.pk])}#table-{index + 1}")
     remember = request.POST.get("remember") == "on"
     try:
         if "change_kind" in request.POST:

@@ -2,12 +2,14 @@
 file of the same shape), refusals shown on the page, another user's job, the menu; then the preview,
 the commit, the result, the error workbook."""
 
+import datetime
 import io
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from bangfu.audit.models import Action, AuditEntry
@@ -105,6 +107,9 @@ def test_one_field_for_two_columns_is_refused_on_the_page(alice):
     assert page.count('<option value="id_number" selected>') == 2
     job.refresh_from_db()
     assert job.needs_mapping and not ImportMapping.objects.exists()
+    # Switching the language there reloads the address: the job's page.
+    again = alice.get(reverse("import_mapping", args=[job.pk, 0]))
+    assert again.status_code == 302 and again["Location"] == reverse("import_job", args=[job.pk]) + "#table-1"
 
 
 def test_another_kind_is_chosen_for_a_table(alice):
@@ -318,3 +323,32 @@ def test_a_cancelled_import_stays_cancelled(alice):
     assert alice.post(reverse("import_commit", args=[job.pk])).status_code == 302
     job.refresh_from_db()
     assert job.status == "cancelled" and not Person.objects.filter(name="王小二").exists()
+
+
+def test_several_files_at_once_and_a_column_given_twice(alice):
+    spells = csv_bytes([["姓名", "证件号码", "开始时间", "结束时间", "务工所在地"],
+                        ["王小二", valid_id(seq=31), "2023年05月", "", "省外"]], encoding="gbk")
+    twice = xlsx([["村", "姓名", "证件号码", "与户主关系", "姓名"],
+                  ["大塘村", "王小二", valid_id(seq=31), "户主", "王"]])
+    response = upload(alice, ("务工.csv", spells), ("两个姓名.xlsx", twice))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and [f["name"] for f in job.files] == ["务工.csv", "两个姓名.xlsx"]
+    assert [table["kind"] for table in job.tables] == ["job_spell", "person"]
+    page = alice.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert "表格 1" in page and "表格 2" in page and "务工信息" in page
+    assert "与前面的“姓名”列重复" in page  # the second 姓名 is asked about
+    assert reverse("import_mapping", args=[job.pk, 1]) in page
+
+
+def test_a_commit_whose_worker_stopped_is_resumed_from_the_page(alice, world):
+    job = _previewed(alice)
+    alice.post(reverse("import_commit", args=[job.pk]))
+    # The worker was killed before it began: the job says committing and has been silent for long.
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+    page = alice.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert "可能已停止" in page and reverse("import_resume", args=[job.pk]) in page
+    assert "hx-trigger" not in page  # no polling of a job nobody works on
+    alice.post(reverse("import_resume", args=[job.pk]))
+    _run_worker()
+    job.refresh_from_db()
+    assert job.status == "done" and Person.objects.filter(name="王小二").count() == 1

@@ -186,6 +186,7 @@ def test_my_imports_lists_the_users_own_jobs(alice, world):
     job = ImportJob.objects.get()
     page = alice.get(reverse("import_jobs")).content.decode()
     assert "一月.xlsx" in page and reverse("import_job", args=[job.pk]) in page and "待确认" in page
+    assert page.count('<td class="num">—</td>') == 2  # no rows counted before the preview
 
 
 @pytest.mark.parametrize(("username", "shown"), [

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from bangfu.accounts.models import Role, User
 from bangfu.core import crypto
+from bangfu.regions import picker
 from bangfu.regions.services import ensure_regions
 from bangfu.registry import actions
 from bangfu.registry.identifiers import build_resident_id
@@ -37,6 +38,8 @@ def _test_settings(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     # Key ids recorded by an earlier test may have been committed to tables emptied since.
     crypto.clear_caches()
+    # Region names a process keeps for its pages: another test's regions were rolled back.
+    picker.forget()
     # Argon2 is deliberately slow; tests create many users (test_accounts checks the real hasher).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield

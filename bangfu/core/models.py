@@ -1,5 +1,9 @@
+import functools
+
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.encoding import force_str
 
 
 class Submission(models.Model):
@@ -30,3 +34,22 @@ class FieldKey(models.Model):
 
     def __str__(self):
         return self.key_id
+
+
+@functools.cache
+def _choice_labels(field, language: str | None) -> dict:
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+class ChoiceLabels:
+    """`get_<field>_display()` from a table of labels made once per field and language. Django
+    builds the field's choices into a dict at every call: fifty rows of a list with four choice
+    columns each spent more time there than in the rest of the page."""
+
+    def _get_FIELD_display(self, field):  # noqa: N802 (Django's name)
+        value = getattr(self, field.attname)
+        try:
+            label = _choice_labels(field, translation.get_language()).get(value, value)
+        except TypeError:  # an unhashable value: Django's own way
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)

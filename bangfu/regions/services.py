@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bangfu.regions import codes
+from bangfu.regions import codes, picker
 from bangfu.regions.models import Region
 
 BATCH = 5000
@@ -97,6 +97,7 @@ def load_regions(rows: Iterable[tuple[int, list[str]]]) -> LoadResult:
                 flush()
         if batch:
             flush()
+    picker.forget()
     return result
 
 
@@ -112,3 +113,4 @@ def ensure_regions(nodes: Iterable[tuple[str, str, int]]) -> None:
         for code, name, level in nodes
     ]
     Region.objects.bulk_create(regions, ignore_conflicts=True, batch_size=BATCH)
+    picker.forget()

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from bangfu.core.figures import KeptFigures
 from bangfu.core.history import history_user
+from bangfu.core.models import ChoiceLabels
 from bangfu.core.sensitive import SensitiveIdentifier
 from bangfu.registry import choices as c
 
@@ -42,7 +43,7 @@ class Skill(models.Model):
 NUMBER_TAIL = 4  # a household is found by the last digits of its number, as a person by the ID's
 
 
-class Household(models.Model):
+class Household(ChoiceLabels, models.Model):
     """A household (户) in a village, with its members' employment summed up."""
 
     number = models.CharField(_("户编号"), max_length=30, unique=True)
@@ -106,7 +107,7 @@ class Household(models.Model):
         return reverse("household_detail", args=[self.pk])
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     """One person of the labour ledger (台账)."""
 
     household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.PROTECT,
@@ -260,7 +261,7 @@ class Person(models.Model):
         return age_on(self.birth_date, timezone.localdate())
 
 
-class Survey(models.Model):
+class Survey(ChoiceLabels, models.Model):
     """A door-to-door visit (走访): what the surveyor found, and the fields it changed."""
 
     person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE,
@@ -303,7 +304,7 @@ class Survey(models.Model):
         return rows
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     """An officer's follow-up of a zero-employment household (零就业家庭动态清零)."""
 
     household = models.ForeignKey(Household, verbose_name=_("家庭户"), on_delete=models.CASCADE,
@@ -366,7 +367,7 @@ EARLIEST_MONTH = datetime.date(1970, 1, 1)
 MAX_MONEY = 1_000_000  # yuan: a monthly income or a year's subsidy beyond it is a typing error
 
 
-class EmploymentSpell(models.Model):
+class EmploymentSpell(ChoiceLabels, models.Model):
     """One job a person held or holds (务工经历): from a start month to an end month, or still open.
 
     The person's employment status and workplace follow their open spell (services.sync_status_from_spells);

@@ -75,10 +75,11 @@ class Pass:
     spells_given: bool = False
 
 
-def run_pass(job: ImportJob, *, write: bool, progress=None) -> ImportJob:
+def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> ImportJob:
     """Read the job's tables and count (write=False) or write (write=True) every row; the counts,
     changes, warnings and error workbook end up on the job. Raises Cancelled when the job was
-    cancelled meanwhile (chunks written so far stay written)."""
+    cancelled meanwhile (chunks written so far stay written). `opened`: the job's tables, unread, when
+    the process that uploaded the files runs the pass (else they are read again from the files)."""
     user = job.user
     places = Places(jobs.region_prefix(user))
     state = Pass(job, write)
@@ -90,7 +91,7 @@ def run_pass(job: ImportJob, *, write: bool, progress=None) -> ImportJob:
         "files": "、".join(f["name"] for f in job.files), "id": job.pk}
     name = f"errors-{'commit' if write else 'preview'}.xlsx"
     book = ErrorBook(jobs.job_dir(job) / name)
-    tables = sorted(enumerate(jobs.tables_of(job)), key=lambda pair: ORDER[pair[1].kind.name])
+    tables = sorted(enumerate(jobs.tables_of(job, opened)), key=lambda pair: ORDER[pair[1].kind.name])
     # With the job spells at hand, a person's employment follows them: a person row's 公益性岗位 = 是
     # does not start a spell of its own (dated this month, it would refuse the real, earlier one).
     state.spells_given = any(table.kind.name == "job_spell" for _index, table in tables)

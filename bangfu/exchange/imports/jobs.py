@@ -82,7 +82,8 @@ def open_job(user, uploads, *, kind: str = "") -> ImportJob:
             _store(content, folder / stored)
             size = (folder / stored).stat().st_size
             job.files.append({"name": Path(name).name[:200], "stored": stored, "size": size})
-        job.tables = [describe_table(table, index, prefix) for index, table in _tables_of(job)]
+        opened = list(_tables_of(job))
+        job.tables = [describe_table(table, index, prefix) for index, table in opened]
     except (UnreadableFile, NoTable) as exc:
         job.delete()
         shutil.rmtree(folder, ignore_errors=True)
@@ -92,6 +93,7 @@ def open_job(user, uploads, *, kind: str = "") -> ImportJob:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     job.save(update_fields=["files", "tables"])
+    job.opened = [table for _index, table in opened]  # unread yet: a pass in this process may read them
     return job
 
 
@@ -122,9 +124,14 @@ def _tables_of(job: ImportJob, *, described: bool = False):
             yield index, table
 
 
-def tables_of(job: ImportJob):
-    """The job's tables as the passes read them (kind and columns as described and mapped)."""
-    return [table for _index, table in _tables_of(job, described=True)]
+def tables_of(job: ImportJob, opened: list[Table] | None = None):
+    """The job's tables as the passes read them (kind and columns as described and mapped):
+    `opened`, tables of its files not read yet, or its files read again."""
+    if opened is None:
+        return [table for _index, table in _tables_of(job, described=True)]
+    for table, description in zip(opened, job.tables, strict=True):
+        _apply_description(table, description)
+    return opened
 
 
 def _apply_description(table: Table, description: dict) -> None:
@@ -298,7 +305,7 @@ def cancel(job: ImportJob) -> ImportJob:
     return job
 
 
-def run_preview(job_id: int, progress=None) -> ImportJob | None:
+def run_preview(job_id: int, progress=None, *, opened: list[Table] | None = None) -> ImportJob | None:
     """The preview pass (the task): counts, changes, warnings and the error workbook, nothing written."""
     from bangfu.exchange.imports import engine
 
@@ -306,7 +313,7 @@ def run_preview(job_id: int, progress=None) -> ImportJob | None:
     if job is None:
         return None  # cancelled, or run already
     try:
-        job = engine.run_pass(job, write=False, progress=progress)
+        job = engine.run_pass(job, write=False, progress=progress, opened=opened)
     except engine.Cancelled:
         return ImportJob.objects.get(pk=job_id)
     except Exception as exc:
@@ -318,7 +325,7 @@ def run_preview(job_id: int, progress=None) -> ImportJob | None:
     return job
 
 
-def run_commit(job_id: int, progress=None) -> ImportJob | None:
+def run_commit(job_id: int, progress=None, *, opened: list[Table] | None = None) -> ImportJob | None:
     """The commit pass (the task), from the first chunk not yet written; then the inspection checks
     over the user's region, as after every import."""
     from bangfu.exchange.checks.runner import run_checks
@@ -328,7 +335,7 @@ def run_commit(job_id: int, progress=None) -> ImportJob | None:
     if job is None:
         return None
     try:
-        job = engine.run_pass(job, write=True, progress=progress)
+        job = engine.run_pass(job, write=True, progress=progress, opened=opened)
         run = run_checks(region_prefix(job.user), job.user)
     except engine.Cancelled:
         return ImportJob.objects.get(pk=job_id)
@@ -358,6 +365,6 @@ def import_files(user, files, *, kind: str = "", dry_run: bool = False, progress
             "fields": "、".join(f for table in job.tables for f in table.get("missing", ()))})
     if dry_run:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
-        return run_preview(job.pk, progress)
+        return run_preview(job.pk, progress, opened=job.opened)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMMITTING)
-    return run_commit(job.pk, progress)
+    return run_commit(job.pk, progress, opened=job.opened)

@@ -36,7 +36,7 @@ def test_a_household_type_reads_as_a_household_not_as_people(alice, world):
     listing = alice.get(reverse("household_list")).content.decode()
     for body in (detail, listing):
         assert "脱贫户" in body and "脱贫人口" not in body
-    assert '<option value="monitored" >监测户</option>' in listing  # the household filter
+    assert '<option value="monitored">监测户</option>' in listing  # the household filter
     assert "一般户" in alice.get(reverse("household_create")).content.decode()
     api = Client(HTTP_AUTHORIZATION="Bearer " + ApiToken.issue(world.alice, "t")[1])
     assert api.get(reverse("api:household", args=[household.pk])).json()["poverty_status_label"] == "脱贫户"

@@ -140,6 +140,27 @@ def test_an_unknown_kind_is_refused(alice):
     assert "没有“salaries”这种导入类型" in response.content.decode() and not ImportJob.objects.exists()
 
 
+def test_uploads_go_to_temporary_files_whatever_the_request_limit(alice, settings, monkeypatch):
+    from bangfu.exchange.imports import views
+
+    opened = []
+    real = views.jobs.open_job
+
+    def spy(user, uploads, **kw):
+        opened.extend(type(file).__name__ for _name, file in uploads)
+        return real(user, uploads, **kw)
+
+    monkeypatch.setattr(views.jobs, "open_job", spy)
+    small = book(ROWS[0])  # Django would keep a file this small in memory by default
+    rows = [["丙妹镇", "大塘村", f"王{n}", valid_id(seq=31), "户主", "y" * 40] for n in range(40_000)]
+    big = csv_bytes([HEADERS, *rows])
+    assert len(big) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # the request body's limit is not the files'
+    assert upload(alice, ("小.xlsx", small)).status_code == 302
+    assert upload(alice, ("大.csv", big)).status_code == 302
+    assert opened == ["TemporaryUploadedFile", "TemporaryUploadedFile"]
+    assert ImportJob.objects.latest("pk").files[0]["size"] == len(big)
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_read(alice, settings):
     settings.IMPORT_MAX_MB = 1
     big = csv_bytes([HEADERS] + [["丙妹镇", "大塘村", "王小二", "x" * 50, "户主", "y" * 50]] * 12_000)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from bangfu.audit.models import Action, AuditEntry
 from bangfu.conftest import valid_id
 from bangfu.exchange.imports import engine, jobs
-from bangfu.exchange.imports.tests.books import xlsx
+from bangfu.exchange.imports.tests.books import csv_bytes, xls, xlsx
 from bangfu.exchange.models import ImportJob
 from bangfu.registry import bulk
 from bangfu.registry import choices as c
@@ -302,3 +302,14 @@ def test_a_commit_killed_midway_on_postgresql_leaves_no_half_chunk_and_resumes(t
     assert job.status == ImportJob.Status.DONE, job.error
     assert Person.objects.filter(name__startswith="村民").count() == 10
     assert job.counts["commit"]["person"]["add"] == 10
+
+
+@pytest.mark.parametrize("name, make", [
+    ("people.csv", lambda rows: csv_bytes(rows, "gbk")),
+    ("people.xls", xls),
+])
+def test_a_gbk_csv_and_an_old_xls_workbook_commit_like_an_xlsx(world, name, make):
+    rows = [*TITLES, HEADERS, *_family(), _row("全角号", "５２２６３３" + valid_id(seq=388)[6:])]
+    job = jobs.import_files(world.alice, [(name, make(rows))])
+    assert job.counts["commit"]["person"] == {"add": 4, "update": 0, "unchanged": 0, "rejected": 0}, _error_rows(job)
+    assert Person.objects.filter(name="全角号").exists()

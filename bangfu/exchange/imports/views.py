@@ -102,6 +102,7 @@ def _upload(request, limit: SizeLimit | None):
     if limit is not None and limit.exceeded:
         return _upload_form(request, too_big_message(), status=413)
     kind = request.POST.get("kind", "")
+    jobs.remove_expired()  # each upload clears the folders of jobs left for IMPORT_KEEP_HOURS
     try:
         job = jobs.open_job(request.user, [(file.name, file) for file in files], kind=kind)
     except ImportRefused as exc:

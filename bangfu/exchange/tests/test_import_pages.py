@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from bangfu.audit.models import Action, AuditEntry
 from bangfu.conftest import valid_id
+from bangfu.exchange.imports import jobs
 from bangfu.exchange.imports.tests.books import csv_bytes, xlsx
 from bangfu.exchange.models import ImportJob, ImportMapping
 from bangfu.exchange.tests.import_books import upload
@@ -208,6 +209,19 @@ def test_my_imports_lists_the_users_own_jobs(alice, world):
     page = alice.get(reverse("import_jobs")).content.decode()
     assert "一月.xlsx" in page and reverse("import_job", args=[job.pk]) in page and "待确认" in page
     assert page.count('<td class="num">—</td>') == 2  # no rows counted before the preview
+
+
+def test_an_upload_expires_the_jobs_left_for_too_long(alice, settings):
+    upload(alice, ("一月.xlsx", book(ROWS[0])))
+    old = ImportJob.objects.get()
+    folder = jobs.job_dir(old)
+    assert folder.is_dir()
+    ImportJob.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(hours=settings.IMPORT_KEEP_HOURS + 1))
+    upload(alice, ("二月.xlsx", book(ROWS[0])))
+    old.refresh_from_db()
+    assert old.status == "expired" and not folder.exists()
+    assert "已过期删除" in alice.get(reverse("import_job", args=[old.pk])).content.decode()
 
 
 @pytest.mark.parametrize(("username", "shown"), [

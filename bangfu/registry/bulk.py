@@ -265,8 +265,9 @@ def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_o
             outcomes.append(_refused(row, {"region_code": [_("您无权在该区划进行此操作")]}, who))
             continue
         if person is None:
-            person = Person(**values)
-            new_people.append((person, job))
+            if write:  # a preview needs no record of it
+                person = Person(**values)
+                new_people.append((person, job))
             outcomes.append(Outcome(row.ref, ADD, who=who, record=person))
             continue
         changed = _changed_fields(person, values)

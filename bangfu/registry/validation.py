@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bangfu.audit import log
 from bangfu.audit.models import Action, AuditEntry
@@ -121,8 +122,12 @@ def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
     return text, None
 
 
-def _label(field: str) -> str:
-    return str(Person._meta.get_field(field).verbose_name)
+def _label(field: str):
+    """The field's label, translated when it is read (it names the field only in messages)."""
+    return Person._meta.get_field(field).verbose_name
+
+
+NAME_LABEL = gettext_lazy("姓名")
 
 
 # Free-text fields that hold a name (of a workplace, a resettlement site): no hidden characters.
@@ -167,7 +172,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     def fail(field: str, message: str):
         errors.setdefault(field, []).append(message)
 
-    name, problem = clean_text(data.get("name", person.name if person else ""), 50, name_of=_("姓名"))
+    name, problem = clean_text(data.get("name", person.name if person else ""), 50, name_of=NAME_LABEL)
     if not name:
         fail("name", _("姓名不能为空"))
     elif problem:

@@ -313,3 +313,12 @@ def test_a_gbk_csv_and_an_old_xls_workbook_commit_like_an_xlsx(world, name, make
     job = jobs.import_files(world.alice, [(name, make(rows))])
     assert job.counts["commit"]["person"] == {"add": 4, "update": 0, "unchanged": 0, "rejected": 0}, _error_rows(job)
     assert Person.objects.filter(name="全角号").exists()
+
+
+def test_a_narrowed_role_cannot_import_people_it_may_not_see(world):
+    # A 残联 officer edits disabled people only: an import of others fails whole, and says why.
+    with pytest.raises(Exception) as refused:
+        _import(world.dora, _family())
+    job = ImportJob.objects.filter(user=world.dora).latest("pk")
+    assert job.status == ImportJob.Status.FAILED and job.error == str(refused.value)
+    assert not Person.objects.filter(name="杨大山").exists()

@@ -18,21 +18,18 @@ def main() -> None:
     args = common.parse_args(__doc__)
     if common.run_each_database(args):
         return
-    with common.bench_database(args.db, "checks"):
+    with common.bench_database(args.db, "checks", keep=args.keep):
         run(args.scale, args.db)
 
 
 def run(scale: str, db: str) -> None:
-    from bangfu.registry.generator import generate_county
-
     def report(measure, value, unit, baseline, baseline_value, **extra):
         common.emit("checks", measure, value, unit, baseline=baseline, baseline_value=baseline_value,
                     scale=scale, db=db, **extra)
 
     people = PEOPLE[scale]
-    common.log(f"{db}: generating {people:,} people in {COUNTY}")
-    generate_county(COUNTY, people, seed=1)
-    _vacuum()
+    if common.ensure_county(COUNTY, people, db) is not None:
+        _vacuum()
     _plant()
 
     from bangfu.accounts.actors import command_actor
@@ -99,11 +96,10 @@ def _plain_counts() -> tuple[dict[str, int], dict[str, float]]:
 def _page_counts() -> tuple[float, float]:
     from django.db import connection
 
-    from bangfu.accounts.models import Role, User
+    from bangfu.accounts.models import Role
     from bangfu.exchange.checks import selectors
 
-    officer = User.objects.create_user("bench-checks", password=None, role=Role.HRSS_OFFICER,
-                                       region_id=COUNTY.ljust(12, "0"))
+    officer = common.user("bench-checks", Role.HRSS_OFFICER, COUNTY)
     orm, sql = [], []
     for _ in range(5):
         with common.stopwatch() as took:

@@ -26,6 +26,15 @@ POSTGRES = {
     # person.student_labour
     "person_check_student": """"employment_status" = 'not_seeking' AND "is_labour" AND "not_seeking_reason" = 'studying'""",
 }
+# Wider ones (half the people or more), each sparing a check its scan of the whole person table:
+# ordered as the joins read them, with every column the check reads (index-only scans).
+COVERING = {
+    # person.generation_gap: the members, merged with the heads by household.
+    "person_check_members": ("(household_id, relationship, birth_date, region_code, id)",
+                             "relationship IN ('child', 'grandchild', 'parent')"),
+    # person.tuopin_no_skills: the labour force by id, merged with the skills table's person index.
+    "person_check_labour": ("(id, region_code, household_id, poverty_status)", '"is_labour"'),
+}
 # person.public_welfare_age depends on the day: the index holds the posts' holders with their birth
 # dates, and the scan keeps the ones too young or too old that day.
 WELFARE = ("CREATE INDEX person_check_welfare ON registry_person (region_code, id, birth_date) "
@@ -37,6 +46,8 @@ def _statements(vendor: str) -> list[str]:
     if vendor == "postgresql":
         statements += [f"CREATE INDEX {name} ON registry_person (region_code, id) WHERE {condition}"
                        for name, condition in POSTGRES.items()]
+        statements += [f"CREATE INDEX {name} ON registry_person {columns} WHERE {condition}"
+                       for name, (columns, condition) in COVERING.items()]
         statements.append(WELFARE)
     return statements
 

@@ -26,6 +26,17 @@ POSTGRES = {
     # person.student_labour
     "person_check_student": """"employment_status" = 'not_seeking' AND "is_labour" AND "not_seeking_reason" = 'studying'""",
 }
+# The same for job spells (registry_employmentspell), by person: the checks' EXISTS and GROUP BY
+# read them so.
+SPELLS = {
+    # spell.outside_local_channel
+    "spell_check_local_channel": """NOT ("place" = 'in_county') AND "channel" IN ('public_welfare', 'workshop')""",
+    # spell.transport_subsidy
+    "spell_check_subsidy": """(("place" = 'in_county' AND "transport_subsidy" > 0)
+        OR (NOT ("place" = 'in_county') AND "transport_subsidy" IS NULL))""",
+    # spell.three_posts: every public-welfare post (one spell in twelve), counted by person.
+    "spell_check_posts": """"channel" = 'public_welfare'""",
+}
 # Wider ones (half the people or more), each sparing a check its scan of the whole person table:
 # ordered as the joins read them, with every column the check reads (index-only scans).
 COVERING = {
@@ -48,6 +59,8 @@ def _statements(vendor: str) -> list[str]:
                        for name, condition in POSTGRES.items()]
         statements += [f"CREATE INDEX {name} ON registry_person {columns} WHERE {condition}"
                        for name, (columns, condition) in COVERING.items()]
+        statements += [f"CREATE INDEX {name} ON registry_employmentspell (person_id, region_code) WHERE {condition}"
+                       for name, condition in SPELLS.items()]
         statements.append(WELFARE)
     return statements
 

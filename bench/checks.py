@@ -1,10 +1,11 @@
 """The consistency checks (核查) over a whole county: every check run and its findings stored,
 against the same queries as plain SQL COUNTs, and the 核查 page's counts as a county officer.
 
-    python bench/checks.py [--scale small|full] [--db sqlite|postgresql]
+    python bench/checks.py [--scale small|full] [--db sqlite|postgresql] [--keep NAME]
 
 small: 20,000 people; full: 1,000,000 people, all in 从江县 (522633). Target (full, PostgreSQL):
-all checks in under 10 s.
+all checks in under 10 s. With --keep the county is generated once and used again (the planted
+records are planted again: the same few rows, the same values).
 """
 
 import common

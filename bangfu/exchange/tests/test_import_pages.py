@@ -327,8 +327,6 @@ def test_the_commit_writes_and_the_result_links_the_errors_and_the_checks(alice,
     assert again.counts["preview"]["person"]["add"] == 0 and again.counts["preview"]["person"]["rejected"] == 2
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a person added without 劳动技能 is stored with is_labour=False, "
-                                       "and the same row imported again updates it to True")
 def test_importing_the_same_file_twice_changes_nothing(alice):
     job = _previewed(alice)
     alice.post(reverse("import_commit", args=[job.pk]))

@@ -334,3 +334,11 @@ def test_the_planners_statistics_are_gathered_each_time_the_additions_double(wor
         Person.objects.filter(name__startswith="村民").count()))
     _import(world.alice, _people(10))
     assert gathered == [2, 4, 8]  # each row adds a household and its member: at 4, 8 and 16 additions
+
+
+def test_an_unreadable_file_among_several_is_named(world):
+    with pytest.raises(jobs.ImportRefused) as refused:
+        jobs.open_job(world.alice, [("good.xlsx", xlsx([*TITLES, HEADERS, *_family()])),
+                                    ("坏文件.csv", b"\xff\xfe\x00")])
+    assert "坏文件.csv" in str(refused.value)
+    assert not ImportJob.objects.exists()

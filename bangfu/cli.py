@@ -13,6 +13,8 @@ COMMANDS = [
     ("createuser", "create an account: createuser NAME --role ROLE --region CODE"),
     ("issuetoken", "issue an API token for an account: issuetoken NAME --name PURPOSE [--days N]"),
     ("refresh", "recompute working-age labour and household employment (run daily)"),
+    ("import", "import workbooks into the ledger: import FILE... [--kind KIND] [--dry-run] [--user NAME]"),
+    ("checks", "run the consistency checks (核查): checks [--region CODE] [--check ID]"),
     ("rotatekey", "re-encrypt every identifier under the current BANGFU_FIELD_KEY (resumable; --dry-run)"),
 ]
 

@@ -1,18 +1,28 @@
-"""Exports over the API: start one (the list's filters as query parameters), follow its progress,
-download the file. Every export through the API is made by the task worker, whatever its size, so a
-client has one flow; the same gate, scope and audit as the pages."""
+"""Exports and imports over the API.
+
+Exports: start one (the list's filters as query parameters), follow its progress, download the
+file. Every export through the API is made by the task worker, whatever its size, so a client has
+one flow; the same gate, scope and audit as the pages. Imports: the steps of the import pages, below."""
 
 import datetime
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
+from pydantic import StringConstraints
 
-from bangfu.core.schemas import Id, responses
+from bangfu.core.permissions import require
+from bangfu.core.schemas import Flag, Id, Message, responses, whole_number
 from bangfu.exchange import services
-from bangfu.exchange.models import ExportJob
+from bangfu.exchange.imports import jobs
+from bangfu.exchange.imports.jobs import ImportRefused
+from bangfu.exchange.imports.kinds import KINDS
+from bangfu.exchange.imports.views import errors_download, max_bytes, missing_labels, too_big_message
+from bangfu.exchange.models import ExportJob, ImportJob
 from bangfu.exchange.views import xlsx_response
+from bangfu.registry.permissions import Perm
 
 router = Router(tags=["exports"])
 
@@ -74,3 +84,237 @@ def start_export(request, name: str, response: HttpResponse):
     except services.UnknownExport:
         raise Http404 from None
     return Status(202, _out(services.queue(request.auth, asked, request=request)))
+
+
+# --- imports -------------------------------------------------------------------------------------
+# The steps of the import pages (imports/jobs.py): upload → (mapping) → preview → commit, each a
+# call; the passes run in the task worker, so a client polls the job until `status` moves on.
+
+imports = Router(tags=["imports"])
+
+KindName = Literal[tuple(KINDS)]
+FieldName = Literal[("", *sorted({field.name for kind in KINDS.values() for field in kind.fields}))]
+ColumnIndex = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}$")]
+TOO_BIG = {413: Message}
+
+
+class ImportFileOut(Schema):
+    name: str
+    size: int
+
+
+class ColumnOut(Schema):
+    index: int
+    header: str
+
+
+class TableOut(Schema):
+    index: int = Field(description="the table's number in this job, from 0 (the mapping's path)")
+    file: str = Field(description="the file's name as uploaded")
+    sheet: str
+    kind: str
+    kind_label: str
+    export: str = Field(description="the monitoring system's export recognised by its headers, or ''")
+    header_row: int
+    headers: list[str]
+    fields: dict[str, str] = Field(description="column index (from 0) → the field it is read as")
+    unrecognised: list[ColumnOut]
+    missing: list[str] = Field(description="labels of the required fields no column gives: map them first")
+    mapped: bool = Field(description="a mapping made by hand (or saved for this shape) applies")
+
+
+class KindCountsOut(Schema):
+    add: int
+    update: int
+    unchanged: int
+    rejected: int
+
+
+class FieldChangeOut(Schema):
+    label: str
+    old: str
+    new: str
+
+
+class RowChangeOut(Schema):
+    kind: str
+    row: int | None
+    source: str
+    who: str
+    changes: list[FieldChangeOut]
+
+
+class ImportJobOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    kind: str
+    files: list[ImportFileOut]
+    tables: list[TableOut]
+    needs_mapping: bool
+    preview: dict[str, KindCountsOut] | None = Field(description="per kind, what the commit would do")
+    commit: dict[str, KindCountsOut] | None = Field(description="per kind, what the commit did")
+    checks_run: int | None = Field(description="the check run made after the commit (GET /api/checks/runs)")
+    changes: list[RowChangeOut] = Field(description="the first updates, with each field's old and new value")
+    warnings: list[str]
+    rows_total: int
+    rows_done: int
+    percent: int
+    rejected: int
+    errors_url: str | None = Field(description="the error workbook: every rejected row and its reasons")
+    error: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+class MappingIn(Schema):
+    kind: KindName | None = Field(None, description="read the table as another kind (its columns recognised anew)")
+    fields: dict[ColumnIndex, FieldName] = Field(
+        {}, description="column index (from 0) → field; '' ignores the column; columns not named keep theirs")
+    remember: Flag = Field(True, description="apply it again to the next file of the same headers")
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _counts(counts) -> dict | None:
+    if not isinstance(counts, dict):
+        return None
+    return {kind: {key: int(figures.get(key, 0) or 0) for key in ("add", "update", "unchanged", "rejected")}
+            for kind, figures in counts.items() if isinstance(figures, dict)}
+
+
+def _table_out(job: ImportJob, index: int, table: dict) -> dict:
+    kind = KINDS[table["kind"]]
+    return {
+        "index": index, "file": job.files[table["file"]]["name"], "sheet": table["sheet"], "kind": kind.name,
+        "kind_label": str(kind.label), "export": table["export"], "header_row": table["header_row"],
+        "headers": [_text(header) for header in table["headers"]], "fields": table["fields"],
+        "unrecognised": [{"index": column, "header": _text(header)} for column, header in table["unrecognised"]],
+        "missing": missing_labels(table), "mapped": table.get("mapped", False),
+    }
+
+
+def _import_out(job: ImportJob) -> dict:
+    changes = [{"kind": change.get("kind", ""), "row": change.get("row"), "source": _text(change.get("source")),
+                "who": _text(change.get("who")),
+                "changes": [{"label": _text(label), "old": _text(old), "new": _text(new)}
+                            for label, old, new in change.get("changes", [])]}
+               for change in job.changes]
+    return {
+        "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "kind": job.kind,
+        "files": [{"name": file["name"], "size": file["size"]} for file in job.files],
+        "tables": [_table_out(job, index, table) for index, table in enumerate(job.tables)],
+        "needs_mapping": job.needs_mapping, "preview": _counts(job.counts.get("preview")),
+        "commit": _counts(job.counts.get("commit")), "checks_run": job.counts.get("checks_run"),
+        "changes": changes, "warnings": [_text(warning) for warning in job.warnings],
+        "rows_total": job.rows_total, "rows_done": job.rows_done, "percent": job.percent, "rejected": job.rejected,
+        "errors_url": reverse("api:import_errors", args=[job.pk]) if jobs.errors_path(job) else None,
+        "error": job.error, "created_at": job.created_at, "finished_at": job.finished_at,
+    }
+
+
+def _refused(exc: ImportRefused):
+    return Status(400, {"detail": str(exc)})
+
+
+def _edited_job(request, job_id: int) -> ImportJob:
+    require(request.auth, Perm.EDIT_LEDGER)
+    return jobs.get_job_for_user(request.auth, job_id)
+
+
+@imports.get("", response=responses({200: list[ImportJobOut]}, 401, 403), url_name="import_jobs")
+def list_imports(request):
+    """Your recent imports, newest first (at most 50)."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    return [_import_out(job) for job in jobs.jobs_for_user(request.auth)[:50]]
+
+
+@imports.post("", response={**responses({201: ImportJobOut}, 400, 401, 403, 422), **TOO_BIG}, url_name="import_upload")
+def upload(request, files: File[list[UploadedFile]], kind: Form[KindName | Literal[""]] = ""):
+    """Upload one or several files (multipart `files`; xlsx, xls or csv) and an optional `kind`
+    (else recognised by the headers). Answers 201 with the job and the tables found; a table with
+    `missing` fields needs a mapping (PUT …/tables/{index}/mapping) before the preview."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    if sum(file.size or 0 for file in files) > max_bytes():
+        return Status(413, {"detail": too_big_message()})
+    try:
+        job = jobs.open_job(request.auth, [(file.name or "upload", file) for file in files], kind=kind)
+    except ImportRefused as exc:
+        return _refused(exc)
+    return Status(201, _import_out(job))
+
+
+@imports.get("/{job_id}", response=responses({200: ImportJobOut}, 401, 403, 404, 422), url_name="import_job")
+def get_import(request, job_id: Id):
+    """An import's step, tables, progress and (after a pass) counts, updates, warnings; only its
+    owner sees it (404 to anyone else)."""
+    return _import_out(_edited_job(request, job_id))
+
+
+@imports.put("/{job_id}/tables/{table_index}/mapping", url_name="import_mapping",
+             response=responses({200: TableOut}, 400, 401, 403, 404, 422))
+def set_mapping(request, job_id: Id, table_index: whole_number(0, 999), payload: MappingIn):
+    """Map a table's columns to fields (the mapping step); answers the table as it is now read.
+    400 when two columns are given one field, a field is not the kind's, or the import has started."""
+    job = _edited_job(request, job_id)
+    if table_index >= len(job.tables):
+        raise Http404
+    try:
+        jobs.set_mapping(job, table_index, {int(column): field for column, field in payload.fields.items()},
+                         kind=payload.kind, remember=payload.remember)
+    except ImportRefused as exc:
+        return _refused(exc)
+    return _table_out(job, table_index, job.tables[table_index])
+
+
+def _step(request, job_id: int, step, status: int = 202):
+    job = _edited_job(request, job_id)
+    try:
+        step(job)
+    except ImportRefused as exc:
+        return _refused(exc)
+    job.refresh_from_db()
+    return Status(status, _import_out(job))
+
+
+@imports.post("/{job_id}/preview", response=responses({202: ImportJobOut}, 400, 401, 403, 404, 422),
+              url_name="import_preview")
+def start_preview(request, job_id: Id):
+    """Check every row and count what a commit would do, writing nothing (in the task worker);
+    poll the job until `status` is `previewed`, then read `preview`, `changes` and `errors_url`."""
+    return _step(request, job_id, jobs.start_preview)
+
+
+@imports.post("/{job_id}/commit", response=responses({202: ImportJobOut}, 400, 401, 403, 404, 422),
+              url_name="import_commit")
+def start_commit(request, job_id: Id):
+    """Write the previewed rows into the ledger (in the task worker, in chunks; resumable); poll
+    until `status` is `done`. The checks run afterwards (`checks_run`)."""
+    return _step(request, job_id, jobs.start_commit)
+
+
+@imports.post("/{job_id}/resume", response=responses({202: ImportJobOut}, 400, 401, 403, 404, 422),
+              url_name="import_resume")
+def resume(request, job_id: Id):
+    """Go on with a commit whose worker stopped (silent for five minutes) or that failed after
+    writing some chunks: from the first chunk not written."""
+    return _step(request, job_id, jobs.resume)
+
+
+@imports.post("/{job_id}/cancel", response=responses({200: ImportJobOut}, 400, 401, 403, 404, 422),
+              url_name="import_cancel")
+def cancel(request, job_id: Id):
+    """Stop the import (what a commit has already written stays, whole)."""
+    return _step(request, job_id, jobs.cancel, 200)
+
+
+@imports.get("/{job_id}/errors", response=responses({200: None}, 401, 403, 404, 422), url_name="import_errors",
+             openapi_extra={"responses": {200: {"description": "the error workbook", "content": {
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}})
+def errors(request, job_id: Id):
+    """The error workbook of the last pass: each rejected row as given, and its reasons (404
+    when no row was rejected); every download is written to the audit log."""
+    require(request.auth, Perm.EDIT_LEDGER)
+    return errors_download(request.auth, job_id, request=request)

@@ -13,6 +13,7 @@ def run_export_job(job_id: int) -> None:
 
 @task()
 def run_import_preview(job_id: int) -> None:
+    jobs.remove_expired()
     jobs.run_preview(job_id)
 
 

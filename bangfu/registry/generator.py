@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from itertools import accumulate
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
@@ -634,19 +634,6 @@ def _free_of_collisions(generator: _Generator, members: list[_Member], sealer: c
             hashes[id(member)] = sealer.hash(member.id_number)
 
 
-def _gather_statistics() -> None:
-    """Planner statistics for the tables just filled. Without them PostgreSQL plans the household
-    refresh's per-household subqueries as a bitmap over every employed person (hours at 10⁶ people
-    instead of seconds), and SQLite picks weaker indexes for the ledger's filtered counts."""
-    tables = [connection.ops.quote_name(model._meta.db_table) for model in (Person, Household)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
-        elif connection.vendor == "sqlite":
-            for table in tables:
-                cursor.execute(f"ANALYZE {table}")
-
-
 class _Rows:
     """Model instances from dicts through the positional constructor, several times faster than
     keyword arguments over a million rows; absent fields take their (immutable) defaults."""
@@ -745,7 +732,7 @@ def generate_county(county_code: str, people: int, seed: int = 1, stdout=None, *
                     stdout.write(f"  {result.people:,} people ({time.monotonic() - started:.0f} s)\n")
         if batch:
             result.people += _insert(generator, batch, sealer)
-        _gather_statistics()
+        services.gather_statistics()
         services.refresh_households(Household.objects.filter(codes.within(county6)))
         figures.refresh(county6)
         result.villages = len(villages)

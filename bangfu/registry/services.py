@@ -3,8 +3,10 @@
 import datetime
 import functools
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -118,12 +120,17 @@ def refresh_households(households) -> int:
     employed = Q(employment_status__in=c.EMPLOYED_STATUSES)
     figures.mark_stale_of(households)
     forget_counts(Household)  # an UPDATE sends no post_save: lists must not keep their old counts
+    # The flag from counts per household, not zero_employment_condition()'s EXISTS: PostgreSQL may run
+    # an EXISTS once over the whole person table (a hashed subplan), a full scan per refresh.
+    zero = Case(When(GreaterThan(_member_count(WILLING_LABOUR), 0),
+                     then=Case(When(Exact(_member_count(EMPLOYED_LABOUR), 0), then=Value(True)), default=Value(False))),
+                default=Value(False))
     return households.update(
         member_count=_member_count(),
         labour_count=_member_count(Q(is_labour=True)),
         # every member who works (一户一人以上就业 counts any of them)
         employed_count=_member_count(employed),
-        zero_employment=Case(When(zero_employment_condition(), then=Value(True)), default=Value(False)),
+        zero_employment=zero,
         head_name=_head("name"), head_pinyin=_head("name_pinyin"), head_initials=_head("name_initials"),
     )
 
@@ -195,3 +202,18 @@ def follow_person_region(people) -> int:
         moved += (EmploymentSpell.objects.filter(person_id__in=ids).exclude(region_code=village)
                   .update(region_code=village))
     return moved
+
+
+def gather_statistics() -> None:
+    """Planner statistics for the people and households tables, after bulk writes changed them a lot
+    (the generator, big imports). Without them PostgreSQL plans the household refresh's per-household
+    subqueries as a bitmap over every employed person (hours at 10⁶ people instead of seconds) and
+    looks rows up by scanning a table it thinks empty; SQLite picks weaker indexes for the ledger's
+    filtered counts."""
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in (Person, Household)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        elif connection.vendor == "sqlite":
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")

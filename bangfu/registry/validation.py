@@ -302,8 +302,10 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
 
 
 def _current(person: Person | None) -> dict:
+    """The person's stored values; for a new one, what the model will store for fields not given
+    (an import without a 劳动技能 column still gets the labour flag its default ability gives)."""
     if person is None:
-        return {}
+        return {f.attname: f.get_default() for f in Person._meta.concrete_fields if f.has_default()}
     return {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}
 
 

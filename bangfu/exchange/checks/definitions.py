@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import BooleanField, CharField, F, Func, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,3 +64,24 @@ def choices() -> tuple[tuple[str, Any], ...]:
 
 def no_reason() -> Value:
     return Value("", output_field=CharField())
+
+
+class AmongFew(Func):
+    """`field IN (rows)` for a subquery known to leave few rows (a GROUP BY … HAVING of the rare).
+
+    PostgreSQL spells it `field = ANY(ARRAY(rows))`: the subquery runs once, first, and its values
+    are looked up in the field's index. Planned as IN, the planner cannot tell how few rows a
+    HAVING leaves, guesses thousands and hash-joins them against a scan of the whole table."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, rows: QuerySet):
+        super().__init__(F(field), Subquery(rows))
+
+    def as_sql(self, compiler, connection, template="%(field)s IN %(rows)s", **extra):
+        (field, field_params), (rows, rows_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return template % {"field": field, "rows": rows}, (*field_params, *rows_params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="%(field)s = ANY(ARRAY%(rows)s)")

@@ -11,10 +11,11 @@ import datetime
 
 from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear, Substr
+from django.db.models.lookups import Exact, GreaterThan, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.permissions import prefix_q
-from bangfu.exchange.checks.definitions import HOUSEHOLD, PERSON, Check, Severity, register
+from bangfu.exchange.checks.definitions import HOUSEHOLD, PERSON, AmongFew, Check, Severity, register
 from bangfu.registry import choices as c
 from bangfu.registry.models import FollowUp, Household, Person
 
@@ -80,24 +81,26 @@ def household_without_head(prefix, today):
 
 
 def household_with_two_heads(prefix, today):
+    # COUNT(*), not of ids: the heads' partial index (registry 0010) answers it alone.
     twice = (_people(prefix).filter(relationship=c.Relationship.HEAD, household__isnull=False)
-             .values("household_id").annotate(heads=Count("id")).filter(heads__gt=1).values("household_id"))
+             .values("household_id").annotate(heads=Count("*")).filter(heads__gt=1).values("household_id"))
     return _households(prefix).filter(pk__in=twice)
 
 
 def generation_gap(prefix, today):
-    # Joined once to the household's head; birth years compared (a whole-year rule, the same on
-    # both databases): a child born when the head was under 12, a grandchild under 24, a head
-    # born when their parent was under 12.
-    head_year = "household__members__birth_date__year"
-    year = ExtractYear("birth_date")
-    return _people(prefix).filter(
-        Q(relationship__in=[c.Relationship.CHILD, c.Relationship.GRANDCHILD, c.Relationship.PARENT]),
-        Q(household__members__relationship=c.Relationship.HEAD),
-        Q(relationship=c.Relationship.CHILD, **{f"{head_year}__gt": year - GENERATION_GAP})
-        | Q(relationship=c.Relationship.GRANDCHILD, **{f"{head_year}__gt": year - 2 * GENERATION_GAP})
-        | Q(relationship=c.Relationship.PARENT, **{f"{head_year}__lt": year + GENERATION_GAP}),
-    ).annotate(reason=F("relationship")).distinct()
+    # A member with a head of their household (any, if it has two) whose birth year is too close:
+    # a child born when the head was under 12, a grandchild under 24, a head born when their parent
+    # was under 12. Birth years compared (a whole-year rule, the same on both databases), in one
+    # EXISTS per member: a semi-join, so a member is listed once however many heads match.
+    year, head_year = ExtractYear(OuterRef("birth_date")), ExtractYear("birth_date")
+    relationship = OuterRef("relationship")
+    heads = Person.objects.filter(household_id=OuterRef("household_id"), relationship=c.Relationship.HEAD).filter(
+        Q(Exact(relationship, c.Relationship.CHILD), GreaterThan(head_year, year - GENERATION_GAP))
+        | Q(Exact(relationship, c.Relationship.GRANDCHILD), GreaterThan(head_year, year - 2 * GENERATION_GAP))
+        | Q(Exact(relationship, c.Relationship.PARENT), LessThan(head_year, year + GENERATION_GAP)))
+    return (_people(prefix).filter(relationship__in=[c.Relationship.CHILD, c.Relationship.GRANDCHILD,
+                                                     c.Relationship.PARENT])
+            .filter(Exists(heads)).annotate(reason=F("relationship")))
 
 
 def student_counted_as_labour(prefix, today):
@@ -132,13 +135,14 @@ def phone_shared(prefix, today):
     # Phones (by keyed hash) found in more than one household, anywhere: the other household may
     # lie outside the region checked.
     # First the phones held more than once, counted from the hash index alone (most phones are
-    # held once); then, of those few, the ones whose lowest and highest household ids differ.
+    # held once); then, of those few, the ones whose lowest and highest household ids differ; then
+    # their holders. Both later steps look the few phones up in the hash index (`AmongFew`).
     repeated = (Person.objects.exclude(phone_hash="").values("phone_hash").annotate(held=Count("phone_hash"))
                 .filter(held__gt=1).values("phone_hash"))
-    shared = (Person.objects.filter(phone_hash__in=repeated, household__isnull=False).values("phone_hash")
+    shared = (Person.objects.filter(AmongFew("phone_hash", repeated), household__isnull=False).values("phone_hash")
               .annotate(low=Min("household_id"), high=Max("household_id")).filter(low__lt=F("high"))
               .values("phone_hash"))
-    return _people(prefix).filter(household__isnull=False, phone_hash__in=shared)
+    return _people(prefix).filter(AmongFew("phone_hash", shared), household__isnull=False)
 
 
 def zero_employment_not_followed(prefix, today):

@@ -27,7 +27,11 @@ class CheckRun(models.Model):
 class Finding(models.Model):
     """A record one check flags. Replaced as a whole for the region of each run."""
 
-    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="findings")
+    # No foreign-key constraint in the database: a county's run stores ~130,000 findings at once,
+    # and the constraint's check of each row at commit cost a second of it. Findings are written
+    # only by the runner, under the run it has just made; runs are deleted only through the ORM,
+    # which deletes their findings itself (CASCADE).
+    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="findings", db_constraint=False)
     check_id = models.CharField(_("核查项"), max_length=60)
     model = models.CharField(max_length=20)  # "person" or "household": which ledger record
     record_id = models.BigIntegerField()

@@ -5,7 +5,7 @@ A finding is shown only when the user sees its record now (`people_for_user` /
 ledger's own pages would.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from bangfu.core.permissions import has_perm, narrowing_of, prefix_q, reach_of
 from bangfu.exchange.checks.definitions import HOUSEHOLD, PERSON
@@ -21,12 +21,15 @@ def findings_for_user(user) -> QuerySet[Finding]:
     reach = reach_of(user)
     if not reach.everything and reach.region_prefix is None:
         return Finding.objects.none()
-    people = selectors.people_for_user(user).values("pk")
-    households = selectors.households_for_user(user).values("pk")
+    # Each finding's record looked up by its id (an EXISTS, not IN): an IN list of every person
+    # the user sees is a million ids in a county, more than PostgreSQL hashes in memory, and
+    # unhashed it is scanned again for every finding.
+    people = selectors.people_for_user(user).filter(pk=OuterRef("record_id"))
+    households = selectors.households_for_user(user).filter(pk=OuterRef("record_id"))
     # The region range first, so the finding index narrows before the records are matched.
     inside = Q() if reach.everything else prefix_q("region_code", reach.region_prefix)
     return Finding.objects.filter(inside).filter(
-        Q(model=PERSON, record_id__in=people) | Q(model=HOUSEHOLD, record_id__in=households))
+        (Q(model=PERSON) & Exists(people)) | (Q(model=HOUSEHOLD) & Exists(households)))
 
 
 def findings_in_reach(user) -> QuerySet[Finding] | None:

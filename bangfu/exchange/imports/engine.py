@@ -28,7 +28,7 @@ from bangfu.exchange.imports.places import Places
 from bangfu.exchange.imports.records import Record, household_data, person_data
 from bangfu.exchange.imports.tables import Table
 from bangfu.exchange.models import ImportJob
-from bangfu.registry import bulk
+from bangfu.registry import bulk, services
 from bangfu.registry import choices as c
 
 CHUNK = 5000            # rows per transaction: each chunk's lookups and refreshes are set-based
@@ -73,6 +73,7 @@ class Pass:
     rows: int = 0
     chunk: int = 0
     spells_given: bool = False
+    analysed_at: int = 0    # people and households added when the planner's statistics were last gathered
 
 
 def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> ImportJob:
@@ -109,6 +110,8 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
                     book.add(index, source, headers, record.row, record.cells, reasons)
             state.chunk += 1
             state.rows += len(chunk)
+            if write and not done_before:
+                _keep_statistics(state, table.kind.name)
             if progress:
                 progress(state.rows, job.rows_total)
         for skipped in table.sheet.skipped:
@@ -122,6 +125,22 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
         updated_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+STATISTICS_FROM = 5000
+
+
+def _keep_statistics(state: Pass, kind: str) -> None:
+    """Gather the planner's statistics each time the people and households added have doubled
+    (from STATISTICS_FROM): a table that grows from nothing to a million rows within one import is
+    otherwise planned as if still empty (the lookups of each chunk turn into full scans), whether or
+    not the server's autovacuum gets round to it."""
+    if kind not in ("person", "household"):
+        return
+    added = sum(state.counts[k][bulk.ADD] for k in ("person", "household"))
+    if added >= max(STATISTICS_FROM, 2 * state.analysed_at):
+        services.gather_statistics()
+        state.analysed_at = added
 
 
 def _plain(counts) -> dict:

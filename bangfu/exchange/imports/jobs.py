@@ -117,7 +117,14 @@ def _tables_of(job: ImportJob, *, described: bool = False):
     folder = job_dir(job)
     position = 0
     for index, file in enumerate(job.files):
-        for table in read_tables(folder / file["stored"], file["name"], kind=job.kind or None):
+        try:
+            tables = read_tables(folder / file["stored"], file["name"], kind=job.kind or None)
+        except (UnreadableFile, NoTable) as exc:
+            if len(job.files) == 1:
+                raise
+            # Several files: say which one.
+            raise type(exc)(_("文件“%(name)s”：%(reason)s") % {"name": file["name"], "reason": exc}) from None
+        for table in tables:
             if described:
                 _apply_description(table, job.tables[position])
             position += 1

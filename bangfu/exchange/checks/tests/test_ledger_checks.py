@@ -85,6 +85,31 @@ def test_it_flags_members_whose_age_no_generation_allows(world):
                                                 grandchild.pk: "grandchild", young_parent.pk: "parent"}
 
 
+def test_a_member_is_flagged_once_against_any_of_two_heads(world):
+    home, elsewhere = household(world), household(world)
+    member(world, home, "head", 151, birth=datetime.date(1985, 3, 9))
+    member(world, home, "head", 153, birth=datetime.date(1960, 3, 9))
+    both = member(world, home, "child", 155, birth=datetime.date(1965, 1, 1))     # too old for both heads
+    one = member(world, home, "parent", 157, birth=datetime.date(1950, 1, 1))     # too young for the 1960 head
+    member(world, home, "child", 159, birth=datetime.date(1998, 1, 1))           # both heads were 12 or more
+    # A head of another household and a child of none are no one's measure.
+    member(world, elsewhere, "head", 161, birth=datetime.date(2000, 1, 1))
+    make_person(world.alice, name="无户", seq=163, birth=datetime.date(1980, 1, 1), relationship="child")
+    rows = list(definitions.get("person.generation_gap").query("522633", TODAY).values_list("pk", "reason"))
+    assert sorted(rows) == sorted([(both.pk, "child"), (one.pk, "parent")])
+
+
+def test_two_heads_are_counted_in_the_household_only(world):
+    two, one = household(world), household(world)
+    member(world, two, "head", 171)
+    member(world, two, "head", 173)
+    member(world, two, "head", 175)
+    member(world, one, "head", 177)
+    make_person(world.alice, name="无户户主", seq=179)  # a head of no household
+    rows = list(definitions.get("household.two_heads").query("522633", TODAY).values_list("pk", flat=True))
+    assert rows == [two.pk]
+
+
 def test_it_flags_students_counted_as_labour(world):
     student = make_person(world.alice, name="学生", seq=71, birth=datetime.date(2007, 1, 1),
                           employment_status="not_seeking", not_seeking_reason="studying")
@@ -134,6 +159,20 @@ def test_it_flags_a_phone_shared_by_two_households(world):
     near = member(world, second, "spouse", 121, phone="13900003333")
     assert set(flagged("person.phone_shared")) == {a.pk, b.pk, near.pk}
     assert far.pk in flagged("person.phone_shared", prefix="522631")
+
+
+def test_a_phone_is_shared_only_between_households(world):
+    home, other = household(world), household(world)
+    Person.objects.update(phone_hash="")  # the world's people share make_person's default phone
+    alone = member(world, home, "head", 131, phone="13900004444")
+    make_person(world.alice, name="无户", seq=133, phone="13900004444")  # held twice, one household
+    twice = member(world, home, "spouse", 135, phone="13900005555")
+    member(world, other, "head", 137, phone="13900006666")
+    shared = [member(world, home, "child", 139, birth=datetime.date(2010, 1, 1), phone="13900006666"),
+              member(world, other, "spouse", 141, phone="13900005555")]
+    assert set(flagged("person.phone_shared")) == {twice.pk, *(p.pk for p in shared), other.members.get(
+        relationship="head").pk}
+    assert alone.pk not in flagged("person.phone_shared")
 
 
 def test_it_flags_zero_employment_households_not_followed_in_30_days(world):

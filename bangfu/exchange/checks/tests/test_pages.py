@@ -134,3 +134,18 @@ def test_the_home_page_counts_by_region_and_a_narrowed_view_links_without_counti
     assert "待处理的核查问题：错误 1 条" in _client(found.tom).get(reverse("home")).content.decode()  # his township
     html = _client(found.dora).get(reverse("home")).content.decode()  # sees disabled people only
     assert "查看核查问题" in html and "待处理的核查问题" not in html
+
+
+def test_a_finding_counts_only_while_its_own_record_is_in_scope(found):
+    from bangfu.exchange.checks import selectors
+    from bangfu.registry.models import Household
+
+    # A household finding is matched to households, even when a person of the region has its id.
+    assert not Household.objects.filter(pk=found.person.pk).exists()
+    run = Finding.objects.first().run
+    Finding.objects.create(run=run, check_id="household.no_head", model="household", record_id=found.person.pk,
+                           region_code=found.person.region_code)
+    # A person who moved to 黎平县 after the run leaves 从江县's counts.
+    Person.objects.filter(pk=found.other_village_person.pk).update(region_code="522631101001")
+    counts = selectors.counts_by_check(selectors.findings_for_user(found.alice))
+    assert (counts["person.birth_date"], counts.get("household.no_head")) == (1, None)

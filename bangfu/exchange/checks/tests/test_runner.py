@@ -91,3 +91,14 @@ def test_a_person_without_findings_leaves_none(world):
     make_person(world.alice, name="正常", seq=31, phone="")
     run = run_checks("522633101001", world.alice, only=["person.birth_date", "person.phone_not_mobile"])
     assert sum(run.counts.values()) == 0
+
+
+def test_deleting_a_run_deletes_its_findings(world):
+    # The findings' run has no constraint in the database (models.Finding.run): the ORM cascades.
+    _impossible(world.person)
+    old = run_checks("522633", world.alice)
+    _impossible(world.outsider_person)
+    kept = run_checks("522631", world.alice)
+    old.delete()
+    assert set(Finding.objects.values_list("run_id", flat=True)) == {kept.pk}
+    assert Finding.objects.count() == sum(kept.counts.values()) > 0

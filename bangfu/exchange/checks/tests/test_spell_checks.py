@@ -45,6 +45,14 @@ def test_it_flags_a_transport_subsidy_inside_the_county_or_none_outside(world):
     assert flagged("spell.transport_subsidy") == {inside.pk: "in_county", missing.pk: "missing"}
 
 
+def test_a_person_with_both_kinds_of_subsidy_error_is_flagged_once_as_in_county(world):
+    (both,) = _people(world, 39)
+    spell(both, datetime.date(2023, 1, 1), datetime.date(2023, 6, 1), place="out_province", subsidy=None)
+    spell(both, datetime.date(2024, 1, 1), place="in_county", subsidy=200)
+    rows = list(definitions.get("spell.transport_subsidy").query("522633", TODAY).values_list("pk", "reason"))
+    assert rows == [(both.pk, "in_county")]
+
+
 def test_it_flags_a_spell_starting_before_the_previous_ended(world):
     overlap, follows, open_then_new = _people(world, 41, 43, 45)
     spell(overlap, datetime.date(2024, 1, 1), datetime.date(2024, 6, 1))

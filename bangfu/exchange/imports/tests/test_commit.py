@@ -322,3 +322,23 @@ def test_a_narrowed_role_cannot_import_people_it_may_not_see(world):
     job = ImportJob.objects.filter(user=world.dora).latest("pk")
     assert job.status == ImportJob.Status.FAILED and job.error == str(refused.value)
     assert not Person.objects.filter(name="杨大山").exists()
+
+
+def test_the_planners_statistics_are_gathered_each_time_the_additions_double(world, monkeypatch):
+    from bangfu.registry import services
+
+    gathered = []
+    monkeypatch.setattr(engine, "CHUNK", 2)
+    monkeypatch.setattr(engine, "STATISTICS_FROM", 2)
+    monkeypatch.setattr(services, "gather_statistics", lambda: gathered.append(
+        Person.objects.filter(name__startswith="村民").count()))
+    _import(world.alice, _people(10))
+    assert gathered == [2, 4, 8]  # each row adds a household and its member: at 4, 8 and 16 additions
+
+
+def test_an_unreadable_file_among_several_is_named(world):
+    with pytest.raises(jobs.ImportRefused) as refused:
+        jobs.open_job(world.alice, [("good.xlsx", xlsx([*TITLES, HEADERS, *_family()])),
+                                    ("坏文件.csv", b"\xff\xfe\x00")])
+    assert "坏文件.csv" in str(refused.value)
+    assert not ImportJob.objects.exists()

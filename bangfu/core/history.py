@@ -137,7 +137,8 @@ class Entry:
     created: bool
 
 
-def _display(field, value) -> str:
+def display_value(field, value) -> str:
+    """A stored value as a reader sees it: a choice's label, 是/否, — for nothing."""
     if value in (None, ""):
         return "—"
     if field is not None and field.many_to_many:
@@ -215,6 +216,6 @@ def _changes(model, record, previous, hidden: frozenset[str]) -> list[Change]:
         if field is not None and field.is_relation and field.many_to_one:
             old, new = change.old, change.new
         else:
-            old, new = _display(field, change.old), _display(field, change.new)
+            old, new = display_value(field, change.old), display_value(field, change.new)
         changes.append(Change(change.field, label, str(old or "—"), str(new or "—")))
     return changes

@@ -20,6 +20,7 @@ from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.core import crypto, inserts, sensitive
 from bangfu.core.history import bulk_history, record_baselines
+from bangfu.core.history import display_value as display
 from bangfu.core.pages import forget_counts
 from bangfu.core.permissions import Forbidden, can, narrowing_of, scope
 from bangfu.regions import codes
@@ -83,22 +84,6 @@ def _audit(user, what: str, outcomes: list[Outcome], reason: str) -> None:
 
 # --- how a change reads --------------------------------------------------------------------------
 
-_IDENTIFIER_HASHES = sensitive.hash_columns(Person)
-
-
-def _shown(model, name: str, value) -> str:
-    if value in (None, ""):
-        return "—"
-    field = model._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _change_list(model, record, values: dict, names: list[str]) -> list[tuple[str, str, str]]:
     changes = []
     for name in names:
@@ -109,8 +94,9 @@ def _change_list(model, record, values: dict, names: list[str]) -> list[tuple[st
             old, new = record.household, values.get("household")
             changes.append((_("家庭户"), old.number if old else "—", new.number if new else "—"))
         else:
-            changes.append((str(model._meta.get_field(name).verbose_name), _shown(model, name, getattr(record, name)),
-                            _shown(model, name, values[name])))
+            field = model._meta.get_field(name)
+            old, new = display(field, getattr(record, name)), display(field, values[name])
+            changes.append((str(field.verbose_name), old, new))
     return changes
 
 

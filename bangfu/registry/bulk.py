@@ -100,6 +100,16 @@ def _change_list(model, record, values: dict, names: list[str]) -> list[tuple[st
     return changes
 
 
+def _compared(row: Row, record, values: dict, who: str) -> Outcome:
+    """Unchanged, or an update listing each field's old and new value, for a record on file and the
+    values a row gives it."""
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    if not changed:
+        return Outcome(row.ref, UNCHANGED, who=who, record=record)
+    return Outcome(row.ref, UPDATE, changes=_change_list(type(record), record, values, changed), who=who,
+                   record=record)
+
+
 # --- households ----------------------------------------------------------------------------------
 
 def import_households(user, rows: list[Row], *, reason: str, write: bool) -> list[Outcome]:
@@ -130,12 +140,9 @@ def import_households(user, rows: list[Row], *, reason: str, write: bool) -> lis
             added.append(household)
             outcomes.append(Outcome(row.ref, ADD, who=who, record=household))
             continue
-        changed = [name for name, value in values.items() if getattr(household, name) != value]
-        if not changed:
-            outcomes.append(Outcome(row.ref, UNCHANGED, who=who, record=household))
+        outcomes.append(_compared(row, household, values, who))
+        if outcomes[-1].action == UNCHANGED:
             continue
-        outcomes.append(Outcome(row.ref, UPDATE, changes=_change_list(Household, household, values, changed),
-                                who=who, record=household))
         if household.pk is not None:
             updated.append((household, values, household.region_code))
         for name, value in values.items():  # a later row of the same number sees this state
@@ -378,14 +385,8 @@ def import_spells(user, rows: list[Row], *, reason: str, write: bool, pending: s
                 outcomes.append(Outcome(row.ref, ADD, who=who, record=spell))
                 touched.add(person.pk)
                 continue
-            values = clean_spell(data, spell)
-            changed = [name for name, value in values.items() if getattr(spell, name) != value]
-            if not changed:
-                outcomes.append(Outcome(row.ref, UNCHANGED, who=who, record=spell))
-                continue
-            outcomes.append(Outcome(row.ref, UPDATE, changes=_change_list(EmploymentSpell, spell, values, changed),
-                                    who=who, record=spell))
-            if write:
+            outcomes.append(_compared(row, spell, clean_spell(data, spell), who))
+            if write and outcomes[-1].action == UPDATE:
                 _change_spell(user, spell, data, reason)
                 touched.add(person.pk)
         except ValidationError as exc:

@@ -342,3 +342,27 @@ def test_an_unreadable_file_among_several_is_named(world):
                                     ("坏文件.csv", b"\xff\xfe\x00")])
     assert "坏文件.csv" in str(refused.value)
     assert not ImportJob.objects.exists()
+
+
+HOUSEHOLD_HEADERS = ["县(市、区、旗)", "乡(镇)", "行政村", "户编号", "户主姓名", "户类型", "监测对象类别",
+                     "是否易地扶贫搬迁", "安置点"]
+
+
+def _households(*rows):
+    return ("户信息.xlsx", xlsx([["（乡村建设）户信息"], [""], HOUSEHOLD_HEADERS, *rows]))
+
+
+def test_a_household_row_updates_the_household_and_a_new_village_moves_its_members(world):
+    _import(world.alice, _family())
+    job = jobs.import_files(world.alice, [_households(
+        ["从江县", "丙妹镇", "岜沙村", "5226331010010007", "杨大山", "监测户", "边缘易致贫户", "否", ""])])
+    assert job.counts["commit"]["household"] == {"add": 0, "update": 1, "unchanged": 0, "rejected": 0}, job.counts
+    [change] = job.changes
+    assert ["所在村", "522633101001", "522633101002"] in change["changes"]
+    household = Household.objects.get(number="5226331010010007")
+    assert (household.region_code, household.poverty_status) == ("522633101002", c.PovertyStatus.MONITORED)
+    assert set(Person.objects.filter(household=household).values_list("region_code", flat=True)) == {"522633101002"}
+    assert household.history.latest("history_id").history_user == world.alice
+    again = jobs.import_files(world.alice, [_households(
+        ["从江县", "丙妹镇", "岜沙村", "5226331010010007", "杨大山", "监测户", "边缘易致贫户", "否", ""])])
+    assert again.counts["commit"]["household"]["unchanged"] == 1

@@ -137,7 +137,7 @@ def _keep_statistics(state: Pass, kind: str) -> None:
     not the server's autovacuum gets round to it."""
     if kind not in ("person", "household"):
         return
-    added = sum(state.counts[k][bulk.ADD] for k in ("person", "household"))
+    added = sum(state.counts[k][bulk.ADD] for k in ("person", "household") if k in state.counts)
     if added >= max(STATISTICS_FROM, 2 * state.analysed_at):
         services.gather_statistics()
         state.analysed_at = added

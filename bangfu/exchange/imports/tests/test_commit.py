@@ -366,3 +366,8 @@ def test_a_household_row_updates_the_household_and_a_new_village_moves_its_membe
     again = jobs.import_files(world.alice, [_households(
         ["从江县", "丙妹镇", "岜沙村", "5226331010010007", "杨大山", "监测户", "边缘易致贫户", "否", ""])])
     assert again.counts["commit"]["household"]["unchanged"] == 1
+
+
+def test_counts_name_only_the_kinds_the_import_holds(world):
+    job = _import(world.alice, _family())
+    assert set(job.counts["commit"]) == {"person"}  # no empty 户信息 row on the result page

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -18,8 +19,8 @@ from openpyxl.styles import Font
 from bangfu.core import datadir
 from bangfu.exchange.xlsx import _safe
 
-SKIPPED_REASONS = {"hidden": _("隐藏行，未导入（如需导入，请取消隐藏后重新上传）"),
-                   "total": _("合计/小计行，未导入")}
+SKIPPED_REASONS = {"hidden": gettext_lazy("隐藏行，未导入（如需导入，请取消隐藏后重新上传）"),
+                   "total": gettext_lazy("合计/小计行，未导入")}
 
 
 def reasons_text(reasons: list[tuple[str, str]]) -> str:

@@ -371,3 +371,12 @@ def test_a_household_row_updates_the_household_and_a_new_village_moves_its_membe
 def test_counts_name_only_the_kinds_the_import_holds(world):
     job = _import(world.alice, _family())
     assert set(job.counts["commit"]) == {"person"}  # no empty 户信息 row on the result page
+
+
+def test_hidden_and_total_rows_are_listed_in_the_error_workbook_with_what_they_were(world):
+    rows = [*TITLES, HEADERS, *_family(), ["合计", "", "", "", "3"]]
+    job = jobs.import_files(world.alice, [("people.xlsx", xlsx(rows, hidden_rows=[5]))])
+    assert job.counts["commit"]["person"]["add"] == 2  # row 5 (吴秀英) is hidden
+    by_row = {row[0]: row for row in _error_rows(job)[1:]}
+    assert "隐藏行" in by_row[5][-1] and by_row[5][HEADERS.index("姓名") + 1] == "吴秀英"
+    assert "合计" in by_row[7][-1]

@@ -138,9 +138,13 @@ def test_serve_runs_two_gunicorn_workers_that_answer(tmp_path):
         assert len(workers) == 1
         # Background tasks yield the CPU to the pages: ten steps nicer than the server (once started).
         deadline = time.monotonic() + 20
-        while _niceness(workers[0]) == _niceness(server.pid) and time.monotonic() < deadline:
+        while (_niceness(workers[0]) == _niceness(server.pid) or os.sched_getscheduler(workers[0]) != os.SCHED_IDLE) \
+                and time.monotonic() < deadline:
             time.sleep(0.2)
         assert _niceness(workers[0]) == _niceness(server.pid) + 10
+        # … and under SCHED_IDLE, which runs it only when nothing else wants the CPU.
+        assert os.sched_getscheduler(workers[0]) == os.SCHED_IDLE
+        assert os.sched_getscheduler(server.pid) == os.SCHED_OTHER
     finally:
         server.terminate()
         out, err = server.communicate(timeout=30)

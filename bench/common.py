@@ -204,6 +204,11 @@ def clone_table(table: str, clone: str) -> None:
             return
         cursor.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
                        "ORDER BY type = 'index'", [table])
-        for _kind, name, sql in cursor.fetchall():
-            sql = sql.replace(f'"{table}"', f'"{clone}"').replace(f'"{name}"', f'"{clone}_{name}"')
+        for kind, name, sql in cursor.fetchall():
+            if kind == "index":  # Django's names are quoted, those of raw migrations may not be
+                head = re.match(r'CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?"?\w+"?\s+ON\s+"?\w+"?', sql, re.I)
+                start = re.match(r"CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?", sql, re.I).group(0)
+                sql = f'{start}"{clone}_{name}" ON "{clone}"{sql[head.end():]}'
+            else:
+                sql = sql.replace(f'"{table}"', f'"{clone}"')
             cursor.execute(sql)

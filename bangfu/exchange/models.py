@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ExportJob(models.Model):
+class Progress:
+    """The share of a job's rows done, for its progress bar."""
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.rows_total else min(100, self.rows_done * 100 // self.rows_total)
+
+
+class ExportJob(Progress, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("正在导出")
@@ -47,15 +55,11 @@ class ExportJob(models.Model):
         return self.finished_at + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
 
     @property
-    def percent(self) -> int:
-        return 100 if not self.rows_total else min(100, self.rows_done * 100 // self.rows_total)
-
-    @property
     def finished(self) -> bool:
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
 
 
-class ImportJob(models.Model):
+class ImportJob(Progress, models.Model):
     """Files uploaded to be imported: their tables and column mappings, the preview of what a commit
     would do, and the commit's progress. The files and the error workbook live in
     DATA_DIR/imports/<pk>/ (readable by the server's user only) until the job expires."""
@@ -103,9 +107,6 @@ class ImportJob(models.Model):
     def __str__(self):
         return f"{', '.join(f['name'] for f in self.files)} #{self.pk}"
 
-    @property
-    def percent(self) -> int:
-        return 100 if not self.rows_total else min(100, self.rows_done * 100 // self.rows_total)
 
     @property
     def busy(self) -> bool:

@@ -174,16 +174,25 @@ def run_job(job_id: int) -> None:
         file_name=file_name(export, user, job.params.get("region", "")))
 
 
-def jobs_for_user(user) -> QuerySet:
-    """The user's own export jobs, newest first: nobody else's, whatever their role."""
-    return ExportJob.objects.filter(user=user).order_by("-created_at", "-id")
+def own_jobs(model, user) -> QuerySet:
+    """The user's own jobs of a kind (exports, imports), newest first: nobody else's, whatever their role."""
+    return model.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def get_job_for_user(user, pk: int) -> ExportJob:
-    job = jobs_for_user(user).filter(pk=pk).first()
+def get_own_job(model, user, pk: int):
+    """One of the user's own jobs, or 404 alike for another user's and for none."""
+    job = own_jobs(model, user).filter(pk=pk).first()
     if job is None:
         raise Http404
     return job
+
+
+def jobs_for_user(user) -> QuerySet:
+    return own_jobs(ExportJob, user)
+
+
+def get_job_for_user(user, pk: int) -> ExportJob:
+    return get_own_job(ExportJob, user, pk)
 
 
 def open_download(user, pk: int, *, request=None) -> Written:

@@ -323,9 +323,10 @@ def _write_people(user, new_households, new_people, updates, reason: str, had_sp
         refresh_households(Household.objects.filter(pk__in=households))
     forget_counts(Person)
     written = [p.pk for p in people] + [p.pk for p in records]
-    if narrowing_of(user, Person) is not None and len(_writable(user, Person.objects.filter(pk__in=written))) != len(
+    narrowing = narrowing_of(user, Person)
+    if narrowing is not None and scope(user, Person.objects.filter(pk__in=written), Perm.EDIT_LEDGER).count() != len(
             written):
-        raise Forbidden(narrowing_of(user, Person).refusal)
+        raise Forbidden(narrowing.refusal)
 
 
 def _start_spells(user, started: list, month: datetime.date, reason: str) -> None:

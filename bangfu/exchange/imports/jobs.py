@@ -18,12 +18,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import datadir
 from bangfu.core.permissions import reach_of, require
+from bangfu.exchange import services
 from bangfu.exchange.imports import columns
 from bangfu.exchange.imports.files import UnreadableFile
 from bangfu.exchange.imports.kinds import KINDS
@@ -84,13 +84,11 @@ def open_job(user, uploads, *, kind: str = "") -> ImportJob:
             job.files.append({"name": Path(name).name[:200], "stored": stored, "size": size})
         opened = list(_tables_of(job))
         job.tables = [describe_table(table, index, prefix) for index, table in opened]
-    except (UnreadableFile, NoTable) as exc:
+    except BaseException as exc:
         job.delete()
         shutil.rmtree(folder, ignore_errors=True)
-        raise ImportRefused(str(exc)) from None
-    except BaseException:
-        job.delete()
-        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, UnreadableFile | NoTable):
+            raise ImportRefused(str(exc)) from None
         raise
     job.save(update_fields=["files", "tables"])
     job.opened = [table for _index, table in opened]  # unread yet: a pass in this process may read them
@@ -218,15 +216,11 @@ def set_mapping(job: ImportJob, table_index: int, fields: dict[int, str], *, kin
 
 
 def jobs_for_user(user):
-    """The user's own import jobs, newest first: nobody else's, whatever their role."""
-    return ImportJob.objects.filter(user=user).order_by("-created_at", "-id")
+    return services.own_jobs(ImportJob, user)
 
 
 def get_job_for_user(user, pk: int) -> ImportJob:
-    job = jobs_for_user(user).filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    return job
+    return services.get_own_job(ImportJob, user, pk)
 
 
 def errors_path(job: ImportJob) -> Path | None:

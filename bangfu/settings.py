@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "bangfu.audit",
     "bangfu.accounts",
     "bangfu.registry",
+    "bangfu.employers",
     "bangfu.exchange",
     "bangfu.exchange.checks",
     "bangfu.web",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.names import normalise_username
-from bangfu.core.permissions import NOWHERE, Reach
+from bangfu.core.permissions import NOWHERE, Reach, organisation_of
 from bangfu.regions.models import Region
 
 
@@ -58,7 +58,10 @@ class User(AbstractUser):
         (bound with the employers app), anyone else their region; an administrator without a
         region everything, anyone else without one nothing."""
         if self.role == Role.EMPLOYER:
-            return Reach(user_id=self.pk)
+            # Looked up once per user object (a request loads its user afresh).
+            if "_organisation" not in self.__dict__:
+                self.__dict__["_organisation"] = organisation_of(self)
+            return Reach(user_id=self.pk, organisation_id=self.__dict__["_organisation"])
         if self.region_id:
             return Reach(user_id=self.pk, region_prefix=self.region.prefix)
         if self.role == Role.ADMIN:

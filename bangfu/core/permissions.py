@@ -93,6 +93,18 @@ class Reach:
 
 NOWHERE = Reach(user_id=None)
 
+# How an organisation user's organisation is found (the employers app binds operators to employers).
+_organisation_resolvers: list = []
+
+
+def register_organisation(resolver) -> None:
+    """`resolver(user)` gives the id of the organisation a user acts for, or None."""
+    _organisation_resolvers[:] = [resolver]
+
+
+def organisation_of(user) -> int | None:
+    return _organisation_resolvers[0](user) if _organisation_resolvers else None
+
 
 @dataclasses.dataclass(frozen=True)
 class Scope:

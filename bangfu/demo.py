@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from bangfu.accounts.models import Role, User
@@ -93,6 +94,23 @@ def build_demo(people: int, *, seed: int = 2026, stdout=None) -> None:
     generate_county(DEMO_COUNTY, people, seed=seed, stdout=stdout)
     ensure_demo_accounts()
     plant_examples()
+    build_employers(seed)
+
+
+def build_employers(seed: int) -> None:
+    """The county's employers, workshops and a year of monthly records; the demo operator `qiye` acts
+    for the firm running the largest workshop."""
+    from bangfu.core.history import acting_as
+    from bangfu.employers.generator import generate_employers
+    from bangfu.employers.models import Workshop
+    from bangfu.employers.organisations.actions import do_bind_operator
+
+    generate_employers(DEMO_COUNTY, seed=seed)
+    largest = Workshop.objects.filter(codes.within(DEMO_COUNTY)).annotate(
+        workers=Count("employments")).order_by("-workers", "id").first()
+    if largest is not None:
+        with acting_as(User.objects.get(username="renshe")) as officer:
+            do_bind_operator(officer, largest.employer, User.objects.get(username="qiye"))
 
 
 def display_width(text: str) -> int:

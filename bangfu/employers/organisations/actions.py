@@ -47,7 +47,11 @@ def do_update_employer(user, employer: Employer, data: dict, *, version: int | N
     changed = [k for k, v in values.items() if getattr(current, k) != v]
     if not changed:
         return []
-    if "region_code" in changed and user.role != Role.EMPLOYER:
+    if "region_code" in changed:
+        # An operator keeps its organisation's record but does not move it: where it is decides which
+        # office oversees it.
+        if user.role == Role.EMPLOYER:
+            raise Forbidden(_("单位所在地由主管部门修改"))
         check(user, Perm.EDIT_EMPLOYERS, values["region_code"])
     for k in changed:
         setattr(current, k, values[k])

@@ -58,6 +58,8 @@ def test_an_operator_edits_only_its_own_organisation(world):
         "contact_name", "staff_count"]
     with pytest.raises(Forbidden):
         actions.do_update_employer(world.ed, other, {"staff_count": 50})
+    with pytest.raises(Forbidden, match="主管部门"):
+        actions.do_update_employer(world.ed, own, {"region_code": "522633101002"})
 
 
 def test_only_operator_accounts_are_bound_and_only_by_officers(world):

@@ -132,6 +132,7 @@ def _industry(value, fail) -> Industry | None:
 QUOTA_YEARS = (2000, 2100)
 RETIREMENT_AGES = (40, 75)
 MAX_EXEMPT_STAFF = 100_000
+QUOTA_REQUIRED = ("region_prefix", "year", "ratio", "local_average_wage")
 
 
 def _decimal(value, places: int) -> tuple[Decimal | None, str | None]:
@@ -171,7 +172,8 @@ def clean_quota_rule(data: dict, rule: QuotaRule | None = None) -> dict:
     new = rule is None
 
     def given(field: str) -> bool:
-        return field in data or new
+        # A new rule's other fields left out take the model's defaults (cap 2, no exemption, 60/50).
+        return field in data or (new and field in QUOTA_REQUIRED)
 
     if given("region_prefix"):
         prefix = str(data.get("region_prefix") or "").strip()

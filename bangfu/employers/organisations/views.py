@@ -28,13 +28,15 @@ from bangfu.regions.picker import region_options, village_labels
 YEARS_BACK = 10  # the quota's year picker: this year and the ten before
 
 
-def _attempt(form, write):
-    """Run an action; a rule's refusal, the gate's or a stale version becomes the form's errors."""
+def _attempt(form, write, aliases=None):
+    """Run an action; a rule's refusal, the gate's or a stale version becomes the form's errors
+    (`aliases`: the rules' name of a field -> the form's)."""
     try:
         return write()
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():
+                field = (aliases or {}).get(field, field)
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, exc)
@@ -169,8 +171,8 @@ def employer_operators(request, pk):
         else:
             previous = EmployerOperator.objects.filter(user=operator).exclude(employer=employer) \
                 .select_related("employer").first()
-            if _attempt(form, lambda: actions.do_bind_operator(request.user, employer, operator,
-                                                               request=request)):
+            if _attempt(form, lambda: actions.do_bind_operator(request.user, employer, operator, request=request),
+                        {"operator": "username"}):
                 if previous is not None:
                     messages.warning(request, _("账号 %(name)s 原绑定的 %(old)s 已解除") % {
                         "name": operator.username, "old": previous.employer.name})

@@ -66,6 +66,12 @@ class EmployerForm(OneRound):
         if own_only:  # an operator keeps its organisation's record but does not move it
             del self.fields["township"], self.fields["region_code"]
 
+    def clean(self):
+        # A typed code is the one the rules judge: their word on the industry goes beside it.
+        if (self.cleaned_data.get("industry_code") or "").strip():
+            self.rule_fields = {"industry": "industry_code"}
+        return super().clean()
+
     def data_for_rules(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if name in self.fields}
         data.pop("township", None)

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from bangfu.employers.models import Employer, Employment, QuotaRule
 from bangfu.employers.organisations.rules import percent
+from bangfu.regions import codes
+from bangfu.regions.models import Region
 from bangfu.registry.choices import Gender
 
 CENT = Decimal("0.01")
@@ -100,7 +102,7 @@ def explain(employer: Employer, year: int, today: datetime.date | None = None) -
     steps = [Step(_("适用参数"), _(
         "%(year)d 年区划 %(prefix)s 的参数：安排比例 %(ratio)s，当地社会平均工资 %(wage)s 元/年，"
         "工资计算上限为其 %(cap)s 倍，依据：%(note)s") % {
-        "year": year, "prefix": rule.region_prefix or _("全国"), "ratio": percent(rule.ratio),
+        "year": year, "prefix": _region_label(rule.region_prefix), "ratio": percent(rule.ratio),
         "wage": number(rule.local_average_wage), "cap": number(rule.wage_cap_multiple),
         "note": rule.note or _("（未填写）")})]
     quota = Quota(year, rule, staff, declared, steps=steps, conclusion="")
@@ -162,10 +164,17 @@ def explain(employer: Employer, year: int, today: datetime.date | None = None) -
     return quota
 
 
+def _region_label(prefix: str) -> str:
+    if not prefix:
+        return _("全国")
+    name = Region.objects.filter(code=codes.full_code(prefix)).values_list("name", flat=True).first()
+    return f"{prefix}（{name}）" if name else prefix
+
+
 def _share(rule: QuotaRule, staff: int, declared: int) -> tuple[Decimal, str]:
     if rule.reduced_from_ratio is None:
         return WHOLE, _("参数未设减征，按应缴额全额征收")
-    own = percent(Decimal(declared) / staff) if staff else percent(Decimal(0))
+    own = percent(Decimal(declared) / staff, 2) if staff else percent(Decimal(0))
     if declared >= staff * rule.reduced_from_ratio:
         share = rule.share_from_reduced if rule.share_from_reduced is not None else WHOLE
         return share, _("单位实际安排比例 %(own)s，达到减征起点 %(from)s，按应缴额的 %(share)s 征收") % {

@@ -80,7 +80,9 @@ def clean_employer(data: dict, employer: Employer | None = None) -> dict:
             values["credit_code"] = code
     if "kind" in data or new:
         kind = data.get("kind") or uscc.kind_of(values.get("credit_code", "")) or ""
-        if kind not in allowed(c.EmployerKind):
+        if not kind and "credit_code" in errors:
+            pass  # nothing to read the kind from: the credit code's own message says what is wrong
+        elif kind not in allowed(c.EmployerKind):
             fail("kind", _("请选择单位类型") if not kind else _("“%(v)s”不是可选的值") % {"v": kind})
         else:
             values["kind"] = kind
@@ -262,7 +264,7 @@ def clean_quota_rule(data: dict, rule: QuotaRule | None = None) -> dict:
     return values
 
 
-def percent(fraction) -> str:
-    """0.0150 → "1.5%"."""
-    value = (Decimal(fraction) * 100).quantize(Decimal("0.0001")).normalize()
+def percent(fraction, places: int = 4) -> str:
+    """0.0150 → "1.5%" (at most `places` decimals of the percentage)."""
+    value = (Decimal(fraction) * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP).normalize()
     return f"{value:f}%"

@@ -125,7 +125,7 @@ def employer_create(request):
     village_picker.attach(form, request.user, options_url=reverse("village_options"))
     if request.method == "POST" and form.is_valid():
         employer = _attempt(form, lambda: actions.do_create_employer(
-            request.user, form.data_for_rules(), key=posted_key(request), request=request))
+            request.user, form.data_for_rules(), key=posted_key(request), request=request), form.rule_fields)
         if employer is not None:
             messages.success(request, _("已登记用人单位 %(name)s") % {"name": employer.name})
             return redirect("employer_detail", pk=employer.pk)
@@ -141,7 +141,8 @@ def employer_edit(request, pk):
         village_picker.attach(form, request.user, employer.region_code, options_url=reverse("village_options"))
     if request.method == "POST" and form.is_valid():
         changed = _attempt(form, lambda: actions.do_update_employer(
-            request.user, employer, form.data_for_rules(), version=posted_version(request), request=request))
+            request.user, employer, form.data_for_rules(), version=posted_version(request), request=request),
+            form.rule_fields)
         if changed is not None:
             _saved(request, changed)
             return redirect("employer_detail", pk=employer.pk)

@@ -81,7 +81,7 @@ def test_create_names_each_bad_field(world):
         "name": "新公司", "credit_code": "91522633MA000001X0", "region_code": "522633000000", "industry": "99"})
     assert response.status_code == 422
     fields = {error["field"] for error in response.json()["detail"]}
-    assert fields == {"credit_code", "region_code", "industry", "kind"}  # no kind is read from a bad code
+    assert fields == {"credit_code", "region_code", "industry"}  # no word on the kind a bad code hides
 
 
 def test_an_update_on_a_stale_version_answers_412_with_what_changed(world, firms):

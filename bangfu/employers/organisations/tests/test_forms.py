@@ -40,7 +40,8 @@ def test_it_names_every_bad_field_in_chinese_in_one_round(world):
     assert errors["staff_count"] == ["应为整数"]
     assert errors["disabled_staff_count"] == ["不能为负数"]
     assert errors["average_wage"] == ["应为整数"]
-    assert "999" in errors["industry"][0]
+    assert "999" in errors["industry_code"][0] and "industry" not in errors  # beside the typed code
+    assert "kind" not in errors  # the credit code's message says why no kind was read from it
     assert "12 位" in errors["region_code"][0]
     assert "请修改标红的内容后再保存" in response.content.decode()
     assert not Employer.objects.exists()
@@ -119,3 +120,14 @@ def test_the_history_page_shows_who_changed_what(world):
     actions.do_update_employer(world.alice, employer, {"staff_count": 99})
     page = _client(world.alice).get(f"/employers/{employer.pk}/history/").content.decode()
     assert "在职职工人数" in page and ">40<" in page and ">99<" in page and "alice" in page
+
+
+def test_a_bad_industry_chosen_from_the_select_is_named_beside_it(world):
+    response = _client(world.alice).post("/employers/new/", _form(industry="Z"))
+    assert "Z" in response.context["form"].errors["industry"][0]
+
+
+def test_no_kind_and_a_code_that_names_none_asks_for_the_kind(world):
+    code = uscc.build("Y", "1", "522633", "MA7H2K3Q")  # Y1: no kind read from it
+    response = _client(world.alice).post("/employers/new/", _form(kind="", credit_code=code))
+    assert response.context["form"].errors["kind"] == ["请选择单位类型"]

@@ -71,7 +71,7 @@ def test_it_charges_the_other_share_below_the_reduction(world):
     assert result.shortfall == Decimal(2)
     assert result.share == Decimal("0.9")
     assert result.levy == Decimal("144000.00")
-    assert "未达到减征起点 1%" in result.steps[-2].text
+    assert "实际安排比例 0.5%，未达到减征起点 1%" in result.steps[-2].text
 
 
 def test_it_charges_whole_without_a_reduction(world):
@@ -142,6 +142,7 @@ def test_the_explanation_names_the_rule_and_its_note(world):
     make_rule(world.admin)
     steps = _explain(_employer(world)).steps
     assert "安排比例 1.5%" in steps[0].text and "测试依据〔2025〕1号" in steps[0].text
+    assert "区划 52（贵州省）" in steps[0].text
     assert [step.title for step in steps] == ["适用参数", "应安排残疾人就业人数", "已安排残疾人就业人数", "差额人数",
                                               "计征工资", "征收比例", "残疾人就业保障金"]
 
@@ -177,3 +178,14 @@ def test_an_employer_without_staff_owes_nothing(world):
     make_rule(world.admin)
     result = _explain(_employer(world, staff_count=0))
     assert result.required == 0 and result.levy == 0
+
+
+def test_the_employers_own_ratio_is_shown_to_two_decimals(world):
+    make_rule(world.admin)
+    result = _explain(_employer(world, staff_count=120, disabled_staff_count=1))
+    assert "实际安排比例 0.83%" in result.steps[-2].text
+
+
+def test_a_national_rule_is_said_to_be_national(world):
+    make_rule(world.admin, region_prefix="")
+    assert "区划 全国 的参数" in _explain(_employer(world)).steps[0].text

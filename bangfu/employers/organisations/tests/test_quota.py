@@ -189,3 +189,9 @@ def test_the_employers_own_ratio_is_shown_to_two_decimals(world):
 def test_a_national_rule_is_said_to_be_national(world):
     make_rule(world.admin, region_prefix="")
     assert "区划 全国 的参数" in _explain(_employer(world)).steps[0].text
+
+
+def test_the_levy_is_rounded_half_up_to_the_fen(world):
+    make_rule(world.admin, exempt_up_to_staff=0, reduced_from_ratio="", share_from_reduced="", share_below_reduced="")
+    result = _explain(_employer(world, staff_count=1, average_wage=33_331))  # 0.015 × 33,331 = 499.965
+    assert result.levy == Decimal("499.97")

@@ -224,8 +224,12 @@ class QuotaRuleOut(Schema):
 Fraction = Annotated[Decimal, Field(gt=0, le=1, max_digits=6, decimal_places=4)]
 
 
+RegionPrefixOrAll = Annotated[str, Field(pattern=r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$",
+                                         description="a region code prefix; \"\" for the whole country")]
+
+
 class QuotaRulePatch(Schema):
-    region_prefix: Annotated[str, Field(pattern=r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")] = None
+    region_prefix: RegionPrefixOrAll = None
     year: number(2000, 2100) = None
     ratio: Fraction = Field(None, description="a fraction: 0.015 for 1.5%")
     local_average_wage: number(1, MAX_WAGE) = None
@@ -240,6 +244,7 @@ class QuotaRulePatch(Schema):
 
 
 class QuotaRuleCreate(QuotaRulePatch):
+    region_prefix: RegionPrefixOrAll  # said even for the whole country: never by leaving it out
     year: number(2000, 2100)
     ratio: Fraction = Field(description="a fraction: 0.015 for 1.5%")
     local_average_wage: number(1, MAX_WAGE)

@@ -176,5 +176,15 @@ def test_the_api_lists_creates_and_updates_rules(world):
 def test_the_api_refuses_rules_to_officers(world):
     api = _api(world.alice)
     assert api.get("/api/quota-rules").status_code == 403
-    assert api.post("/api/quota-rules", json.dumps({"year": 2025, "ratio": 0.015, "local_average_wage": 1}),
+    assert api.post("/api/quota-rules", json.dumps({"region_prefix": "52", "year": 2025, "ratio": 0.015,
+                                                    "local_average_wage": 1}),
                     content_type="application/json").status_code == 403
+
+
+def test_the_api_asks_for_the_region_even_for_a_national_rule(world):
+    api = _api(world.admin)
+    body = {"year": 2025, "ratio": 0.015, "local_average_wage": 98000}
+    assert api.post("/api/quota-rules", json.dumps(body), content_type="application/json").status_code == 422
+    national = api.post("/api/quota-rules", json.dumps({**body, "region_prefix": ""}),
+                        content_type="application/json")
+    assert national.status_code == 201 and national.json()["region_prefix"] == ""

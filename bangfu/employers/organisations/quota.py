@@ -174,8 +174,9 @@ def _region_label(prefix: str) -> str:
 def _share(rule: QuotaRule, staff: int, declared: int) -> tuple[Decimal, str]:
     if rule.reduced_from_ratio is None:
         return WHOLE, _("参数未设减征，按应缴额全额征收")
-    own = percent(Decimal(declared) / staff, 2) if staff else percent(Decimal(0))
+    own = percent(Decimal(declared) / staff, 2)  # staff > 0: without staff nothing is short
     if declared >= staff * rule.reduced_from_ratio:
+        # The rules ask for this share with a threshold; a row written around them is charged whole.
         share = rule.share_from_reduced if rule.share_from_reduced is not None else WHOLE
         return share, _("单位实际安排比例 %(own)s，达到减征起点 %(from)s，按应缴额的 %(share)s 征收") % {
             "own": own, "from": percent(rule.reduced_from_ratio), "share": percent(share)}

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from bangfu.conftest import make_person
+from bangfu.employers.models import QuotaRule
 from bangfu.employers.organisations import quota
 from bangfu.employers.organisations.tests.helpers import employ, make_rule
 from bangfu.employers.testing import make_employer
@@ -62,7 +63,8 @@ def test_it_charges_the_reduced_share_one_below_the_ratio(world):
     assert result.wage == Decimal(80_000)
     assert result.share == Decimal("0.5")
     assert result.levy == Decimal("40000.00")
-    assert "1 人 × 80,000 元 × 50% = 40,000 元" in result.steps[-1].text
+    assert result.steps[-1].text == "1 人 × 80,000 元 × 50% = 40,000 元"
+    assert result.steps[-2].text == "单位实际安排比例 1%，达到减征起点 1%，按应缴额的 50% 征收"
 
 
 def test_it_charges_the_other_share_below_the_reduction(world):
@@ -78,7 +80,7 @@ def test_it_charges_whole_without_a_reduction(world):
     make_rule(world.admin, reduced_from_ratio="", share_from_reduced="", share_below_reduced="")
     result = _explain(_employer(world, disabled_staff_count=2))
     assert result.share == 1 and result.levy == Decimal("80000.00")
-    assert "全额" in result.steps[-2].text
+    assert result.steps[-2].text == "参数未设减征，按应缴额全额征收"
 
 
 def test_it_charges_whole_below_the_reduction_when_that_share_is_empty(world):
@@ -195,3 +197,19 @@ def test_the_levy_is_rounded_half_up_to_the_fen(world):
     make_rule(world.admin, exempt_up_to_staff=0, reduced_from_ratio="", share_from_reduced="", share_below_reduced="")
     result = _explain(_employer(world, staff_count=1, average_wage=33_331))  # 0.015 × 33,331 = 499.965
     assert result.levy == Decimal("499.97")
+
+
+def test_a_rule_written_around_the_rules_without_the_reduced_share_charges_whole(world):
+    QuotaRule.objects.create(region_prefix="52", year=2025, ratio=Decimal("0.015"), local_average_wage=100_000,
+                             reduced_from_ratio=Decimal("0.01"))
+    result = _explain(_employer(world, disabled_staff_count=2))
+    assert result.share == 1 and result.levy == Decimal("80000.00")
+
+
+def test_on_29_february_an_age_is_counted_from_28_february(world):
+    make_rule(world.admin, year=2024, retirement_age_male=60)
+    employer = _employer(world)
+    disabled = {"disability_category": 4, "disability_grade": 2}
+    employ(make_person(world.admin, name="甲", seq=21, birth=datetime.date(1964, 2, 28), **disabled), employer)
+    employ(make_person(world.admin, name="乙", seq=22, birth=datetime.date(1964, 3, 1), **disabled), employer)
+    assert quota.explain(employer, 2024, today=datetime.date(2024, 2, 29)).in_ledger == 1  # 乙, still 59

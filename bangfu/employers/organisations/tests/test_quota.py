@@ -207,9 +207,10 @@ def test_a_rule_written_around_the_rules_without_the_reduced_share_charges_whole
 
 
 def test_on_29_february_an_age_is_counted_from_28_february(world):
-    make_rule(world.admin, year=2024, retirement_age_male=60)
+    make_rule(world.admin, year=2024, retirement_age_male=61)  # 61 years before is 1963: no 29 February
     employer = _employer(world)
     disabled = {"disability_category": 4, "disability_grade": 2}
-    employ(make_person(world.admin, name="甲", seq=21, birth=datetime.date(1964, 2, 28), **disabled), employer)
-    employ(make_person(world.admin, name="乙", seq=22, birth=datetime.date(1964, 3, 1), **disabled), employer)
-    assert quota.explain(employer, 2024, today=datetime.date(2024, 2, 29)).in_ledger == 1  # 乙, still 59
+    # Men (odd sequence numbers): 61 on 2024-02-28, and 60 until 2024-03-01.
+    employ(make_person(world.admin, name="甲", seq=21, birth=datetime.date(1963, 2, 28), **disabled), employer)
+    employ(make_person(world.admin, name="乙", seq=23, birth=datetime.date(1963, 3, 1), **disabled), employer)
+    assert quota.explain(employer, 2024, today=datetime.date(2024, 2, 29)).in_ledger == 1

@@ -60,6 +60,15 @@ def test_it_takes_a_whole_rule_and_defaults_the_rest(world):
     ({"retirement_age_female": "76"}, "retirement_age_female", "不能超过"),
     ({"retirement_age_female": "40"}, None, None),
     ({"note": "x" * 201}, "note", "200"),
+    ({"wage_cap_multiple": "1"}, None, None),
+    ({"wage_cap_multiple": "1.005"}, "wage_cap_multiple", "最多保留 2 位小数"),
+    ({"retirement_age_male": "75"}, None, None),
+    ({"year": "2000"}, None, None),
+    ({"year": "2100"}, None, None),
+    ({"ratio": "0.0001", "reduced_from_ratio": "", "share_from_reduced": "", "share_below_reduced": ""}, None, None),
+    ({"reduced_from_ratio": "", "share_from_reduced": "", "share_below_reduced": "0.9"}, "share_below_reduced",
+     "未填写减征起点比例时不能填写征收比例"),
+    ({"reduced_from_ratio": "", "share_from_reduced": "", "share_below_reduced": ""}, None, None),
 ])
 def test_it_names_the_field_and_what_is_wrong(world, fields, field, message):
     if field is None:

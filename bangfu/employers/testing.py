@@ -24,3 +24,5 @@ def make_employer(creator, village: str, tag: str, **fields) -> Employer:
 
 FACTORIES: dict = {}
 NARROWED_OUT: dict = {}
+
+FACTORIES[Employer] = make_employer

@@ -10,8 +10,8 @@ from bangfu.audit.models import Action
 from bangfu.core import writes
 from bangfu.core.history import changes_since
 from bangfu.core.permissions import Forbidden, check, check_reaches, reaches, require
-from bangfu.employers.models import Employer, EmployerOperator
-from bangfu.employers.organisations.rules import clean_employer
+from bangfu.employers.models import Employer, EmployerOperator, QuotaRule
+from bangfu.employers.organisations.rules import clean_employer, clean_quota_rule
 from bangfu.employers.permissions import Perm
 
 
@@ -78,3 +78,48 @@ def do_bind_operator(user, employer: Employer, operator, *, request=None) -> Emp
     operator.__dict__.pop("_organisation", None)
     log.record(user, Action.UPDATE, employer, request=request, detail={"operator": operator.username})
     return binding
+
+
+@transaction.atomic
+def do_unbind_operator(user, employer: Employer, operator, *, request=None) -> None:
+    """Release an operator's account from the organisation (it then reaches nothing until bound again)."""
+    require(user, Perm.EDIT_EMPLOYERS)
+    if user.role == Role.EMPLOYER or not reaches(user, employer, Perm.EDIT_EMPLOYERS):
+        raise Forbidden(_("您无权为该单位解除绑定"))
+    deleted, _rows = EmployerOperator.objects.filter(user=operator, employer=employer).delete()
+    if not deleted:
+        raise ValidationError({"operator": [_("账号 %(name)s 未绑定到该单位") % {"name": operator.username}]})
+    operator.__dict__.pop("_organisation", None)
+    log.record(user, Action.UPDATE, employer, request=request, detail={"unbound_operator": operator.username})
+
+
+# --- the quota parameters -------------------------------------------------------------------------
+
+@transaction.atomic
+def do_create_quota_rule(user, data: dict, *, key: str | None = None, request=None) -> QuotaRule:
+    def create() -> QuotaRule:
+        require(user, Perm.MANAGE_POLICY)
+        rule = QuotaRule(**clean_quota_rule(data))
+        _save(user, rule, _("新增"))
+        log.record(user, Action.CREATE, rule, request=request)
+        return rule
+
+    return writes.once(user, key, create)[0]
+
+
+@transaction.atomic
+def do_update_quota_rule(user, rule: QuotaRule, data: dict, *, request=None) -> list[str]:
+    """Apply the changed fields; returns their names."""
+    require(user, Perm.MANAGE_POLICY)
+    current = QuotaRule.objects.select_for_update().get(pk=rule.pk)
+    values = clean_quota_rule(data, current)
+    changed = [k for k, v in values.items() if getattr(current, k) != v]
+    if not changed:
+        return []
+    for k in changed:
+        setattr(current, k, values[k])
+    _save(user, current, _("修改"))
+    for field in QuotaRule._meta.concrete_fields:
+        setattr(rule, field.attname, getattr(current, field.attname))
+    log.record(user, Action.UPDATE, rule, request=request, detail={"fields": changed})
+    return changed

@@ -24,3 +24,85 @@ def make_employer(creator, village: str, tag: str, **fields) -> Employer:
 
 FACTORIES: dict = {}
 NARROWED_OUT: dict = {}
+
+
+# --- groups: demonstration sites and labour cooperatives ---------------------------------------
+
+def _groups():
+    import datetime
+
+    from bangfu.employers.groups import actions as groups
+    from bangfu.registry.testing import make_disabled_person
+
+    return datetime, groups, make_disabled_person
+
+
+def make_site(creator, village: str, tag: str, **fields):
+    _dt, groups, _person = _groups()
+    return groups.do_create_site(creator, {"name": tag, "kind": "employment_base", "level": "county",
+                                           "region_code": village, **fields})
+
+
+def make_site_member(creator, village: str, tag: str):
+    datetime, groups, make_person = _groups()
+    site = make_site(creator, village, "基地")
+    return groups.do_add_site_member(creator, site, make_person(creator, village, tag),
+                                     {"relation": "employed", "start_date": datetime.date(2025, 3, 1)})
+
+
+def make_cooperative(creator, village: str, tag: str, **fields):
+    datetime, groups, _person = _groups()
+    return groups.do_create_cooperative(creator, {"name": tag, "region_code": village,
+                                                  "founded_on": datetime.date(2024, 1, 1), **fields})
+
+
+def make_coop_member(creator, village: str, tag: str, cooperative=None):
+    datetime, groups, make_person = _groups()
+    cooperative = cooperative or make_cooperative(creator, village, "合作社")
+    return groups.do_add_coop_member(creator, cooperative, make_person(creator, village, tag),
+                                     {"joined_on": datetime.date(2024, 2, 1)})
+
+
+def make_leader(creator, village: str, tag: str):
+    datetime, groups, _person = _groups()
+    member = make_coop_member(creator, village, tag)
+    return groups.do_appoint_leader(creator, member, {"start_date": datetime.date(2024, 3, 1)})
+
+
+def make_dispatch(creator, village: str, tag: str, person_tag: str = "输出人员"):
+    datetime, groups, _person = _groups()
+    leader = make_leader(creator, village, "队长")
+    member = make_coop_member(creator, village, person_tag, leader.member.cooperative)
+    return groups.do_record_dispatch(creator, leader.member.cooperative, {
+        "destination": "partner_city", "city": tag, "city_code": "330109", "leader": leader,
+        "start_date": datetime.date(2025, 3, 1), "planned_months": 6, "people": [member, leader.member]})
+
+
+def make_dispatch_person(creator, village: str, tag: str):
+    dispatch = make_dispatch(creator, village, "杭州市萧山区", person_tag=tag)
+    return dispatch.went.get(person__name=tag)
+
+
+def make_appraisal(creator, village: str, tag: str):
+    _dt, groups, _person = _groups()
+    return groups.do_compute_appraisal(creator, {"region_code": village, "year": 2025, "half": 1, "note": tag})
+
+
+def make_appraisal_entry(creator, village: str, tag: str):
+    _dt, groups, _person = _groups()
+    cooperative = make_cooperative(creator, village, tag)
+    appraisal = groups.do_compute_appraisal(creator, {"region_code": village, "year": 2025, "half": 2})
+    return appraisal.entries.get(cooperative=cooperative)
+
+
+def _register_group_factories() -> None:
+    from bangfu.employers import models as m
+
+    FACTORIES.update({
+        m.Site: make_site, m.SiteMember: make_site_member, m.Cooperative: make_cooperative,
+        m.CoopMember: make_coop_member, m.TeamLeader: make_leader, m.Dispatch: make_dispatch,
+        m.DispatchPerson: make_dispatch_person, m.Appraisal: make_appraisal, m.AppraisalEntry: make_appraisal_entry,
+    })
+
+
+_register_group_factories()

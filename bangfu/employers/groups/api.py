@@ -65,6 +65,10 @@ class SiteOut(Schema):
 class SiteDetailOut(SiteOut):
     members: list[SiteMemberOut]
 
+    @staticmethod
+    def resolve_members(obj):
+        return obj.member_rows
+
 
 class SiteIn(Schema):
     name: text(200, min_length=1)
@@ -236,7 +240,8 @@ def list_sites(request, params: Query[SiteFilters], order: Query[SiteSort]):
 
 def _site_detail(user, site):
     members = list(selectors.site_members_for_user(user).filter(site=site).select_related("person").order_by("id"))
-    return SiteDetailOut(**SiteOut.from_orm(site).model_dump(), members=_people(user, members, SiteMemberOut))
+    site.member_rows = _people(user, members, SiteMemberOut)
+    return site
 
 
 @router.get("/sites/{site_id}", response=responses({200: SiteDetailOut}, 401, 403, 404, 422), url_name="site")

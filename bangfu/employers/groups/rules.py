@@ -276,6 +276,7 @@ def clean_dispatch(cooperative: Cooperative, data: dict) -> tuple[dict, list[Coo
             fail("employer_name", _("去向为用人单位时请选择已登记的单位或填写单位名称"))
         if values["employer"] is not None:
             values["employer_name"] = ""
+        values["city"], values["city_code"] = "", ""
     start = parse_date(data.get("start_date"), fail, "start_date", _("出发日期"), required=True, future=True)
     end = parse_date(data.get("end_date"), fail, "end_date", _("返回日期"), future=True)
     months = data.get("planned_months")

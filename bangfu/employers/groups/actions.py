@@ -295,7 +295,7 @@ def do_compute_appraisal(user, data: dict, *, request=None) -> Appraisal:
                     for rank, row in enumerate(rows, start=1)]
     AppraisalEntry.objects.bulk_create(entries)
     log.record(user, Action.CREATE, appraisal, request=request, region_code=appraisal.region_code,
-               detail={"entries": len(entries)})
+               detail={"computed": len(entries)})
     return appraisal
 
 

@@ -397,8 +397,12 @@ def appraisal_detail(request, pk):
                    .select_related("cooperative", "person").order_by("subject", "rank", "id"))
     leaders = [e for e in entries if e.subject == c.AppraisalSubject.LEADER]
     selectors.label_people(request.user, leaders)
+    cooperatives = [e for e in entries if e.subject == c.AppraisalSubject.COOPERATIVE]
     return render(request, "employers/groups/appraisal_detail.html", {
-        "appraisal": appraisal, "can_manage": can_manage,
-        "cooperatives": [e for e in entries if e.subject == c.AppraisalSubject.COOPERATIVE], "leaders": leaders,
+        "appraisal": appraisal, "can_manage": can_manage, "cooperatives": cooperatives, "leaders": leaders,
+        # The form shows the amounts awarded so far (one amount per subject).
+        "cooperative_award": max((e.award for e in cooperatives), default=0),
+        "leader_award": max((e.award for e in leaders), default=0),
+        "region_name": village_labels([appraisal.region_code.ljust(12, "0")]).get(appraisal.region_code.ljust(12, "0"), ""),
         **write_guard(request, appraisal)})
 

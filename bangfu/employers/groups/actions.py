@@ -14,8 +14,17 @@ from bangfu.core.permissions import Forbidden, check, reaches, require, scope
 from bangfu.employers import choices as c
 from bangfu.employers.groups import rules, stats
 from bangfu.employers.models import (
-    Appraisal, AppraisalEntry, CoopMember, Cooperative, Dispatch, DispatchPerson, Employer, Programme, Site,
-    SiteMember, TeamLeader,
+    Appraisal,
+    AppraisalEntry,
+    Cooperative,
+    CoopMember,
+    Dispatch,
+    DispatchPerson,
+    Employer,
+    Programme,
+    Site,
+    SiteMember,
+    TeamLeader,
 )
 from bangfu.employers.permissions import Perm
 from bangfu.registry.models import Person

@@ -99,7 +99,8 @@ class DispatchForm(forms.Form):
 class AppraisalForm(forms.Form):
     region_code = forms.ChoiceField(label=_("区划"), required=False)
     year = forms.CharField(label=_("年度"), required=False, max_length=4)
-    half = forms.ChoiceField(label=_("半年"), required=False, choices=(("", "—"), ("1", _("上半年")), ("2", _("下半年"))))
+    half = forms.ChoiceField(label=_("半年"), required=False,
+                             choices=(("", "—"), ("1", _("上半年")), ("2", _("下半年"))))
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     def __init__(self, *args, regions=(), **kwargs):

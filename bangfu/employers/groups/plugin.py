@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core import plugins
 from bangfu.core.permissions import Scope, register_scope
 from bangfu.employers.models import (
-    Appraisal, AppraisalEntry, CoopMember, Cooperative, Dispatch, DispatchPerson, Site, SiteMember, TeamLeader,
+    Appraisal,
+    AppraisalEntry,
+    Cooperative,
+    CoopMember,
+    Dispatch,
+    DispatchPerson,
+    Site,
+    SiteMember,
+    TeamLeader,
 )
 from bangfu.employers.permissions import Perm
 

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from bangfu.employers import choices as c
 from bangfu.employers.models import (
-    CoopMember, Cooperative, Dispatch, DispatchPerson, Programme, Site, SiteMember, TeamLeader,
+    Cooperative,
+    CoopMember,
+    DispatchPerson,
+    Programme,
+    Site,
+    SiteMember,
+    TeamLeader,
 )
 from bangfu.employers.organisations.rules import clean_region, collector
 from bangfu.regions import codes
@@ -342,7 +348,8 @@ def _dispatched(cooperative, given, start, until, fail) -> list[CoopMember]:
 def clean_appraisal(data: dict) -> dict:
     errors, fail = collector()
     code = str(data.get("region_code") or "").strip()
-    if not (code.isdigit() and len(code) in (6, 9, 12)) or not Region.objects.filter(code=codes.full_code(code)).exists():
+    known = code.isdigit() and len(code) in (6, 9, 12) and Region.objects.filter(code=codes.full_code(code)).exists()
+    if not known:
         fail("region_code", _("区划“%(v)s”不存在（应为 6 位县级、9 位乡镇或 12 位村级代码）") % {"v": code})
     year = data.get("year")
     try:

@@ -5,7 +5,15 @@ from django.db.models import QuerySet
 
 from bangfu.core.permissions import get_for_user, scope
 from bangfu.employers.models import (
-    Appraisal, AppraisalEntry, CoopMember, Cooperative, Dispatch, DispatchPerson, Site, SiteMember, TeamLeader,
+    Appraisal,
+    AppraisalEntry,
+    Cooperative,
+    CoopMember,
+    Dispatch,
+    DispatchPerson,
+    Site,
+    SiteMember,
+    TeamLeader,
 )
 from bangfu.employers.permissions import Perm
 from bangfu.registry.models import Person

@@ -9,7 +9,7 @@ from django.db.models.functions import Greatest, Least, Substr
 
 from bangfu.core.permissions import prefix_q
 from bangfu.employers import choices as c
-from bangfu.employers.models import CoopMember, Cooperative, DispatchPerson, Site, SiteMember, TeamLeader
+from bangfu.employers.models import Cooperative, CoopMember, DispatchPerson, Site, SiteMember, TeamLeader
 from bangfu.employers.models.groups import month_index
 
 

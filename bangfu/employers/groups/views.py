@@ -171,11 +171,10 @@ def site_member_end(request, pk):
 @requires(VIEW)
 def programme_list(request):
     form = forms.ProgrammeForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid() and _attempt(request, form, lambda: actions.do_save_programme(
-                request.user, form.cleaned_data, request=request)):
-            messages.success(request, _("已保存"))
-            return redirect("programme_list")
+    if request.method == "POST" and form.is_valid() and _attempt(request, form, lambda: actions.do_save_programme(
+            request.user, form.cleaned_data, request=request)):
+        messages.success(request, _("已保存"))
+        return redirect("programme_list")
     programmes = Programme.objects.annotate(n=Count("sites")).order_by("name")
     return render(request, "employers/groups/programme_list.html", {"programmes": programmes, "form": form})
 
@@ -261,11 +260,10 @@ def cooperative_edit(request, pk):
 def coop_member_add(request, pk):
     coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
     form = forms.CoopMemberForm(request.POST or None, initial={"joined_on": timezone.localdate().isoformat()})
-    if request.method == "POST" and form.is_valid():
-        if _attempt(request, form, lambda: actions.do_add_coop_member(
-                request.user, coop, request.POST.get("person", ""), form.cleaned_data, request=request)):
-            messages.success(request, _("已添加"))
-            return redirect("cooperative_detail", pk=coop.pk)
+    if request.method == "POST" and form.is_valid() and _attempt(request, form, lambda: actions.do_add_coop_member(
+            request.user, coop, request.POST.get("person", ""), form.cleaned_data, request=request)):
+        messages.success(request, _("已添加"))
+        return redirect("cooperative_detail", pk=coop.pk)
     text, found = _candidates(request)
     return render(request, "employers/groups/member_add.html", {
         "form": form, "parent": coop, "parent_url": coop.get_absolute_url(), "q": text, "candidates": found,
@@ -364,13 +362,12 @@ def appraisal_list(request):
     form = forms.AppraisalForm(request.POST or None, regions=regions,
                                initial={"year": timezone.localdate().year, "region_code": regions[0][0]
                                         if regions else ""})
-    if request.method == "POST":
-        if form.is_valid():
-            saved = _attempt(request, form, lambda: actions.do_compute_appraisal(
-                request.user, form.cleaned_data, request=request))
-            if saved:
-                messages.success(request, _("已统计"))
-                return redirect("appraisal_detail", pk=saved.pk)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(request, form, lambda: actions.do_compute_appraisal(
+            request.user, form.cleaned_data, request=request))
+        if saved:
+            messages.success(request, _("已统计"))
+            return redirect("appraisal_detail", pk=saved.pk)
     appraisals = selectors.appraisals_for_user(request.user).annotate(n=Count("entries"))
     page = paginate(request, appraisals.order_by("-year", "-half", "region_code", "id"))
     return render(request, "employers/groups/appraisal_list.html", {
@@ -398,11 +395,12 @@ def appraisal_detail(request, pk):
     leaders = [e for e in entries if e.subject == c.AppraisalSubject.LEADER]
     selectors.label_people(request.user, leaders)
     cooperatives = [e for e in entries if e.subject == c.AppraisalSubject.COOPERATIVE]
+    full = codes.full_code(appraisal.region_code)
     return render(request, "employers/groups/appraisal_detail.html", {
         "appraisal": appraisal, "can_manage": can_manage, "cooperatives": cooperatives, "leaders": leaders,
         # The form shows the amounts awarded so far (one amount per subject).
         "cooperative_award": max((e.award for e in cooperatives), default=0),
         "leader_award": max((e.award for e in leaders), default=0),
-        "region_name": village_labels([appraisal.region_code.ljust(12, "0")]).get(appraisal.region_code.ljust(12, "0"), ""),
+        "region_name": village_labels([full]).get(full, ""),
         **write_guard(request, appraisal)})
 

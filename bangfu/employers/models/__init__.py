@@ -6,7 +6,15 @@ from bangfu.employers.models.workshops import Workshop
 
 __all__ = ["Employer", "EmployerOperator", "Employment", "Industry", "MonthlyRecord", "QuotaRule", "Workshop"]
 from bangfu.employers.models.groups import (  # noqa: E402
-    Appraisal, AppraisalEntry, CoopMember, Cooperative, Dispatch, DispatchPerson, Programme, Site, SiteMember,
+    Appraisal,
+    AppraisalEntry,
+    Cooperative,
+    CoopMember,
+    Dispatch,
+    DispatchPerson,
+    Programme,
+    Site,
+    SiteMember,
     TeamLeader,
 )
 

@@ -245,14 +245,14 @@ class Dispatch(ChoiceLabels, models.Model):
     def __str__(self):
         return f"{self.destination_label} {self.start_date:%Y-%m-%d}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("dispatch_detail", args=[self.pk])
+
     @property
     def destination_label(self) -> str:
         if self.destination == c.Destination.EMPLOYER:
             return self.employer.name if self.employer_id else self.employer_name
         return self.city
-
-    def get_absolute_url(self) -> str:
-        return reverse("dispatch_detail", args=[self.pk])
 
 
 class DispatchPerson(models.Model):
@@ -267,6 +267,9 @@ class DispatchPerson(models.Model):
         verbose_name_plural = _("输出人员")
         indexes = [models.Index(fields=["person", "dispatch"], name="dispatch_person")]
         constraints = [models.UniqueConstraint(fields=["dispatch", "member"], name="dispatch_member_once")]
+
+    def __str__(self):
+        return f"{self.dispatch_id} · {self.person_id}"
 
 
 class Appraisal(models.Model):
@@ -297,6 +300,9 @@ class Appraisal(models.Model):
     def __str__(self):
         return f"{self.period}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("appraisal_detail", args=[self.pk])
+
     @property
     def period(self) -> str:
         return (_("%(y)d年上半年") if self.half == 1 else _("%(y)d年下半年")) % {"y": self.year}
@@ -308,9 +314,6 @@ class Appraisal(models.Model):
     @property
     def last_month(self) -> int:
         return self.first_month + 5
-
-    def get_absolute_url(self) -> str:
-        return reverse("appraisal_detail", args=[self.pk])
 
 
 class AppraisalEntry(ChoiceLabels, models.Model):
@@ -339,3 +342,6 @@ class AppraisalEntry(ChoiceLabels, models.Model):
                                    condition=Q(subject="cooperative", person__isnull=True)
                                    | Q(subject="leader", person__isnull=False)),
         ]
+
+    def __str__(self):
+        return f"{self.appraisal_id} · {self.subject} · {self.rank}"

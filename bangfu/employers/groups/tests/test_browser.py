@@ -5,6 +5,7 @@ import datetime
 import os
 from pathlib import Path
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from bangfu.employers.groups import actions
@@ -43,7 +44,7 @@ def test_a_site_shows_its_people_and_ends_one(page, world):  # noqa: F811
     expect(main.locator("table.list tbody tr")).to_have_count(3)
     _shot(page, "site")
     row = main.locator("table.list tbody tr", has_text="吴盲二")
-    row.locator("input[name=end]").fill(datetime.date.today().isoformat())
+    row.locator("input[name=end]").fill(timezone.localdate().isoformat())
     row.get_by_role("button", name="结束").click()
     expect(page.locator(".messages")).to_contain_text("已登记结束")
 

@@ -21,7 +21,8 @@ def test_it_creates_a_site_with_programmes_history_and_audit(world):
     row = site.history.get()
     assert row.history_user == world.alice
     assert [p.programme_id for p in row.programmes.all()] == [programme.pk]
-    assert AuditEntry.objects.filter(action=Action.CREATE, object_type="employers.site", object_id=str(site.pk)).exists()
+    assert AuditEntry.objects.filter(action=Action.CREATE, object_type="employers.site",
+                                     object_id=str(site.pk)).exists()
 
 
 def test_it_names_every_bad_field_of_a_site(world):

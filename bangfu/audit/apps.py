@@ -24,6 +24,6 @@ class AuditConfig(AppConfig):
             # The entry's own action on the log's largest page: the entries of the writes that follow
             # it (in the scope matrix, every other app's records) would push it off the whole log.
             surfaces=(plugins.Surfaces(AuditEntry, VIEW_AUDIT,
-                                       list_page=lambda entry: reverse("audit_log") + f"?action={entry.action}&size=100",
+                                       list_page=lambda e: reverse("audit_log") + f"?action={e.action}&size=100",
                                        shown_as=display.detail_text),),
         ))

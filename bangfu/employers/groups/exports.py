@@ -1,11 +1,13 @@
 """Exports of sites, their people, cooperatives, dispatches and appraisal results (names only: no
-identifiers here)."""
+identifiers here). The exports naming people need the ledger's export permission too: an employer's
+operator reads its sites' people masked on the pages and exports none of them."""
 
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.exports import Column, Export, choice_column, region_name_column
 from bangfu.employers.groups import filters, selectors
 from bangfu.employers.permissions import Perm
+from bangfu.registry.permissions import Perm as LedgerPerm
 
 
 def _place(code=lambda record: record.region_code):
@@ -35,7 +37,7 @@ SITES = Export(
 )
 
 SITE_MEMBERS = Export(
-    name="site_members", title=_("示范基地人员"), perm=Perm.VIEW_EMPLOYERS,
+    name="site_members", title=_("示范基地人员"), perm=LedgerPerm.EXPORT,
     queryset=lambda user: selectors.site_members_for_user(user).select_related("site", "person"),
     filters=filters.SITE_MEMBERS,
     order=("site__region_code", "site_id", "start_date", "id"),
@@ -65,7 +67,7 @@ COOPERATIVES = Export(
 )
 
 DISPATCHES = Export(
-    name="dispatches", title=_("组织输出"), perm=Perm.VIEW_EMPLOYERS,
+    name="dispatches", title=_("组织输出"), perm=LedgerPerm.EXPORT,
     queryset=lambda user: selectors.dispatches_for_user(user).select_related(
         "cooperative", "employer", "leader__member__person").prefetch_related("went__person"),
     filters=filters.DISPATCHES,
@@ -86,7 +88,7 @@ DISPATCHES = Export(
 )
 
 APPRAISAL_ENTRIES = Export(
-    name="appraisal_results", title=_("评优结果"), perm=Perm.VIEW_EMPLOYERS,
+    name="appraisal_results", title=_("评优结果"), perm=LedgerPerm.EXPORT,
     queryset=lambda user: selectors.appraisal_entries_for_user(user).select_related("appraisal", "cooperative",
                                                                                    "person"),
     filters=filters.APPRAISAL_ENTRIES,

@@ -208,6 +208,14 @@ def cooperative_detail(request, pk):
     dispatches = list(selectors.dispatches_for_user(request.user).filter(cooperative=coop)
                       .select_related("employer", "leader__member__person")
                       .annotate(people_count=Count("went"))[:50])
+    # Leaders and awarded leaders are shown as the ledger shows them to this user, like the members.
+    shown = {leader.person_id: leader.shown_name for leader in leaders}
+    for dispatch in dispatches:
+        dispatch.leader_name = shown.get(dispatch.leader.member.person_id, "") if dispatch.leader_id else ""
+    entries = list(selectors.appraisal_entries_for_user(request.user).filter(cooperative=coop)
+                   .select_related("appraisal", "person").order_by("-appraisal__year", "-appraisal__half", "subject",
+                                                                   "rank")[:20])
+    selectors.label_people(request.user, [e for e in entries if e.person_id])
     today = timezone.localdate()
     can_manage = can(request.user, MANAGE, coop.region_code)
     current = [m for m in members if m.left_on is None]
@@ -216,8 +224,7 @@ def cooperative_detail(request, pk):
     return render(request, "employers/groups/cooperative_detail.html", {
         "coop": coop, "members": members, "leaders": leaders, "dispatches": dispatches, "can_manage": can_manage,
         "leader_form": leader_form, "end_form": forms.EndForm(), "today": today,
-        "appraisal_entries": selectors.appraisal_entries_for_user(request.user).filter(cooperative=coop)
-        .select_related("appraisal", "person").order_by("-appraisal__year", "-appraisal__half", "subject", "rank")[:20],
+        "appraisal_entries": entries,
     })
 
 
@@ -351,6 +358,8 @@ def dispatch_detail(request, pk):
     went = list(selectors.dispatch_people_for_user(request.user).filter(dispatch=dispatch).select_related("person")
                 .order_by("id"))
     selectors.label_people(request.user, went)
+    if dispatch.leader_id:
+        selectors.label_people(request.user, [dispatch.leader.member])
     return render(request, "employers/groups/dispatch_detail.html", {"dispatch": dispatch, "went": went})
 
 

@@ -155,3 +155,31 @@ def test_it_serves_the_api_reads_and_writes(world, coop):
     body = json.dumps({"name": "审计", "kind": "training_base", "level": "city", "region_code": VILLAGE})
     assert _api(world.audrey).post(reverse("api:site_list"), body, content_type="application/json").status_code == 403
     assert _api(world.bob).get(reverse("api:cooperative", args=[coop.pk])).status_code == 404
+
+
+def test_it_lets_an_operator_export_its_sites_but_not_their_people(world):
+    employer = make_employer(world.alice, VILLAGE, "绣娘公司")
+    do_bind_operator(world.alice, employer, world.ed)
+    site = make_site(world.alice, VILLAGE, "绣娘基地", employer=employer.pk)
+    actions.do_add_site_member(world.alice, site, make_disabled_person(world.alice, VILLAGE, "杨绣花"),
+                               {"relation": "employed", "start_date": D(2025, 1, 1)})
+    client = _client(world.ed)
+    assert "绣娘基地" in [c for row in _rows(client.get(reverse("export", args=["sites"]))) for c in row]
+    assert client.get(reverse("export", args=["site_members"])).status_code == 403
+
+
+def test_it_shows_an_operator_its_cooperative_with_members_and_leaders_masked(world, coop):
+    employer = make_employer(world.alice, VILLAGE, "大塘劳务公司")
+    do_bind_operator(world.alice, employer, world.ed)
+    actions.do_update_cooperative(world.alice, coop, {"employer": employer.pk})
+    actions.do_record_dispatch(world.alice, coop, dispatch_data(coop))
+    client = _client(world.ed)
+    page = client.get(reverse("cooperative_detail", args=[coop.pk])).content.decode()
+    assert "大塘劳务合作社" in page and "杭州市萧山区" in page
+    assert "吴老大" not in page and "吴**" in page and "石**" in page
+    assert reverse("dispatch_create", args=[coop.pk]) not in page
+    dispatch = coop.dispatches.get()
+    detail = client.get(reverse("dispatch_detail", args=[dispatch.pk])).content.decode()
+    assert "吴老大" not in detail and "石阿妹" not in detail
+    api = _api(world.ed).get(reverse("api:cooperative", args=[coop.pk])).json()
+    assert {m["name"] for m in api["members"]} == {"吴**", "石**"}

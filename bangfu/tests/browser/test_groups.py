@@ -1,5 +1,7 @@
-"""The site and cooperative pages in a real browser (Playwright, Debian's Chromium): a site with its
-people, a cooperative with a dispatch recorded through the form and an appraisal awarded."""
+"""The employer side's demonstration sites and labour cooperatives in a real browser (Playwright,
+Debian's Chromium): a site with its people, a cooperative with a dispatch recorded through the form
+and an appraisal awarded. (Here, not in bangfu/employers/groups/tests: the browser is one per
+process, the fixture of this directory's conftest.)"""
 
 import datetime
 import os
@@ -9,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bangfu.employers.groups import actions
-from bangfu.employers.groups.tests.conftest import dispatch_data
+from bangfu.employers.groups.tests.conftest import coop, dispatch_data  # noqa: F401 (a fixture)
 from bangfu.employers.testing import make_site
 from bangfu.registry.testing import make_disabled_person, make_person
-from bangfu.tests.browser.conftest import browser, login, open_page, page  # noqa: F401 (fixtures)
+from bangfu.tests.browser.conftest import login
 
 VILLAGE = "522633101001"
 D = datetime.date
@@ -20,13 +22,13 @@ D = datetime.date
 SHOTS = os.environ.get("BANGFU_GROUPS_SHOTS")
 
 
-def _shot(page, name: str) -> None:  # noqa: F811
+def _shot(page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=Path(SHOTS) / f"{name}.png", full_page=True, animations="disabled")
 
 
-def test_a_site_shows_its_people_and_ends_one(page, world):  # noqa: F811
+def test_a_site_shows_its_people_and_ends_one(page, world):
     actions.do_save_programme(world.alice, {"name": "双百双千", "description": "2018—2020 年残疾人就业创业工程"})
     site = make_site(world.alice, VILLAGE, "从江县大塘盲人按摩示范店", kind="massage_shop", level="prefecture",
                      named_on=D(2024, 6, 1), named_by="黔东南州残联", programmes=["双百双千"])
@@ -60,7 +62,7 @@ def test_a_site_shows_its_people_and_ends_one(page, world):  # noqa: F811
     expect(page.locator(".messages")).to_contain_text("已登记结束")
 
 
-def test_a_cooperative_records_a_dispatch_and_an_appraisal(page, world, coop):  # noqa: F811
+def test_a_cooperative_records_a_dispatch_and_an_appraisal(page, world, coop):  # noqa: F811 (the fixture)
     actions.do_record_dispatch(world.alice, coop, dispatch_data(coop, start_date=D(2025, 1, 5), end_date=D(2025, 2, 28),
                                                                 planned_months=None))
     login(page, "alice")

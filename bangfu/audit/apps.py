@@ -21,9 +21,9 @@ class AuditConfig(AppConfig):
         plugins.register(plugins.App(
             name="audit", urls="bangfu.audit.urls",
             nav=(plugins.NavItem(_("审计日志"), "audit_log", VIEW_AUDIT, 90),),
-            # The log's largest page: the entries of the writes that follow an entry (in the scope
-            # matrix, every other app's records) would push it off a smaller one.
+            # The entry's own action on the log's largest page: the entries of the writes that follow
+            # it (in the scope matrix, every other app's records) would push it off the whole log.
             surfaces=(plugins.Surfaces(AuditEntry, VIEW_AUDIT,
-                                       list_page=lambda entry: reverse("audit_log") + "?size=100",
+                                       list_page=lambda e: reverse("audit_log") + f"?action={e.action}&size=100",
                                        shown_as=display.detail_text),),
         ))

@@ -56,3 +56,29 @@ class Agreement(models.TextChoices):
     CONTRACT = "contract", _("劳动合同")
     LABOUR_AGREEMENT = "agreement", _("劳务协议")
     NONE = "none", _("未签订")
+
+
+# --- groups: demonstration sites and labour cooperatives ---------------------------------------
+
+class SiteKind(models.TextChoices):
+    EMPLOYMENT_BASE = "employment_base", _("残疾人就业创业基地")
+    TRAINING_BASE = "training_base", _("残疾人实训基地")
+    POVERTY_BASE = "poverty_base", _("农村残疾人扶贫基地")
+    DEMONSTRATION = "demonstration", _("残疾人创业就业示范点")
+    MASSAGE_SHOP = "massage_shop", _("盲人按摩示范店")
+
+
+class SiteRelation(models.TextChoices):
+    EMPLOYED = "employed", _("安置就业")
+    TRAINED = "trained", _("培训")
+    MANAGER = "manager", _("参与管理")
+
+
+class Destination(models.TextChoices):
+    PARTNER_CITY = "partner_city", _("协作城市")
+    EMPLOYER = "employer", _("用人单位")
+
+
+class AppraisalSubject(models.TextChoices):
+    COOPERATIVE = "cooperative", _("劳务合作社")
+    LEADER = "leader", _("劳务队长")

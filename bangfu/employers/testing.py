@@ -1,11 +1,15 @@
 """Test support: one record of each scoped employer-side model, for the generated scope-matrix test
 (see bangfu/registry/testing.py), and the makers other tests build on."""
 
+import datetime
 import itertools
 
+from bangfu.employers import models as m
 from bangfu.employers import uscc
+from bangfu.employers.groups import actions as groups
 from bangfu.employers.models import Employer
 from bangfu.employers.organisations import actions
+from bangfu.registry.testing import make_disabled_person
 
 _sequence = itertools.count(1)
 
@@ -26,3 +30,61 @@ FACTORIES: dict = {}
 NARROWED_OUT: dict = {}
 
 FACTORIES[Employer] = make_employer
+
+# --- groups: demonstration sites and labour cooperatives ---------------------------------------
+
+def make_site(creator, village: str, tag: str, **fields):
+    return groups.do_create_site(creator, {"name": tag, "kind": "employment_base", "level": "county",
+                                           "region_code": village, **fields})
+
+
+def make_site_member(creator, village: str, tag: str):
+    site = make_site(creator, village, "基地")
+    return groups.do_add_site_member(creator, site, make_disabled_person(creator, village, tag),
+                                     {"relation": "employed", "start_date": datetime.date(2025, 3, 1)})
+
+
+def make_cooperative(creator, village: str, tag: str, **fields):
+    return groups.do_create_cooperative(creator, {"name": tag, "region_code": village,
+                                                  "founded_on": datetime.date(2024, 1, 1), **fields})
+
+
+def make_coop_member(creator, village: str, tag: str, cooperative=None):
+    cooperative = cooperative or make_cooperative(creator, village, "合作社")
+    return groups.do_add_coop_member(creator, cooperative, make_disabled_person(creator, village, tag),
+                                     {"joined_on": datetime.date(2024, 2, 1)})
+
+
+def make_leader(creator, village: str, tag: str):
+    member = make_coop_member(creator, village, tag)
+    return groups.do_appoint_leader(creator, member, {"start_date": datetime.date(2024, 3, 1)})
+
+
+def make_dispatch(creator, village: str, tag: str, person_tag: str = "输出人员"):
+    leader = make_leader(creator, village, "队长")
+    member = make_coop_member(creator, village, person_tag, leader.member.cooperative)
+    return groups.do_record_dispatch(creator, leader.member.cooperative, {
+        "destination": "partner_city", "city": tag, "city_code": "330109", "leader": leader,
+        "start_date": datetime.date(2025, 3, 1), "planned_months": 6, "people": [member, leader.member]})
+
+
+def make_dispatch_person(creator, village: str, tag: str):
+    dispatch = make_dispatch(creator, village, "杭州市萧山区", person_tag=tag)
+    return dispatch.went.get(person__name=tag)
+
+
+def make_appraisal(creator, village: str, tag: str):
+    return groups.do_compute_appraisal(creator, {"region_code": village, "year": 2025, "half": 1, "note": tag})
+
+
+def make_appraisal_entry(creator, village: str, tag: str):
+    cooperative = make_cooperative(creator, village, tag)
+    appraisal = groups.do_compute_appraisal(creator, {"region_code": village, "year": 2025, "half": 2})
+    return appraisal.entries.get(cooperative=cooperative)
+
+
+FACTORIES.update({
+    m.Site: make_site, m.SiteMember: make_site_member, m.Cooperative: make_cooperative,
+    m.CoopMember: make_coop_member, m.TeamLeader: make_leader, m.Dispatch: make_dispatch,
+    m.DispatchPerson: make_dispatch_person, m.Appraisal: make_appraisal, m.AppraisalEntry: make_appraisal_entry,
+})

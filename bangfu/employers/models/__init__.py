@@ -5,3 +5,18 @@ from bangfu.employers.models.records import Employment, MonthlyRecord
 from bangfu.employers.models.workshops import Workshop
 
 __all__ = ["Employer", "EmployerOperator", "Employment", "Industry", "MonthlyRecord", "QuotaRule", "Workshop"]
+from bangfu.employers.models.groups import (  # noqa: E402
+    Appraisal,
+    AppraisalEntry,
+    Cooperative,
+    CoopMember,
+    Dispatch,
+    DispatchPerson,
+    Programme,
+    Site,
+    SiteMember,
+    TeamLeader,
+)
+
+__all__ += ["Appraisal", "AppraisalEntry", "CoopMember", "Cooperative", "Dispatch", "DispatchPerson", "Programme",
+            "Site", "SiteMember", "TeamLeader"]

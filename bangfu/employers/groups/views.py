@@ -1,0 +1,415 @@
+"""Pages of demonstration sites, labour cooperatives, dispatches and appraisals: thin views over the
+selectors (reads) and the actions (writes)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
+from bangfu.core.permissions import Forbidden, can, has_perm, reach_of
+from bangfu.core.writes import StaleEdit
+from bangfu.employers import choices as c
+from bangfu.employers.groups import actions, filters, forms, selectors
+from bangfu.employers.models import CoopMember, Programme, TeamLeader
+from bangfu.employers.permissions import Perm
+from bangfu.regions import codes
+from bangfu.regions.models import Region
+from bangfu.regions.picker import region_options, village_labels
+from bangfu.registry import selectors as ledger
+from bangfu.registry.permissions import Perm as LedgerPerm
+
+MANAGE = Perm.MANAGE_GROUPS
+VIEW = Perm.VIEW_EMPLOYERS
+MAX_PLACES = 3000
+
+
+def _attempt(request, form, write):
+    """Run an action; a refusal (rules, gate, stale version) becomes the form's errors."""
+    try:
+        return write()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    except (Forbidden, StaleEdit) as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def _places(user) -> list[tuple[str, str]]:
+    """Townships and villages under the user's region, for the place selects."""
+    prefix = reach_of(user).region_prefix
+    if prefix is None:
+        return []
+    regions = Region.objects.filter(codes.within(prefix, "code"), level__gte=codes.TOWNSHIP).order_by("code")
+    return [(r.code, ("\u3000" if r.level > codes.TOWNSHIP else "") + r.name) for r in regions[:MAX_PLACES]]
+
+
+def _label(rows, attr: str = "region_code") -> None:
+    labels = village_labels(getattr(row, attr) for row in rows)
+    for row in rows:
+        row.place = labels[getattr(row, attr)]
+
+
+def _saved(request, changed) -> None:
+    if changed:
+        messages.success(request, _("已保存"))
+    else:
+        messages.info(request, _("没有修改，未保存"))
+
+
+# --- sites ---------------------------------------------------------------------------------------
+
+@requires(VIEW)
+def site_list(request):
+    sites = filters.SITES.apply(selectors.sites_for_user(request.user), request.GET)
+    page = paginate(request, sites.select_related("employer").prefetch_related("programmes"), filters.SITE_SORTS)
+    _label(page)
+    return render(request, "employers/groups/site_list.html", {
+        "page": page, "params": query_values(request.GET), "region_options": region_options(request.user),
+        "kinds": c.SiteKind.choices, "levels": c.Level.choices,
+        "programmes": [(p.name, p.name) for p in Programme.objects.order_by("name")]})
+
+
+@requires(VIEW)
+def site_detail(request, pk):
+    site = selectors.get_site_for_user(request.user, pk)
+    _label([site])
+    members = list(selectors.site_members_for_user(request.user).filter(site=site).select_related("person")
+                   .order_by("end_date", "relation", "start_date", "id"))
+    selectors.label_people(request.user, members)
+    return render(request, "employers/groups/site_detail.html", {
+        "site": site, "members": members, "programmes": site.programmes.all(),
+        "can_manage": can(request.user, MANAGE, site.region_code), "end_form": forms.EndForm(),
+        "today": timezone.localdate()})
+
+
+def _site_form(request, site=None):
+    initial = {}
+    if site is not None:
+        initial = {f: getattr(site, f) for f in ("name", "kind", "level", "region_code", "address", "named_by",
+                                                 "note")}
+        initial.update(employer=site.employer_id or "", named_on=site.named_on.isoformat() if site.named_on else "",
+                       programmes=[str(p.pk) for p in site.programmes.all()])
+    form = forms.SiteForm(request.POST or None, initial=initial, places=_places(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_rules()
+        if site is None:
+            saved = _attempt(request, form, lambda: actions.do_create_site(
+                request.user, data, key=posted_key(request), request=request))
+            if saved:
+                messages.success(request, _("已保存"))
+                return redirect("site_detail", pk=saved.pk)
+        else:
+            changed = _attempt(request, form, lambda: actions.do_update_site(
+                request.user, site, data, version=posted_version(request), request=request))
+            if changed is not None:
+                _saved(request, changed)
+                return redirect("site_detail", pk=site.pk)
+    return render(request, "employers/groups/site_form.html",
+                  {"form": form, "site": site, **write_guard(request, site)})
+
+
+@requires(MANAGE)
+def site_create(request):
+    return _site_form(request)
+
+
+@requires(MANAGE)
+def site_edit(request, pk):
+    return _site_form(request, selectors.get_site_for_user(request.user, pk, MANAGE))
+
+
+def _candidates(request):
+    """People of the ledger the user sees matching the search box (at most 20)."""
+    text = (request.GET.get("q") or "").strip()[:50]
+    if not text:
+        return text, []
+    people = ledger.search_people(ledger.people_for_user(request.user, LedgerPerm.VIEW_LEDGER), text)
+    found = list(people.order_by("region_code", "id")[:20])
+    _label(found)
+    return text, found
+
+
+@requires(MANAGE)
+def site_member_add(request, pk):
+    site = selectors.get_site_for_user(request.user, pk, MANAGE)
+    form = forms.SiteMemberForm(request.POST or None, initial={"start_date": timezone.localdate().isoformat()})
+    if request.method == "POST" and form.is_valid():
+        person = request.POST.get("person", "")
+        if _attempt(request, form, lambda: actions.do_add_site_member(
+                request.user, site, person, form.cleaned_data, request=request)):
+            messages.success(request, _("已添加"))
+            return redirect("site_detail", pk=site.pk)
+    text, found = _candidates(request)
+    return render(request, "employers/groups/member_add.html", {
+        "form": form, "parent": site, "parent_url": site.get_absolute_url(), "q": text, "candidates": found,
+        "chosen": request.POST.get("person", ""), "title": _("添加示范基地人员")})
+
+
+@require_POST
+@requires(MANAGE)
+def site_member_end(request, pk):
+    member = selectors.site_members_for_user(request.user, MANAGE).select_related("site", "person").filter(
+        pk=pk).first()
+    if member is None:
+        raise Forbidden
+    try:
+        actions.do_end_site_member(request.user, member, {"end_date": request.POST.get("end")}, request=request)
+        messages.success(request, _("已登记结束"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("site_detail", pk=member.site_id)
+
+
+@requires(VIEW)
+def programme_list(request):
+    form = forms.ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _attempt(request, form, lambda: actions.do_save_programme(
+            request.user, form.cleaned_data, request=request)):
+        messages.success(request, _("已保存"))
+        return redirect("programme_list")
+    programmes = Programme.objects.annotate(n=Count("sites")).order_by("name")
+    return render(request, "employers/groups/programme_list.html", {"programmes": programmes, "form": form})
+
+
+# --- cooperatives ---------------------------------------------------------------------------------
+
+@requires(VIEW)
+def cooperative_list(request):
+    coops = filters.COOPERATIVES.apply(selectors.cooperatives_for_user(request.user), request.GET)
+    coops = coops.select_related("employer").annotate(
+        member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True))
+    page = paginate(request, coops, filters.COOPERATIVE_SORTS)
+    _label(page)
+    return render(request, "employers/groups/cooperative_list.html", {
+        "page": page, "params": query_values(request.GET), "region_options": region_options(request.user)})
+
+
+@requires(VIEW)
+def cooperative_detail(request, pk):
+    coop = selectors.get_cooperative_for_user(request.user, pk)
+    _label([coop])
+    members = list(selectors.coop_members_for_user(request.user).filter(cooperative=coop).select_related("person")
+                   .order_by("left_on", "joined_on", "id"))
+    selectors.label_people(request.user, members)
+    leaders = list(selectors.leaders_for_user(request.user).filter(member__cooperative=coop)
+                   .select_related("member__person").order_by("end_date", "start_date", "id"))
+    for leader in leaders:
+        leader.person = leader.member.person
+        leader.person_id = leader.member.person_id
+    selectors.label_people(request.user, leaders)
+    dispatches = list(selectors.dispatches_for_user(request.user).filter(cooperative=coop)
+                      .select_related("employer", "leader__member__person")
+                      .annotate(people_count=Count("went"))[:50])
+    # Leaders and awarded leaders are shown as the ledger shows them to this user, like the members.
+    shown = {leader.person_id: leader.shown_name for leader in leaders}
+    for dispatch in dispatches:
+        dispatch.leader_name = shown.get(dispatch.leader.member.person_id, "") if dispatch.leader_id else ""
+    entries = list(selectors.appraisal_entries_for_user(request.user).filter(cooperative=coop)
+                   .select_related("appraisal", "person").order_by("-appraisal__year", "-appraisal__half", "subject",
+                                                                   "rank")[:20])
+    selectors.label_people(request.user, [e for e in entries if e.person_id])
+    today = timezone.localdate()
+    can_manage = can(request.user, MANAGE, coop.region_code)
+    current = [m for m in members if m.left_on is None]
+    leader_form = forms.LeaderForm(members=[(m.pk, m.shown_name) for m in current],
+                                   initial={"start_date": today.isoformat()})
+    return render(request, "employers/groups/cooperative_detail.html", {
+        "coop": coop, "members": members, "leaders": leaders, "dispatches": dispatches, "can_manage": can_manage,
+        "leader_form": leader_form, "end_form": forms.EndForm(), "today": today,
+        "appraisal_entries": entries,
+    })
+
+
+def _coop_form(request, coop=None):
+    initial = {}
+    if coop is not None:
+        initial = {f: getattr(coop, f) for f in ("name", "region_code", "address", "chair", "note")}
+        initial.update(employer=coop.employer_id or "",
+                       founded_on=coop.founded_on.isoformat() if coop.founded_on else "")
+    form = forms.CooperativeForm(request.POST or None, initial=initial, places=_places(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if coop is None:
+            saved = _attempt(request, form, lambda: actions.do_create_cooperative(
+                request.user, data, key=posted_key(request), request=request))
+            if saved:
+                messages.success(request, _("已保存"))
+                return redirect("cooperative_detail", pk=saved.pk)
+        else:
+            changed = _attempt(request, form, lambda: actions.do_update_cooperative(
+                request.user, coop, data, version=posted_version(request), request=request))
+            if changed is not None:
+                _saved(request, changed)
+                return redirect("cooperative_detail", pk=coop.pk)
+    return render(request, "employers/groups/cooperative_form.html",
+                  {"form": form, "coop": coop, **write_guard(request, coop)})
+
+
+@requires(MANAGE)
+def cooperative_create(request):
+    return _coop_form(request)
+
+
+@requires(MANAGE)
+def cooperative_edit(request, pk):
+    return _coop_form(request, selectors.get_cooperative_for_user(request.user, pk, MANAGE))
+
+
+@requires(MANAGE)
+def coop_member_add(request, pk):
+    coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
+    form = forms.CoopMemberForm(request.POST or None, initial={"joined_on": timezone.localdate().isoformat()})
+    if request.method == "POST" and form.is_valid() and _attempt(request, form, lambda: actions.do_add_coop_member(
+            request.user, coop, request.POST.get("person", ""), form.cleaned_data, request=request)):
+        messages.success(request, _("已添加"))
+        return redirect("cooperative_detail", pk=coop.pk)
+    text, found = _candidates(request)
+    return render(request, "employers/groups/member_add.html", {
+        "form": form, "parent": coop, "parent_url": coop.get_absolute_url(), "q": text, "candidates": found,
+        "chosen": request.POST.get("person", ""), "title": _("添加合作社成员")})
+
+
+def _refusal(request, exc: ValidationError) -> None:
+    messages.error(request, "；".join(exc.messages))
+
+
+@require_POST
+@requires(MANAGE)
+def coop_member_end(request, pk):
+    member = selectors.coop_members_for_user(request.user, MANAGE).select_related("cooperative", "person").filter(
+        pk=pk).first()
+    if member is None:
+        raise Forbidden
+    try:
+        actions.do_end_coop_member(request.user, member, {"left_on": request.POST.get("end")}, request=request)
+        messages.success(request, _("已登记退社"))
+    except ValidationError as exc:
+        _refusal(request, exc)
+    return redirect("cooperative_detail", pk=member.cooperative_id)
+
+
+@require_POST
+@requires(MANAGE)
+def leader_appoint(request, pk):
+    coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
+    chosen = request.POST.get("member") or ""
+    member = CoopMember.objects.filter(cooperative=coop, pk=int(chosen)).first() \
+        if chosen.isdigit() and len(chosen) < 18 else None
+    if member is None:
+        messages.error(request, _("请选择担任劳务队长的成员"))
+    else:
+        try:
+            actions.do_appoint_leader(request.user, member, {"start_date": request.POST.get("start_date")},
+                                      request=request)
+            messages.success(request, _("已登记劳务队长"))
+        except ValidationError as exc:
+            _refusal(request, exc)
+    return redirect("cooperative_detail", pk=coop.pk)
+
+
+@require_POST
+@requires(MANAGE)
+def leader_end(request, pk):
+    leader = selectors.leaders_for_user(request.user, MANAGE).select_related("member__cooperative").filter(
+        pk=pk).first()
+    if leader is None:
+        raise Forbidden
+    try:
+        actions.do_end_leader(request.user, leader, {"end_date": request.POST.get("end")}, request=request)
+        messages.success(request, _("已登记卸任"))
+    except ValidationError as exc:
+        _refusal(request, exc)
+    return redirect("cooperative_detail", pk=leader.member.cooperative_id)
+
+
+@requires(MANAGE)
+def dispatch_create(request, pk):
+    coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
+    today = timezone.localdate()
+    members = list(CoopMember.objects.filter(cooperative=coop, left_on__isnull=True).select_related("person"))
+    selectors.label_people(request.user, members)
+    leaders = [(leader.pk, leader.member.person.name) for leader in TeamLeader.objects.filter(
+        member__cooperative=coop, end_date__isnull=True).select_related("member__person")]
+    form = forms.DispatchForm(request.POST or None, leaders=leaders, members=[(m.pk, m.shown_name) for m in members],
+                              initial={"start_date": today.isoformat(), "destination": c.Destination.PARTNER_CITY})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["leader"] = TeamLeader.objects.filter(pk=int(data["leader"])).select_related(
+            "member__person").first() if data.get("leader") else None
+        saved = _attempt(request, form, lambda: actions.do_record_dispatch(
+            request.user, coop, data, key=posted_key(request), request=request))
+        if saved:
+            messages.success(request, _("已保存"))
+            return redirect("dispatch_detail", pk=saved.pk)
+    return render(request, "employers/groups/dispatch_form.html", {"form": form, "coop": coop, **write_guard(request)})
+
+
+@requires(VIEW)
+def dispatch_detail(request, pk):
+    dispatch = selectors.get_dispatch_for_user(request.user, pk)
+    went = list(selectors.dispatch_people_for_user(request.user).filter(dispatch=dispatch).select_related("person")
+                .order_by("id"))
+    selectors.label_people(request.user, went)
+    if dispatch.leader_id:
+        selectors.label_people(request.user, [dispatch.leader.member])
+    return render(request, "employers/groups/dispatch_detail.html", {"dispatch": dispatch, "went": went})
+
+
+# --- appraisals --------------------------------------------------------------------------------------
+
+@requires(VIEW)
+def appraisal_list(request):
+    regions = region_options(request.user)
+    form = forms.AppraisalForm(request.POST or None, regions=regions,
+                               initial={"year": timezone.localdate().year, "region_code": regions[0][0]
+                                        if regions else ""})
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(request, form, lambda: actions.do_compute_appraisal(
+            request.user, form.cleaned_data, request=request))
+        if saved:
+            messages.success(request, _("已统计"))
+            return redirect("appraisal_detail", pk=saved.pk)
+    appraisals = selectors.appraisals_for_user(request.user).annotate(n=Count("entries"))
+    page = paginate(request, appraisals.order_by("-year", "-half", "region_code", "id"))
+    return render(request, "employers/groups/appraisal_list.html", {
+        "page": page, "form": form, "can_manage": has_perm(request.user, MANAGE)})
+
+
+@requires(VIEW)
+def appraisal_detail(request, pk):
+    appraisal = selectors.get_appraisal_for_user(request.user, pk)
+    can_manage = can(request.user, MANAGE, appraisal.region_code)
+    if request.method == "POST":
+        if not can_manage:
+            raise Forbidden
+        data = {"cooperatives": request.POST.getlist("cooperatives"), "leaders": request.POST.getlist("leaders"),
+                "cooperative_award": request.POST.get("cooperative_award"),
+                "leader_award": request.POST.get("leader_award")}
+        try:
+            actions.do_award_appraisal(request.user, appraisal, data, version=posted_version(request), request=request)
+            messages.success(request, _("已评定"))
+            return redirect("appraisal_detail", pk=appraisal.pk)
+        except (ValidationError, StaleEdit) as exc:
+            messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    entries = list(selectors.appraisal_entries_for_user(request.user).filter(appraisal=appraisal)
+                   .select_related("cooperative", "person").order_by("subject", "rank", "id"))
+    leaders = [e for e in entries if e.subject == c.AppraisalSubject.LEADER]
+    selectors.label_people(request.user, leaders)
+    cooperatives = [e for e in entries if e.subject == c.AppraisalSubject.COOPERATIVE]
+    full = codes.full_code(appraisal.region_code)
+    return render(request, "employers/groups/appraisal_detail.html", {
+        "appraisal": appraisal, "can_manage": can_manage, "cooperatives": cooperatives, "leaders": leaders,
+        # The form shows the amounts awarded so far (one amount per subject).
+        "cooperative_award": max((e.award for e in cooperatives), default=0),
+        "leader_award": max((e.award for e in leaders), default=0),
+        "region_name": village_labels([full]).get(full, ""),
+        **write_guard(request, appraisal)})
+

@@ -3,6 +3,7 @@ each part (organisations, workshops, employment, groups) registers its own pages
 exports from its package's plugin module."""
 
 from bangfu.core.permissions import register_organisation
+from bangfu.employers.employment import plugin as employment
 from bangfu.employers.organisations import plugin as organisations
 from bangfu.employers.permissions import grant_roles
 
@@ -17,3 +18,4 @@ def register() -> None:
     grant_roles()
     register_organisation(_organisation_of)
     organisations.register()
+    employment.register()

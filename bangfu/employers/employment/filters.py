@@ -35,8 +35,8 @@ EMPLOYMENTS = FilterSet(
 
 SORTS = Sorting(
     "employment",
-    Sort("start", _("入职日期"), ("start_date",)),
-    default="-start",
+    Sort("start", _("入职日期"), ("-start_date", "-id")),
+    default="start",
 )
 
 MONTH = re.compile(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])")

@@ -36,8 +36,10 @@ def make_employment(creator, village: str, tag: str, *, disabled: bool = True, *
     from bangfu.employers.employment.actions import do_start_employment
     from bangfu.registry.testing import make_disabled_person, make_person
 
-    person = (make_disabled_person if disabled else make_person)(creator, village, f"{tag}人")
-    employer = make_employer(creator, village, f"{tag}单位")
+    # Neither the person nor the employer carries the tag: other lists show them (the employer filter).
+    number = next(_sequence)
+    person = (make_disabled_person if disabled else make_person)(creator, village, f"用工人员{number}")
+    employer = make_employer(creator, village, f"用人单位{number}")
     data = {"person": person, "start_date": datetime.date(2024, 1, 1), "job_title": tag, **fields}
     return do_start_employment(creator, employer, data)
 

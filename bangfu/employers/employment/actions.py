@@ -182,12 +182,14 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
     records of the employer (or workshop) that no row names are removed. The caller holds the
     transaction and has checked the gate. Rows: dicts with row, id_number, name, days_worked, pay,
     insurance, and optionally start_date, workshop (a Workshop of the employer), employment (an id)."""
-    found = rules.holders(rules.id_number_problem(r.get("id_number"))[0] for r in rows)
+    numbers = [rules.id_number_problem(r.get("id_number")) if r.get("id_number") or not r.get("employment")
+               else ("", None) for r in rows]
+    found = rules.holders(number for number, problem in numbers if problem is None)
     given = {e.pk: e for e in Employment.objects.filter(
         pk__in=[int(r["employment"]) for r in rows if str(r.get("employment") or "").isdigit()]
     ).select_related("person")}
     checked = []
-    for r in rows:
+    for r, given_number in zip(rows, numbers, strict=True):
         errors, fail = rules._collector()
         chosen = None
         if str(r.get("employment") or "").isdigit():
@@ -197,10 +199,10 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
                 fail("employment", _("该用工记录属于其他单位，不能在本单位的花名册中报送"))
             person = chosen.person if chosen is not None and chosen.employer_id == employer.pk else None
         else:
-            person = rules.find_person(r.get("id_number"), r.get("name"), fail, found)
+            person = rules.find_person(r.get("id_number"), r.get("name"), fail, found, checked=given_number)
         figures = rules.clean_month_figures(r, month, fail)
         start = rules._day(r.get("start_date"), "start_date", _("入职日期"), fail) if r.get("start_date") else None
-        number = rules.id_number_problem(r.get("id_number"))[0]
+        number = given_number[0]
         if person is not None:
             who = f"{person.name}（{person.id_number_masked}）"
         else:
@@ -223,7 +225,7 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
             first[person.pk] = r
     people = {item[1].pk for item in checked if item[1] is not None}
     by_person: dict[int, list[Employment]] = {}
-    for employment in Employment.objects.filter(employer=employer, person_id__in=people).select_related("spell"):
+    for employment in Employment.objects.filter(employer=employer, person_id__in=people):
         by_person.setdefault(employment.person_id, []).append(employment)
     result = RosterResult([])
     new_employments: list[Employment] = []

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bangfu.core import crypto
 from bangfu.employers import choices as c
@@ -81,13 +82,29 @@ def id_number_problem(value) -> tuple[str, str | None]:
     return number, None
 
 
-def holders(numbers) -> dict[str, Person]:
-    """Who holds each of these ID numbers (one query): hash → person."""
-    hashes = {h for number in numbers if number for h in crypto.lookup_hashes(number)}
-    return {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=hashes)}
+# What a roster needs of a person: who they are, where they live (a new spell's place), the mask.
+PERSON_FIELDS = ("id", "name", "region_code", "id_number_hash", "id_number_head", "id_number_tail",
+                 "disability_category")
+
+
+class Holders(dict):
+    """Who holds each of these ID numbers, looked up in one query: number → person. The keyed
+    hashes are made once per number (under every active key: a rotation may be under way)."""
+
+    def __init__(self, numbers):
+        super().__init__()
+        by_hash = {h: number for number in set(numbers) if number for h in crypto.lookup_hashes(number)}
+        for person in Person.objects.filter(id_number_hash__in=list(by_hash)).only(*PERSON_FIELDS):
+            self[by_hash[person.id_number_hash]] = person
+
+
+def holders(numbers) -> Holders:
+    return Holders(numbers)
 
 
 def holder_of(number: str, found: dict[str, Person]) -> Person | None:
+    if isinstance(found, Holders):
+        return found.get(number)
     return next((found[h] for h in crypto.lookup_hashes(number) if h in found), None)
 
 
@@ -95,10 +112,12 @@ def same_name(given: str, person: Person) -> bool:
     return "".join(str(given or "").split()) == "".join(person.name.split())
 
 
-def find_person(id_number, name, fail, found: dict[str, Person] | None = None) -> Person | None:
+def find_person(id_number, name, fail, found: dict[str, Person] | None = None, *,
+                checked: tuple[str, str | None] | None = None) -> Person | None:
     """The person an operator names by ID number and name: both must agree with the ledger. The
-    refusal is the same whether nobody holds the number or someone else does (it reveals nobody)."""
-    number, problem = id_number_problem(id_number)
+    refusal is the same whether nobody holds the number or someone else does (it reveals nobody).
+    (`checked`: id_number_problem's answer, when the caller has it already.)"""
+    number, problem = checked or id_number_problem(id_number)
     if problem:
         fail("id_number", problem)
         return None
@@ -209,12 +228,20 @@ def clean_employment(employer: Employer, data: dict, employment=None) -> dict:
 
 # --- roster rows ---------------------------------------------------------------------------------
 
+CENT = Decimal("0.01")
+MAX_PAY = Decimal(MAX_MONTHLY_PAY)
+# Translated only when a message needs them (a roster checks these fields on every row).
+PAY_LABEL, INSURANCE_LABEL = gettext_lazy("应发工资"), gettext_lazy("意外伤害保险")
+
+
 def _amount(value, field: str, label: str, high: Decimal, fail, *, required: bool) -> Decimal | None:
-    if value in (None, ""):
+    if value is None or value == "":
         if required:
             fail(field, _("请填写%(label)s") % {"label": label})
             return None
         return Decimal(0)
+    if isinstance(value, Decimal) and value.is_finite() and 0 <= value <= high:
+        return value.quantize(CENT)  # the importer's cells come parsed
     try:
         amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except InvalidOperation:
@@ -227,7 +254,7 @@ def _amount(value, field: str, label: str, high: Decimal, fail, *, required: boo
         fail(field, _("%(label)s %(v)s 元超出合理范围（不超过 %(high)s 元）") % {
             "label": label, "v": amount, "high": f"{high:,.0f}"})
         return None
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(CENT)
 
 
 def clean_month_figures(data: dict, month: datetime.date | None, fail) -> dict:
@@ -235,8 +262,10 @@ def clean_month_figures(data: dict, month: datetime.date | None, fail) -> dict:
     values = {}
     high = days_in(month) if month else 31
     days = data.get("days_worked")
-    if days in (None, ""):
+    if days is None or days == "":
         fail("days_worked", _("请填写出勤天数"))
+    elif type(days) is int and 0 <= days <= high:
+        values["days_worked"] = days
     else:
         try:
             number = Decimal(str(days).strip())
@@ -249,8 +278,8 @@ def clean_month_figures(data: dict, month: datetime.date | None, fail) -> dict:
                 "high": high, "month": month_label(month) if month else ""})
         else:
             values["days_worked"] = int(number)
-    pay = _amount(data.get("pay"), "pay", _("应发工资"), Decimal(MAX_MONTHLY_PAY), fail, required=True)
-    insurance = _amount(data.get("insurance"), "insurance", _("意外伤害保险"), MAX_INSURANCE, fail, required=False)
+    pay = _amount(data.get("pay"), "pay", PAY_LABEL, MAX_PAY, fail, required=True)
+    insurance = _amount(data.get("insurance"), "insurance", INSURANCE_LABEL, MAX_INSURANCE, fail, required=False)
     if pay is not None:
         values["pay"] = pay
     if insurance is not None:

@@ -21,7 +21,6 @@ from bangfu.registry.models import Person, month_label
 MAX_INSURANCE = Decimal(10_000)  # yuan a month: accident insurance beyond it is a typing error
 MAX_AGREEMENT_MONTHS = 600
 MAX_WEEKLY_HOURS = 84
-UNKNOWN_PERSON = "证件号码与姓名不符，或台账中没有此人：请核对身份证上的号码和姓名"
 
 
 def this_month() -> datetime.date:
@@ -126,7 +125,7 @@ def find_person(id_number, name, fail, found: dict[str, Person] | None = None, *
         return None
     person = holder_of(number, found if found is not None else holders([number]))
     if person is None or not same_name(name, person):
-        fail("id_number", _(UNKNOWN_PERSON))
+        fail("id_number", _("证件号码与姓名不符，或台账中没有此人：请核对身份证上的号码和姓名"))
         return None
     return person
 

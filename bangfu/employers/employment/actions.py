@@ -174,16 +174,20 @@ def _changes(record: MonthlyRecord, values: dict) -> list[tuple[str, str, str]]:
 
 
 def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: datetime.date, rows: list[dict], *,
-                    write: bool, reason: str, replace: bool) -> RosterResult:
+                    write: bool, reason: str, replace: bool, numbers_checked: bool = False) -> RosterResult:
     """The heart of a roster submission (form, API, importer): each row matched to its person (by ID
     number and name) and to their employment at the employer covering the month (one started when
     there is none), checked, then compared with the month's record. With `write` the records are
     written set-based (bulk INSERT / UPDATE / DELETE with history rows); with `replace` the month's
     records of the employer (or workshop) that no row names are removed. The caller holds the
     transaction and has checked the gate. Rows: dicts with row, id_number, name, days_worked, pay,
-    insurance, and optionally start_date, workshop (a Workshop of the employer), employment (an id)."""
-    numbers = [rules.id_number_problem(r.get("id_number")) if r.get("id_number") or not r.get("employment")
-               else ("", None) for r in rows]
+    insurance, and optionally start_date, workshop (a Workshop of the employer), employment (an id).
+    `numbers_checked`: the rows' ID numbers are normalised and valid already (the importer's reader)."""
+    if numbers_checked:  # the importer's reader has normalised and verified every ID number
+        numbers = [(r.get("id_number") or "", None) for r in rows]
+    else:
+        numbers = [rules.id_number_problem(r.get("id_number")) if r.get("id_number") or not r.get("employment")
+                   else ("", None) for r in rows]
     found = rules.holders(number for number, problem in numbers if problem is None)
     given = {e.pk: e for e in Employment.objects.filter(
         pk__in=[int(r["employment"]) for r in rows if str(r.get("employment") or "").isdigit()]

@@ -42,6 +42,7 @@ def write(user, rows: list[bulk.Row], *, reason: str, write: bool) -> list[bulk.
     own, named = _employers(user, rows)
     outcomes: dict[object, bulk.Outcome] = {}
     groups: dict[tuple, list[dict]] = collections.defaultdict(list)
+    months: dict = {}
     for given in rows:
         data = given.data
         errors, fail = rules._collector()
@@ -55,7 +56,14 @@ def write(user, rows: list[bulk.Row], *, reason: str, write: bool) -> list[bulk.
                 fail("credit_code", _("请填写用人单位的统一社会信用代码"))
             elif employer is None:
                 fail("credit_code", _("没有统一社会信用代码为 %(code)s 的单位，或不在您的管辖范围") % {"code": code})
-        month = rules.clean_month(data.get("month"), fail)
+        given_month = data.get("month")
+        if given_month not in months:  # checked once per distinct month (today's date is looked up)
+            month_errors, month_fail = rules._collector()
+            months[given_month] = (rules.clean_month(given_month, month_fail), month_errors)
+        month, month_errors = months[given_month]
+        for field, messages in month_errors.items():
+            for message in messages:
+                fail(field, message)
         if errors:
             outcomes[given.ref] = bulk.Outcome(given.ref, bulk.REJECTED, errors, who=str(data.get("name") or ""))
             continue
@@ -76,7 +84,7 @@ def write(user, rows: list[bulk.Row], *, reason: str, write: bool) -> list[bulk.
                 item["workshop"] = workshop
             ready.append(item)
         result = employment.roster_outcomes(user, employer, None, month, ready, write=write, reason=reason,
-                                            replace=False)
+                                            replace=False, numbers_checked=True)
         for item, outcome in zip(ready, result.outcomes, strict=True):
             outcomes[item["ref"]] = bulk.Outcome(item["ref"], outcome.action, outcome.errors, outcome.changes,
                                                  who=outcome.who)

@@ -4,6 +4,8 @@ the refused row and its reason; then uploads a roster workbook through the impor
 
 import datetime
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,17 +16,17 @@ from bangfu.employers.models import EmployerOperator, MonthlyRecord
 from bangfu.employers.testing import make_employer
 from bangfu.exchange.imports.tests.books import xlsx
 from bangfu.exchange.tests.test_background import _run_worker
-from bangfu.tests.browser.conftest import browser, login, open_page, page  # noqa: F401 (the browser fixtures)
+from bangfu.tests.browser.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ZHANG = valid_id("522633", datetime.date(1985, 3, 9), 11)
 LI = valid_id("522633", datetime.date(1985, 3, 9), 13)
 
 
-def picture(page, name: str) -> None:
-    """Where to look at what the test saw: BANGFU_SCREENSHOTS=1 writes /tmp/bangfu-<name>.png."""
+def picture(shown, name: str) -> None:
+    """Where to look at what the test saw: BANGFU_SCREENSHOTS=1 writes bangfu-<name>.png in the temp folder."""
     if os.environ.get("BANGFU_SCREENSHOTS") == "1":
-        page.screenshot(path=f"/tmp/bangfu-{name}.png", full_page=True)
+        shown.screenshot(path=str(Path(tempfile.gettempdir()) / f"bangfu-{name}.png"), full_page=True)
 
 
 @pytest.fixture

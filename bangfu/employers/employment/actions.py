@@ -2,6 +2,7 @@
 first, the employer side's gate (SUBMIT_ROSTER on the employer: an operator reaches its own
 organisation, an officer the employers of their region), history rows with the actor, audit."""
 
+import collections
 import dataclasses
 import datetime
 
@@ -160,6 +161,17 @@ class RosterResult:
         return [o for o in self.outcomes if o.action == REJECTED]
 
 
+_SPAN = ("id", "person_id", "start_date", "end_date")
+
+
+class _Span(collections.namedtuple("_Span", _SPAN)):
+    """An employment on file as a roster compares it: its time (a row of values, not a model instance)."""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 def _covering(employments: list[Employment], month: datetime.date) -> Employment | None:
     """The employment (of one person at one employer) whose time includes the month, the open one first."""
     fitting = [e for e in employments if e.start_date.replace(day=1) <= month
@@ -228,8 +240,9 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
         else:
             first[person.pk] = r
     people = {item[1].pk for item in checked if item[1] is not None}
-    by_person: dict[int, list[Employment]] = {}
-    for employment in Employment.objects.filter(employer=employer, person_id__in=people):
+    by_person: dict[int, list] = {}
+    for values in Employment.objects.filter(employer=employer, person_id__in=people).values_list(*_SPAN):
+        employment = _Span(*values)
         by_person.setdefault(employment.person_id, []).append(employment)
     result = RosterResult([])
     new_employments: list[Employment] = []
@@ -252,7 +265,7 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
                         "day": start.isoformat(), "month": month_label(month)})
                 else:
                     row_workshop = r.get("workshop") or workshop
-                    employment = Employment(person=person, employer=employer, workshop=row_workshop,
+                    employment = Employment(person_id=person.pk, employer=employer, workshop=row_workshop,
                                             region_code=_workplace(employer, row_workshop),
                                             start_date=start or month)
                     by_person.setdefault(person.pk, []).append(employment)
@@ -289,13 +302,16 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
     result.removed, result.started = len(removed), len(new_employments)
     if write:
         if new_employments:
+            people_of = Person.objects.in_bulk([e.person_id for e in new_employments])
+            for employment in new_employments:
+                employment.person = people_of[employment.person_id]
             result.warnings = spells.open_spells(user, new_employments, _("随用工记录登记"))
             now = timezone.now()
             for employment in new_employments:
                 employment.created_at = employment.updated_at = now
             inserts.insert_new(Employment, new_employments)
             inserts.insert_history(Employment, new_employments, user, reason, created=True)
-        records = [MonthlyRecord(employment=e, month=month, **f) for e, f in added]
+        records = [MonthlyRecord(employment_id=e.pk, month=month, **f) for e, f in added]
         inserts.insert_new(MonthlyRecord, records)
         inserts.insert_history(MonthlyRecord, records, user, reason, created=True)
         if updated:

@@ -86,15 +86,34 @@ PERSON_FIELDS = ("id", "name", "region_code", "id_number_hash", "id_number_head"
                  "disability_category")
 
 
+class Holder:
+    """What a roster reads of a person (a row of values, not a model instance: a chunk has thousands)."""
+
+    __slots__ = PERSON_FIELDS
+
+    def __init__(self, values):
+        for name, value in zip(PERSON_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def id_number_masked(self) -> str:
+        return Person.id_number.masked(self)
+
+
 class Holders(dict):
-    """Who holds each of these ID numbers, looked up in one query: number → person. The keyed
+    """Who holds each of these ID numbers, looked up in one query: number → Holder. The keyed
     hashes are made once per number (under every active key: a rotation may be under way)."""
 
     def __init__(self, numbers):
         super().__init__()
         by_hash = {h: number for number in set(numbers) if number for h in crypto.lookup_hashes(number)}
-        for person in Person.objects.filter(id_number_hash__in=list(by_hash)).only(*PERSON_FIELDS):
-            self[by_hash[person.id_number_hash]] = person
+        for values in Person.objects.filter(id_number_hash__in=list(by_hash)).values_list(*PERSON_FIELDS):
+            holder = Holder(values)
+            self[by_hash[holder.id_number_hash]] = holder
 
 
 def holders(numbers) -> Holders:
@@ -191,7 +210,7 @@ def clean_employment(employer: Employer, data: dict, employment=None) -> dict:
     if new:
         person = data.get("person") or find_person(data.get("id_number"), data.get("name"), fail)
         if person is not None:
-            values["person"] = person
+            values["person"] = person if isinstance(person, Person) else Person.objects.get(pk=person.pk)
     if "workshop" in data:
         values["workshop"] = clean_workshop(employer, data.get("workshop"), fail)
     if "start_date" in data or new:

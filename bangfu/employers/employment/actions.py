@@ -24,6 +24,7 @@ from bangfu.registry.models import Person, month_label
 
 ADD, UPDATE, UNCHANGED, REJECTED = "add", "update", "unchanged", "rejected"
 FIGURES = ("days_worked", "pay", "insurance")
+_RECORD = ("employment_id", "month", *FIGURES)  # MonthlyRecord's columns after id, in order
 
 
 def _gate(user, employer: Employer) -> None:
@@ -276,14 +277,16 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
         outcome = RowOutcome(r.get("row"), ADD, who=who, employment=employment)
         result.outcomes.append(outcome)
         matched.append((outcome, employment, figures))
-    existing = {m.employment_id: m for m in MonthlyRecord.objects.filter(
-        employment_id__in=[e.pk for _o, e, _f in matched if e.pk], month=month)}
+    # The month's records as rows of values; a model instance only for a record that changes.
+    existing = {values[1]: values for values in MonthlyRecord.objects.filter(
+        employment_id__in=[e.pk for _o, e, _f in matched if e.pk], month=month).values_list("id", *_RECORD)}
     added, updated = [], []
     for outcome, employment, figures in matched:
-        record = existing.get(employment.pk) if employment.pk else None
-        if record is None:
+        values = existing.get(employment.pk) if employment.pk else None
+        if values is None:
             added.append((employment, figures))
             continue
+        record = MonthlyRecord(values[0], *values[1:])
         outcome.changes = _changes(record, figures)
         if not outcome.changes:
             outcome.action = UNCHANGED

@@ -3,6 +3,7 @@ each part (organisations, workshops, employment, groups) registers its own pages
 exports from its package's plugin module."""
 
 from bangfu.core.permissions import register_organisation
+from bangfu.employers.employment import plugin as employment
 from bangfu.employers.groups import plugin as groups
 from bangfu.employers.organisations import plugin as organisations
 from bangfu.employers.permissions import grant_roles
@@ -19,3 +20,4 @@ def register() -> None:
     register_organisation(_organisation_of)
     organisations.register()
     groups.register()
+    employment.register()

@@ -6,10 +6,11 @@ import itertools
 
 from bangfu.employers import models as m
 from bangfu.employers import uscc
+from bangfu.employers.employment import actions as employment_actions
 from bangfu.employers.groups import actions as groups
 from bangfu.employers.models import Employer
 from bangfu.employers.organisations import actions
-from bangfu.registry.testing import make_disabled_person
+from bangfu.registry.testing import make_disabled_person, make_person
 
 _sequence = itertools.count(1)
 
@@ -88,3 +89,34 @@ FACTORIES.update({
     m.CoopMember: make_coop_member, m.TeamLeader: make_leader, m.Dispatch: make_dispatch,
     m.DispatchPerson: make_dispatch_person, m.Appraisal: make_appraisal, m.AppraisalEntry: make_appraisal_entry,
 })
+
+# --- employment (employment/): an employment of a person of the village at an employer there ------
+
+def make_employment(creator, village: str, tag: str, *, disabled: bool = True, **fields):
+    """An open employment (job title = tag) of a new person of the village at a new employer there.
+    The person is disabled by default, so that the federation's narrowing keeps it in view."""
+    # Neither the person nor the employer carries the tag: other lists show them (the employer filter).
+    number = next(_sequence)
+    person = (make_disabled_person if disabled else make_person)(creator, village, f"用工人员{number}")
+    employer = make_employer(creator, village, f"用人单位{number}")
+    data = {"person": person, "start_date": datetime.date(2024, 1, 1), "job_title": tag, **fields}
+    return employment_actions.do_start_employment(creator, employer, data)
+
+
+def make_monthly_record(creator, village: str, tag: str, *, disabled: bool = True):
+    employment = make_employment(creator, village, tag, disabled=disabled)
+    employment_actions.do_submit_roster(creator, employment.employer, None, datetime.date(2024, 3, 1),
+                     [{"employment": str(employment.pk), "days_worked": 20, "pay": "2600"}])
+    return employment.months.get()
+
+
+def make_roster_submission(creator, village: str, tag: str):
+    employer = make_employer(creator, village, tag)
+    return employment_actions.do_submit_roster(creator, employer, None, datetime.date(2024, 3, 1), []).submission
+
+
+FACTORIES.update({m.Employment: make_employment, m.MonthlyRecord: make_monthly_record,
+                  m.RosterSubmission: make_roster_submission})
+NARROWED_OUT.update({
+    m.Employment: lambda creator, village, tag: make_employment(creator, village, tag, disabled=False),
+    m.MonthlyRecord: lambda creator, village, tag: make_monthly_record(creator, village, tag, disabled=False)})

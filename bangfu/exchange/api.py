@@ -13,16 +13,14 @@ from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import StringConstraints
 
-from bangfu.core.permissions import require
 from bangfu.core.schemas import Flag, Id, Message, responses, whole_number
 from bangfu.exchange import services
-from bangfu.exchange.imports import jobs
+from bangfu.exchange.imports import access, jobs
 from bangfu.exchange.imports.jobs import ImportRefused
 from bangfu.exchange.imports.kinds import KINDS
 from bangfu.exchange.imports.views import errors_download, max_bytes, missing_labels, too_big_message
 from bangfu.exchange.models import ExportJob, ImportJob
 from bangfu.exchange.views import xlsx_response
-from bangfu.registry.permissions import Perm
 
 router = Router(tags=["exports"])
 
@@ -220,14 +218,14 @@ def _refused(exc: ImportRefused):
 
 
 def _edited_job(request, job_id: int) -> ImportJob:
-    require(request.auth, Perm.EDIT_LEDGER)
+    access.require_import(request.auth)
     return jobs.get_job_for_user(request.auth, job_id)
 
 
 @imports.get("", response=responses({200: list[ImportJobOut]}, 401, 403), url_name="import_jobs")
 def list_imports(request):
     """Your recent imports, newest first (at most 50)."""
-    require(request.auth, Perm.EDIT_LEDGER)
+    access.require_import(request.auth)
     return [_import_out(job) for job in jobs.jobs_for_user(request.auth)[:50]]
 
 
@@ -236,7 +234,7 @@ def upload(request, files: File[list[UploadedFile]], kind: Form[KindName | Liter
     """Upload one or several files (multipart `files`; xlsx, xls or csv) and an optional `kind`
     (else recognised by the headers). Answers 201 with the job and the tables found; a table with
     `missing` fields needs a mapping (PUT …/tables/{index}/mapping) before the preview."""
-    require(request.auth, Perm.EDIT_LEDGER)
+    access.require_import(request.auth)
     if sum(file.size or 0 for file in files) > max_bytes():
         return Status(413, {"detail": too_big_message()})
     try:
@@ -316,5 +314,5 @@ def cancel(request, job_id: Id):
 def errors(request, job_id: Id):
     """The error workbook of the last pass: each rejected row as given, and its reasons (404
     when no row was rejected); every download is written to the audit log."""
-    require(request.auth, Perm.EDIT_LEDGER)
+    access.require_import(request.auth)
     return errors_download(request.auth, job_id, request=request)

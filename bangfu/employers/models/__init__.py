@@ -1,10 +1,11 @@
 """The employer side's tables, one module per concern."""
 
 from bangfu.employers.models.employers import Employer, EmployerOperator, Industry, QuotaRule
-from bangfu.employers.models.records import Employment, MonthlyRecord
+from bangfu.employers.models.records import Employment, MonthlyRecord, RosterSubmission
 from bangfu.employers.models.workshops import Workshop
 
-__all__ = ["Employer", "EmployerOperator", "Employment", "Industry", "MonthlyRecord", "QuotaRule", "Workshop"]
+__all__ = ["Employer", "EmployerOperator", "Employment", "Industry", "MonthlyRecord", "QuotaRule", "RosterSubmission",
+           "Workshop"]
 from bangfu.employers.models.groups import (  # noqa: E402
     Appraisal,
     AppraisalEntry,

@@ -94,3 +94,44 @@ class MonthlyRecord(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.days_worked} {self.pay}"
+
+
+class RosterSubmission(models.Model):
+    """One submission of a month's roster (月度用工花名册) of an employer or one of its workshops, from
+    the form, the API or an import: what it did to that month's records, and the rows it refused."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("网页填报")
+        IMPORT = "import", _("文件导入")
+        API = "api", _("接口报送")
+
+    employer = models.ForeignKey(Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT,
+                                 related_name="roster_submissions")
+    workshop = models.ForeignKey(Workshop, verbose_name=_("车间"), on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="roster_submissions")
+    region_code = models.CharField(_("所在地"), max_length=12)
+    month = models.DateField(_("月份"))
+    submitted_by = models.ForeignKey("accounts.User", verbose_name=_("报送人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+    source = models.CharField(_("报送方式"), max_length=8, choices=Source.choices, default=Source.FORM)
+    added = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    removed = models.PositiveIntegerField(_("移除"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    refused = models.PositiveIntegerField(_("未通过"), default=0)
+    started = models.PositiveIntegerField(_("新建用工记录"), default=0)
+    # The refused rows as given, each with its reasons: [{"row", "id_number" (masked), "name", "errors"}].
+    refusals = models.JSONField(_("未通过的行"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("花名册报送")
+        verbose_name_plural = _("花名册报送")
+        indexes = [
+            models.Index(fields=["employer", "month"], name="roster_employer_month"),
+            models.Index(fields=["region_code", "id"], name="roster_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.employer_id}"

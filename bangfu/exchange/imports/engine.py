@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.exchange.imports import jobs
+from bangfu.exchange.imports import jobs, rosters
 from bangfu.exchange.imports.errors import SKIPPED_REASONS, ErrorBook
 from bangfu.exchange.imports.places import Places
 from bangfu.exchange.imports.records import Record, household_data, person_data
@@ -34,7 +34,9 @@ from bangfu.registry import choices as c
 CHUNK = 5000            # rows per transaction: each chunk's lookups and refreshes are set-based
 CHANGES_KEPT = 200      # updates listed on the preview page (all are counted)
 WARNINGS_KEPT = 100
-ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3}
+ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3, "roster": 4}
+# Kinds another app writes: kind → (record → bulk.Row, its set-based writer(user, rows, reason=, write=)).
+WRITERS = {"roster": (rosters.row, rosters.write)}
 ACTIONS = (bulk.ADD, bulk.UPDATE, bulk.UNCHANGED, bulk.REJECTED)
 
 # 就业渠道 words as the monitoring module reads them → the ledger's channels. A cell naming several
@@ -202,6 +204,8 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
 def _write(kind: str, user, rows: list[bulk.Row], reason: str, *, write: bool, state: Pass) -> list[bulk.Outcome]:
     if not rows:
         return []
+    if kind in WRITERS:
+        return WRITERS[kind][1](user, rows, reason=reason, write=write)
     if kind == "household":
         return bulk.import_households(user, rows, reason=reason, write=write)
     if kind == "person":
@@ -244,6 +248,8 @@ def _column(table: Table, field: str) -> str:
 # --- records → rows ------------------------------------------------------------------------------
 
 def _row(kind: str, record: Record, spells_given: bool = False) -> bulk.Row | None:
+    if kind in WRITERS:
+        return WRITERS[kind][0](record)
     values = record.values
     if kind == "person":
         data = person_data(record)
@@ -272,7 +278,7 @@ def _row(kind: str, record: Record, spells_given: bool = False) -> bulk.Row | No
 
 
 _KEYS = {"person": ("id_number",), "household": ("household_number",), "job_spell": ("id_number", "start"),
-         "job_plan": ("id_number",)}
+         "job_plan": ("id_number",), "roster": ("id_number", "month", "credit_code")}
 
 
 def _repeated(state: Pass, kind: str, row: bulk.Row, record: Record, source: str):

@@ -181,3 +181,8 @@ JOB_PLAN = Kind("job_plan", _("计划外出务工信息"), key="id_number", fiel
 ))
 
 KINDS = {kind.name: kind for kind in (PERSON, HOUSEHOLD, JOB_SPELL, JOB_PLAN)}
+
+# The employer side's kind (月度用工花名册), declared in its own module.
+from bangfu.exchange.imports.roster_kind import ROSTER  # noqa: E402
+
+KINDS[ROSTER.name] = ROSTER

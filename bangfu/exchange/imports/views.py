@@ -19,15 +19,14 @@ from django.views.decorators.http import require_POST
 
 from bangfu.audit import log
 from bangfu.audit.models import Action
-from bangfu.core.pages import requires
 from bangfu.exchange.checks import selectors as check_selectors
 from bangfu.exchange.checks.models import CheckRun
 from bangfu.exchange.imports import jobs
+from bangfu.exchange.imports.access import kinds_for, requires_import
 from bangfu.exchange.imports.jobs import ImportRefused
 from bangfu.exchange.imports.kinds import KINDS
 from bangfu.exchange.imports.templates import region_names, template
 from bangfu.exchange.models import ImportJob
-from bangfu.registry.permissions import Perm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT = 50  # jobs listed on 我的导入
@@ -80,7 +79,7 @@ class SizeLimit(FileUploadHandler):
 
 
 @csrf_exempt  # checked by _upload, once the upload handlers are set (Django's documented way)
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def upload(request):
     """导入: one or several files, an optional kind; the job page follows."""
     limit = None
@@ -112,12 +111,12 @@ def _upload(request, limit: SizeLimit | None):
 
 def _upload_form(request, error: str = "", *, kind: str = "", status: int = 200):
     return render(request, "exchange/imports/upload.html", {
-        "kinds": list(KINDS.values()), "kind": kind, "error": error, "max_mb": settings.IMPORT_MAX_MB,
+        "kinds": kinds_for(request.user), "kind": kind, "error": error, "max_mb": settings.IMPORT_MAX_MB,
         "recent": jobs.jobs_for_user(request.user)[:5],
     }, status=status)
 
 
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def job_list(request):
     """我的导入: the user's imports, newest first."""
     return render(request, "exchange/imports/job_list.html", {
@@ -127,7 +126,7 @@ def job_list(request):
 # --- the job ---------------------------------------------------------------------------------------
 
 
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def job_detail(request, pk):
     """The job in whichever step it is. htmx polls the progress part while a pass runs; when it
     ends, the whole page is loaded again to show the preview or the result."""
@@ -148,7 +147,7 @@ def _job_page(request, job: ImportJob, *, table_error: tuple[int, str, dict] | N
     """`table_error`: (table index, message, the columns as posted) of a refused mapping."""
     return render(request, "exchange/imports/job.html", {
         "job": job, "tables": [table_view(job, index, table_error) for index in range(len(job.tables))],
-        "kinds": list(KINDS.values()), "preview": kind_counts(job.counts.get("preview")),
+        "kinds": kinds_for(request.user), "preview": kind_counts(job.counts.get("preview")),
         "result": kind_counts(job.counts.get("commit")), "errors_ready": jobs.errors_path(job) is not None,
         "checks_found": checks_found(job), "stalled": stalled(job),
         "editable": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED),
@@ -229,7 +228,7 @@ def kind_counts(counts: dict | None) -> list[dict] | None:
     return rows
 
 
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def mapping(request, pk, index):
     """The mapping step of one table: another kind for it, or every column's field. (A GET, such
     as the language switcher's return to a refused mapping's page, goes to the job's page.)"""
@@ -279,31 +278,31 @@ def _step(request, pk, step, done: str):
 
 
 @require_POST
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def preview(request, pk):
     return _step(request, pk, jobs.start_preview, "")
 
 
 @require_POST
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def commit(request, pk):
     return _step(request, pk, jobs.start_commit, "")
 
 
 @require_POST
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def resume(request, pk):
     """继续导入: a commit whose worker stopped, or that failed after some chunks, goes on."""
     return _step(request, pk, jobs.resume, "")
 
 
 @require_POST
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def cancel(request, pk):
     return _step(request, pk, jobs.cancel, _("导入已取消"))
 
 
-@requires(Perm.EDIT_LEDGER)
+@requires_import
 def errors(request, pk):
     return errors_download(request.user, pk, request=request)
 

@@ -1,0 +1,390 @@
+"""Every write of employment records and monthly rosters (pages, API, importer, tests): the rules
+first, the employer side's gate (SUBMIT_ROSTER on the employer: an operator reaches its own
+organisation, an officer the employers of their region), history rows with the actor, audit."""
+
+import collections
+import dataclasses
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from bangfu.audit import log
+from bangfu.audit.models import Action
+from bangfu.core import inserts, writes
+from bangfu.core.history import bulk_history, changes_since, record_baselines
+from bangfu.core.permissions import Forbidden, check_reaches, reaches, require
+from bangfu.employers.employment import rules, spells
+from bangfu.employers.models import Employer, Employment, MonthlyRecord, RosterSubmission, Workshop
+from bangfu.employers.permissions import Perm
+from bangfu.registry.models import Person, month_label
+
+ADD, UPDATE, UNCHANGED, REJECTED = "add", "update", "unchanged", "rejected"
+FIGURES = ("days_worked", "pay", "insurance")
+_RECORD = ("employment_id", "month", *FIGURES)  # MonthlyRecord's columns after id, in order
+
+
+def _gate(user, employer: Employer) -> None:
+    require(user, Perm.SUBMIT_ROSTER)
+    if not reaches(user, employer, Perm.SUBMIT_ROSTER):
+        raise Forbidden(_("您无权为该单位登记用工"))
+
+
+def _save(user, record, reason: str) -> None:
+    record._history_user = user
+    record._change_reason = reason
+    record.save()
+
+
+def _workplace(employer: Employer, workshop: Workshop | None) -> str:
+    return workshop.region_code if workshop is not None else employer.region_code
+
+
+def _masked(number: str) -> str:
+    return Person.id_number.mask_text(number) if number else ""
+
+
+# --- one employment ------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_start_employment(user, employer: Employer, data: dict, *, key: str | None = None,
+                        request=None) -> Employment:
+    """Start a person's employment at the employer (or one of its workshops). The person is named
+    by ID number and name, both as the ledger has them. Their job spell in the ledger opens with it."""
+    _gate(user, employer)
+
+    def create() -> Employment:
+        values = rules.clean_employment(employer, {"workshop": None, **data})
+        person = values["person"]
+        if Employment.objects.filter(person=person, employer=employer, end_date__isnull=True).exists():
+            raise ValidationError({"id_number": [_("此人在本单位已有在职的用工记录")]})
+        employment = Employment(employer=employer, region_code=_workplace(employer, values.get("workshop")), **values)
+        warnings = spells.open_spells(user, [employment], _("随用工记录登记"))
+        _save(user, employment, _("新增"))
+        check_reaches(user, employment, Perm.SUBMIT_ROSTER)
+        log.record(user, Action.CREATE, employment, request=request,
+                   detail={"employer": employer.pk, "warnings": warnings} if warnings else {"employer": employer.pk})
+        employment.warnings = warnings
+        return employment
+
+    return writes.once(user, key, create)[0]
+
+
+def _locked(employment: Employment, version: int | None) -> Employment:
+    current = writes.lock(Employment, employment.pk)
+    writes.check_version(current, version, changes_since)
+    return current
+
+
+def _refresh(employment: Employment, current: Employment) -> None:
+    for field in Employment._meta.concrete_fields:
+        setattr(employment, field.attname, getattr(current, field.attname))
+
+
+@transaction.atomic
+def do_update_employment(user, employment: Employment, data: dict, *, version: int | None = None,
+                         request=None) -> list[str]:
+    """Change the fields given (job title, agreement, its length, weekly hours, workshop, start
+    date); returns the names of those that changed. An edit made on an older version is refused."""
+    _gate(user, employment.employer)
+    current = _locked(employment, version)
+    editable = {k: v for k, v in data.items() if k in ("job_title", "agreement", "agreement_months",
+                                                       "weekly_hours", "workshop", "start_date")}
+    values = rules.clean_employment(employment.employer, editable, current)
+    if "workshop" in values:
+        values["region_code"] = _workplace(employment.employer, values["workshop"])
+    changed = [k for k, v in values.items() if getattr(current, k) != v]
+    if not changed:
+        return []
+    if not current.history.exists():
+        record_baselines(Employment, [current])
+    for k in changed:
+        setattr(current, k, values[k])
+    current.version += 1
+    _save(user, current, _("修改"))
+    log.record(user, Action.UPDATE, current, request=request, detail={"fields": changed})
+    _refresh(employment, current)
+    return changed
+
+
+@transaction.atomic
+def do_end_employment(user, employment: Employment, end_date, *, version: int | None = None,
+                      request=None) -> Employment:
+    """End an open employment on `end_date`; its spell in the ledger ends in that month."""
+    _gate(user, employment.employer)
+    current = _locked(employment, version)
+    if current.end_date is not None:
+        raise ValidationError({"end_date": [_("该用工记录已于 %(day)s 结束") % {"day": current.end_date.isoformat()}]})
+    if end_date in (None, ""):
+        raise ValidationError({"end_date": [_("请填写离职日期")]})
+    values = rules.clean_employment(employment.employer, {"end_date": end_date}, current)
+    if values["end_date"] is None:
+        raise ValidationError({"end_date": [_("请填写离职日期")]})
+    if not current.history.exists():
+        record_baselines(Employment, [current])
+    current.end_date = values["end_date"]
+    current.version += 1
+    _save(user, current, _("离职"))
+    spells.end_spell(user, current, current.end_date, _("随用工记录结束"))
+    log.record(user, Action.UPDATE, current, request=request, detail={"fields": ["end_date"]})
+    _refresh(employment, current)
+    return employment
+
+
+# --- rosters -------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class RowOutcome:
+    row: object                      # the row's number as the submitter sees it
+    action: str
+    errors: dict = dataclasses.field(default_factory=dict)   # field → messages
+    who: str = ""
+    changes: list = dataclasses.field(default_factory=list)  # (label, old, new)
+    employment: Employment | None = None
+
+
+@dataclasses.dataclass
+class RosterResult:
+    outcomes: list[RowOutcome]
+    removed: int = 0
+    started: int = 0
+    warnings: list = dataclasses.field(default_factory=list)
+    submission: RosterSubmission | None = None
+
+    def count(self, action: str) -> int:
+        return sum(o.action == action for o in self.outcomes)
+
+    @property
+    def refused(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes if o.action == REJECTED]
+
+
+_SPAN = ("id", "person_id", "start_date", "end_date")
+
+
+class _Span(collections.namedtuple("_Span", _SPAN)):
+    """An employment on file as a roster compares it: its time (a row of values, not a model instance)."""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _covering(employments: list[Employment], month: datetime.date) -> Employment | None:
+    """The employment (of one person at one employer) whose time includes the month, the open one first."""
+    fitting = [e for e in employments if e.start_date.replace(day=1) <= month
+               and (e.end_date is None or e.end_date.replace(day=1) >= month)]
+    fitting.sort(key=lambda e: (e.end_date is not None, -e.start_date.toordinal()))
+    return fitting[0] if fitting else None
+
+
+def _changes(record: MonthlyRecord, values: dict) -> list[tuple[str, str, str]]:
+    return [(str(MonthlyRecord._meta.get_field(name).verbose_name), str(getattr(record, name)), str(values[name]))
+            for name in FIGURES if getattr(record, name) != values[name]]
+
+
+def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: datetime.date, rows: list[dict], *,
+                    write: bool, reason: str, replace: bool, numbers_checked: bool = False) -> RosterResult:
+    """The heart of a roster submission (form, API, importer): each row matched to its person (by ID
+    number and name) and to their employment at the employer covering the month (one started when
+    there is none), checked, then compared with the month's record. With `write` the records are
+    written set-based (bulk INSERT / UPDATE / DELETE with history rows); with `replace` the month's
+    records of the employer (or workshop) that no row names are removed. The caller holds the
+    transaction and has checked the gate. Rows: dicts with row, id_number, name, days_worked, pay,
+    insurance, and optionally start_date, workshop (a Workshop of the employer), employment (an id).
+    `numbers_checked`: the rows' ID numbers are normalised and valid already (the importer's reader)."""
+    if numbers_checked:  # the importer's reader has normalised and verified every ID number
+        numbers = [(r.get("id_number") or "", None) for r in rows]
+    else:
+        numbers = [rules.id_number_problem(r.get("id_number")) if r.get("id_number") or not r.get("employment")
+                   else ("", None) for r in rows]
+    found = rules.holders(number for number, problem in numbers if problem is None)
+    given = {e.pk: e for e in Employment.objects.filter(
+        pk__in=[int(r["employment"]) for r in rows if str(r.get("employment") or "").isdigit()]
+    ).select_related("person")}
+    checked = []
+    for r, given_number in zip(rows, numbers, strict=True):
+        errors, fail = rules._collector()
+        chosen = None
+        if str(r.get("employment") or "").isdigit():
+            # A row of the form's own list names its employment (the page never holds the whole ID number).
+            chosen = given.get(int(r["employment"]))
+            if chosen is None or chosen.employer_id != employer.pk:
+                fail("employment", _("该用工记录属于其他单位，不能在本单位的花名册中报送"))
+            person = chosen.person if chosen is not None and chosen.employer_id == employer.pk else None
+        else:
+            person = rules.find_person(r.get("id_number"), r.get("name"), fail, found, checked=given_number)
+        figures = rules.clean_month_figures(r, month, fail)
+        start = rules._day(r.get("start_date"), "start_date", _("入职日期"), fail) if r.get("start_date") else None
+        number = given_number[0]
+        if person is not None:
+            who = f"{person.name}（{person.id_number_masked}）"
+        else:
+            who = f"{r.get('name') or ''}（{_masked(number)}）" if number else str(r.get("name") or "")
+        r = {**r, "chosen": chosen if person is not None else None}
+        checked.append([r, person, figures, start, errors, fail, who])
+    # The same person twice: both rows refused, each naming the other (nothing is guessed).
+    first: dict[int, dict] = {}
+    for item in checked:
+        r, person = item[0], item[1]
+        if person is None:
+            continue
+        if person.pk in first:
+            other = first[person.pk]
+            item[5]("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": other["row"]})
+            for peer in checked:
+                if peer[0] is other and not any("同一人" in m for m in peer[4].get("id_number", [])):
+                    peer[5]("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": r.get("row")})
+        else:
+            first[person.pk] = r
+    people = {item[1].pk for item in checked if item[1] is not None}
+    by_person: dict[int, list] = {}
+    for values in Employment.objects.filter(employer=employer, person_id__in=people).values_list(*_SPAN):
+        employment = _Span(*values)
+        by_person.setdefault(employment.person_id, []).append(employment)
+    result = RosterResult([])
+    new_employments: list[Employment] = []
+    matched: list[tuple[RowOutcome, Employment, dict]] = []
+    for r, person, figures, start, errors, fail, who in checked:
+        employment = None
+        if person is not None and not errors and r["chosen"] is not None:
+            employment = r["chosen"]
+            if not rules.month_before_start(month, employment.start_date, fail) and employment.end_date \
+                    and employment.end_date.replace(day=1) < month:
+                fail("month", _("该用工记录已于 %(day)s 结束") % {"day": employment.end_date.isoformat()})
+        elif person is not None and not errors:
+            employment = _covering(by_person.get(person.pk, []), month)
+            if employment is None:
+                still_open = next((e for e in by_person.get(person.pk, []) if e.end_date is None), None)
+                if still_open is not None:
+                    rules.month_before_start(month, still_open.start_date, fail)
+                elif start is not None and start.replace(day=1) > month:
+                    fail("start_date", _("入职日期 %(day)s 晚于报送月份 %(month)s") % {
+                        "day": start.isoformat(), "month": month_label(month)})
+                else:
+                    row_workshop = r.get("workshop") or workshop
+                    employment = Employment(person_id=person.pk, employer=employer, workshop=row_workshop,
+                                            region_code=_workplace(employer, row_workshop),
+                                            start_date=start or month)
+                    by_person.setdefault(person.pk, []).append(employment)
+                    new_employments.append(employment)
+        if errors:
+            result.outcomes.append(RowOutcome(r.get("row"), REJECTED, errors, who, employment=employment))
+            continue
+        outcome = RowOutcome(r.get("row"), ADD, who=who, employment=employment)
+        result.outcomes.append(outcome)
+        matched.append((outcome, employment, figures))
+    # The month's records as rows of values; a model instance only for a record that changes.
+    existing = {values[1]: values for values in MonthlyRecord.objects.filter(
+        employment_id__in=[e.pk for _o, e, _f in matched if e.pk], month=month).values_list("id", *_RECORD)}
+    added, updated = [], []
+    for outcome, employment, figures in matched:
+        values = existing.get(employment.pk) if employment.pk else None
+        if values is None:
+            added.append((employment, figures))
+            continue
+        record = MonthlyRecord(values[0], *values[1:])
+        outcome.changes = _changes(record, figures)
+        if not outcome.changes:
+            outcome.action = UNCHANGED
+            continue
+        outcome.action = UPDATE
+        for name in FIGURES:
+            setattr(record, name, figures[name])
+        updated.append(record)
+    removed = []
+    if replace:
+        kept = {e.pk for e in (o.employment for o in result.outcomes) if e is not None and e.pk}
+        month_records = MonthlyRecord.objects.filter(employment__employer=employer, month=month)
+        if workshop is not None:
+            month_records = month_records.filter(employment__workshop=workshop)
+        removed = list(month_records.exclude(employment_id__in=kept))
+    result.removed, result.started = len(removed), len(new_employments)
+    if write:
+        if new_employments:
+            people_of = Person.objects.in_bulk([e.person_id for e in new_employments])
+            for employment in new_employments:
+                employment.person = people_of[employment.person_id]
+            result.warnings = spells.open_spells(user, new_employments, _("随用工记录登记"))
+            now = timezone.now()
+            for employment in new_employments:
+                employment.created_at = employment.updated_at = now
+            inserts.insert_new(Employment, new_employments)
+            inserts.insert_history(Employment, new_employments, user, reason, created=True)
+        records = [MonthlyRecord(employment_id=e.pk, month=month, **f) for e, f in added]
+        inserts.insert_new(MonthlyRecord, records)
+        inserts.insert_history(MonthlyRecord, records, user, reason, created=True)
+        if updated:
+            MonthlyRecord.objects.bulk_update(updated, list(FIGURES), batch_size=1000)
+            bulk_history(MonthlyRecord, updated, user, reason)
+        if removed:
+            _deletion_history(removed, user, reason)
+            # A raw DELETE: a queryset's delete() would send a signal per record (history rows without
+            # the actor and reason, one INSERT each); the rows above say it once, set-based.
+            gone = MonthlyRecord.objects.filter(pk__in=[m.pk for m in removed])
+            gone._raw_delete(gone.db)
+    return result
+
+
+def _deletion_history(records: list[MonthlyRecord], user, reason: str) -> None:
+    """History rows saying these records were removed (a set-based DELETE sends no signals)."""
+    historical = MonthlyRecord.history.model
+    now = timezone.now()
+    names = [f.attname for f in MonthlyRecord._meta.concrete_fields]
+    historical.objects.bulk_create([
+        historical(**{name: getattr(record, name) for name in names}, history_date=now, history_type="-",
+                   history_user=user, history_change_reason=reason) for record in records], batch_size=1000)
+
+
+LABELS = {"id_number": _l("证件号码"), "name": _l("姓名"), "days_worked": _l("出勤天数"), "pay": _l("应发工资"),
+          "insurance": _l("意外伤害保险"), "start_date": _l("入职日期"), "month": _l("月份"),
+          "employment": _l("用工记录"), "workshop": _l("车间")}
+
+
+def _refusals(result: RosterResult) -> list[dict]:
+    """The refused rows as a submission keeps them: each reason under its column's name."""
+    return [{"row": o.row, "who": o.who, "errors": {str(LABELS.get(field, field)): messages
+                                                    for field, messages in o.errors.items()}}
+            for o in result.refused]
+
+
+@transaction.atomic
+def do_submit_roster(user, employer: Employer, workshop: Workshop | None, month, rows: list[dict], *,
+                     source: str = RosterSubmission.Source.FORM, key: str | None = None,
+                     request=None) -> RosterResult:
+    """A month's roster of the employer (or one of its workshops): it replaces that month's records
+    there. Good rows land, refused ones come back with their reasons; resubmitting the same roster
+    changes nothing. One RosterSubmission and one audit entry per submission."""
+    _gate(user, employer)
+    errors, fail = rules._collector()
+    if workshop is not None:
+        workshop = rules.clean_workshop(employer, workshop, fail)
+    month = rules.clean_month(month, fail)
+    if errors:
+        raise ValidationError(errors)
+    previous = writes.once(user, key, lambda: _submit(user, employer, workshop, month, rows, source, request))
+    submission, created = previous
+    if not created:
+        return RosterResult([], submission=submission)
+    return submission.result
+
+
+def _submit(user, employer, workshop, month, rows, source, request) -> RosterSubmission:
+    reason = _("%(month)s 花名册报送") % {"month": month_label(month)}
+    # Rows are numbered as the submitter sees them when they carry no number of their own.
+    rows = [{"row": index, **row} for index, row in enumerate(rows, start=1)]
+    result = roster_outcomes(user, employer, workshop, month, rows, write=True, reason=reason, replace=True)
+    submission = RosterSubmission.objects.create(
+        employer=employer, workshop=workshop, region_code=_workplace(employer, workshop), month=month,
+        submitted_by=user, source=source, added=result.count(ADD), updated=result.count(UPDATE),
+        removed=result.removed, unchanged=result.count(UNCHANGED), refused=result.count(REJECTED),
+        started=result.started, refusals=_refusals(result))
+    log.record(user, Action.BULK, submission, request=request, region_code=submission.region_code, detail={
+        "what": "roster", "month": month.isoformat(), "added": submission.added, "updated": submission.updated,
+        "removed": submission.removed, "unchanged": submission.unchanged, "refused": submission.refused})
+    result.submission = submission
+    submission.result = result
+    return submission

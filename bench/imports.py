@@ -2,11 +2,13 @@
 our reading with full normalisation and validation against the floor (the same rows read and
 copied into the database unvalidated) and against the naive way (pandas + to_sql).
 
-    python bench/imports.py [--scale small|full] [--db sqlite|postgresql] [--keep NAME] [--no-naive] [--no-import]
+    python bench/imports.py [--scale small|full] [--rows N] [--db sqlite|postgresql] [--keep NAME] [--no-naive]
+                            [--no-import] [--profile FILE]
 
-small: 20,000 people; full: 1,000,000. The files are written once by samples.py (people export
-only); with --keep they stay in the kept data folder and later runs use them again. Every measure
-runs in a new Python process (spawned), so its peak memory (VmHWM, the peak resident set) is its own.
+small: 20,000 people; full: 1,000,000; --rows N any other number (e.g. 100,000 while tuning). The
+files are written once by samples.py (people export only); with --keep they stay in the kept data
+folder and later runs use them again. Every measure runs in a new Python process (spawned), so its
+peak memory (VmHWM, the peak resident set) is its own.
 """
 
 import multiprocessing
@@ -40,15 +42,18 @@ def main() -> None:
 def _options(parser) -> None:
     parser.add_argument("--no-naive", action="store_true", help="leave out pandas (slow at full scale)")
     parser.add_argument("--no-import", action="store_true", help="leave out the committed import (reading only)")
+    parser.add_argument("--rows", type=int, help="people in the export instead of the scale's number")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="run the committed import under cProfile and write its statistics to FILE.<format>")
 
 
 def run(args) -> None:
     from bangfu.exchange.imports import samples
     from bangfu.regions.services import ensure_regions
 
-    people = PEOPLE[args.scale]
+    people = args.rows or PEOPLE[args.scale]
     ensure_regions(samples.county_regions(COUNTY))
-    files = sample_files(args.scale, people, kept=bool(args.keep))
+    files = sample_files(str(args.rows) if args.rows else args.scale, people, kept=bool(args.keep))
     engine = not args.no_import and _engine_available()
     if engine:
         from bangfu.accounts.models import Role
@@ -90,7 +95,7 @@ def run(args) -> None:
         if engine:
             empty_ledger()
             common.log(f"{args.db} {fmt}: import_files, committed, into an empty ledger")
-            done = measured(import_file, path)
+            done = measured(import_file, path, f"{args.profile}.{fmt}" if args.profile else "")
             assert done.result["added"] == people, done.result
             shutil.rmtree(jobs.imports_dir(), ignore_errors=True)  # the job's copy of the file
             emit("import_seconds", done.seconds, "s", floors[fmt], floor.seconds, peak_memory_mb=done.peak_mb,
@@ -278,12 +283,20 @@ def read_records(_ready, path: str) -> tuple[int, int]:
 read_records.prepare = _django
 
 
-def import_file(officer, path: str) -> dict:
+def import_file(officer, path: str, profile: str = "") -> dict:
     """Ours, the whole import, committed: `jobs.import_files` as `bangfu import` runs it (the file
-    kept in the job's folder, its tables described, the commit pass, the checks after it)."""
+    kept in the job's folder, its tables described, the commit pass, the checks after it); under
+    cProfile when `profile` names a file for its statistics (the time measured includes its cost)."""
     from bangfu.exchange.imports.jobs import import_files
 
-    job = import_files(officer, [(Path(path).name, path)])
+    if profile:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            job = import_files(officer, [(Path(path).name, path)])
+        profiler.dump_stats(profile)
+    else:
+        job = import_files(officer, [(Path(path).name, path)])
     people = job.counts.get("commit", {}).get("person", {})
     return {"status": job.status, "added": people.get("add"), "rejected": people.get("rejected")}
 

@@ -150,11 +150,15 @@ class Known:
     holders: dict[str, Person]  # id_number_hash (under any active key) → the person holding it
     _hashes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
-    def holder(self, number: str) -> Person | None:
+    def hashes(self, number: str) -> list[str]:
+        """crypto.lookup_hashes of the number, computed once."""
         hashes = self._hashes.get(number)
         if hashes is None:
             hashes = self._hashes[number] = crypto.lookup_hashes(number)
-        return next((self.holders[h] for h in hashes if h in self.holders), None)
+        return hashes
+
+    def holder(self, number: str) -> Person | None:
+        return next((self.holders[h] for h in self.hashes(number) if h in self.holders), None)
 
 
 def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None,
@@ -305,8 +309,13 @@ def _current(person: Person | None) -> dict:
     """The person's stored values; for a new one, what the model will store for fields not given
     (an import without a 劳动技能 column still gets the labour flag its default ability gives)."""
     if person is None:
-        return {f.attname: f.get_default() for f in Person._meta.concrete_fields if f.has_default()}
+        return _new_defaults()
     return {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}
+
+
+@functools.cache
+def _new_defaults() -> dict:
+    return {f.attname: f.get_default() for f in Person._meta.concrete_fields if f.has_default()}
 
 
 def _clean_disability(data, person, id_number, values, fail, sealer) -> None:

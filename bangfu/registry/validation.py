@@ -149,12 +149,13 @@ class Known:
     villages: frozenset[str]
     holders: dict[str, Person]  # id_number_hash (under any active key) → the person holding it
     _hashes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    _sealer: crypto.Sealer = dataclasses.field(default_factory=crypto.Sealer)
 
     def hashes(self, number: str) -> list[str]:
         """crypto.lookup_hashes of the number, computed once."""
         hashes = self._hashes.get(number)
         if hashes is None:
-            hashes = self._hashes[number] = crypto.lookup_hashes(number)
+            hashes = self._hashes[number] = self._sealer.lookup_hashes(number)
         return hashes
 
     def holder(self, number: str) -> Person | None:

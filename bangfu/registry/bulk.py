@@ -209,19 +209,47 @@ def _writable(user, people) -> set[int]:
     return set(scope(user, Person.objects.filter(pk__in=ids), Perm.EDIT_LEDGER).values_list("pk", flat=True))
 
 
+@dataclasses.dataclass
+class PeoplePlan:
+    """What import_people found a batch of rows to be, before writing: each row's outcome, and
+    what a write adds and changes."""
+
+    outcomes: list[Outcome]
+    new_households: list[Household]
+    new_people: list  # (field values, job) of each person to add
+    updates: list  # (person, field values, job) of each person to change
+    had_spell: set[int]
+
+
 def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_only: bool = False,
-                  pending: set[str] = frozenset()) -> list[Outcome]:
+                  pending: set[str] = frozenset(), plan: PeoplePlan | None = None) -> list[Outcome]:
     """People by their ID number: new ones added (with their household when its number is new),
     known ones updated with the fields the row gives. With `existing_only` a row may only update
     someone on file (a row of someone in `pending`, ID numbers that an earlier step of the same
     preview would add, counts as an update). New people are written as the dicts of field values
-    clean_person gives (no model instance each: an import adds them by the hundred thousand)."""
+    clean_person gives (no model instance each: an import adds them by the hundred thousand).
+    `plan`: what plan_people found these rows to be, when it was asked before (the import checks
+    the next batch while the database writes this one)."""
+    if plan is None:
+        plan = plan_people(user, rows, existing_only=existing_only, pending=pending, write=write)
+    if write:
+        _write_people(user, plan.new_households, plan.new_people, plan.updates, reason, plan.had_spell)
+        _audit(user, "person", plan.outcomes, reason)
+    return plan.outcomes
+
+
+def plan_people(user, rows: list[Row], *, existing_only: bool = False, pending: set[str] = frozenset(),
+                write: bool = True, carried: dict[str, Household] | None = None) -> PeoplePlan:
+    """import_people's checks of every row, nothing written. `carried`: households by number that
+    earlier batches of the same import add and the database may not show yet (being written)."""
     numbers = [row.data.get("id_number", "") for row in rows]
     known = Known(frozenset(), {})
     holders = _holders(numbers, known)
     writable = _writable(user, holders.values())
-    households = {h.number: h for h in Household.objects.filter(
-        number__in={row.household_number for row in rows if row.household_number})}
+    asked = {row.household_number for row in rows if row.household_number}
+    households = {h.number: h for h in Household.objects.filter(number__in=asked)}
+    for number in asked & set(carried or ()) - set(households):
+        households[number] = carried[number]
     villages = [row.data.get("region_code") for row in rows] + [
         (row.household or {}).get("region_code") for row in rows] + [
         h.region_code for h in households.values()] + [p.region_code for p in holders.values()]
@@ -280,10 +308,7 @@ def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_o
         outcomes.append(Outcome(row.ref, UPDATE, changes=_change_list(Person, person, values, changed), who=who,
                                 record=person))
         updates.append((person, values, job))
-    if write:
-        _write_people(user, new_households, new_people, updates, reason, set(open_spells))
-        _audit(user, "person", outcomes, reason)
-    return outcomes
+    return PeoplePlan(outcomes, new_households, new_people, updates, set(open_spells))
 
 
 def _new_household(number: str, values: dict) -> Household:

@@ -14,12 +14,14 @@ refused naming the first row when it says something else — never guessed which
 """
 
 import collections
+import contextvars
 import dataclasses
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.exchange.imports import jobs
@@ -74,6 +76,53 @@ class Pass:
     chunk: int = 0
     spells_given: bool = False
     analysed_at: int = 0    # people and households added when the planner's statistics were last gathered
+    writer: "_Writer | None" = None  # writes chunks of people while the next is read (PostgreSQL)
+    carried: dict = dataclasses.field(default_factory=dict)  # households the chunk being written adds
+
+
+class _Writer:
+    """Writes chunks of people in a thread of its own (its own database connection), one chunk at a
+    time, while the pass reads and checks the next chunk: the database's share of the work (the
+    COPY into a table with some twenty indexes, the history rows, the commit) runs on one core
+    while Python's (reading, the rules, encryption) runs on the other. Each chunk is still one
+    transaction with the job's `chunks_done`; the next is checked against the ledger with the
+    households this one adds carried over (the pass's own repeated-row check covers people)."""
+
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.pending = None
+        self.language = translation.get_language()
+
+    def submit(self, function, *args) -> None:
+        self.wait()
+        context = contextvars.copy_context()  # the acting user (history) goes along
+        self.pending = self.pool.submit(context.run, self._run, function, *args)
+
+    def _run(self, function, *args):
+        with translation.override(self.language):
+            return function(*args)
+
+    def wait(self) -> None:
+        """Until the chunk being written is committed (raises what its writing raised)."""
+        future, self.pending = self.pending, None
+        if future is not None:
+            future.result()
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self.pending.exception()  # the pass is failing already: its own exception is the one raised
+            self.pending = None
+        self.pool.submit(connections.close_all).result()  # the thread's own connection
+        self.pool.shutdown()
+
+
+PIPELINED = True  # off: each chunk of people checked, then written, in turn
+
+
+def _pipelined(write: bool) -> bool:
+    """Chunks of people are written beside the reading on PostgreSQL, when the pass runs in no
+    transaction of its caller's (the writer's connection would not see into it)."""
+    return PIPELINED and write and connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> ImportJob:
@@ -82,7 +131,6 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
     cancelled meanwhile (chunks written so far stay written). `opened`: the job's tables, unread, when
     the process that uploaded the files runs the pass (else they are read again from the files)."""
     user = job.user
-    places = Places(jobs.region_prefix(user))
     state = Pass(job, write)
     resume = job.chunks_done if write else 0
     if resume:  # the counts of the chunks written before the process stopped
@@ -96,10 +144,35 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
     # With the job spells at hand, a person's employment follows them: a person row's 公益性岗位 = 是
     # does not start a spell of its own (dated this month, it would refuse the real, earlier one).
     state.spells_given = any(table.kind.name == "job_spell" for _index, table in tables)
+    if _pipelined(write) and any(table.kind.name == "person" for _index, table in tables):
+        state.writer = _Writer()
+    try:
+        _tables(state, tables, book, resume, user, reason, progress)
+        if state.writer is not None:
+            state.writer.wait()
+    finally:
+        if state.writer is not None:
+            state.writer.close()
+    state.warnings[:0] = _household_warnings(state)
+    rejected = book.close()
+    ImportJob.objects.filter(pk=job.pk).update(
+        counts={**job.counts, "commit" if write else "preview": _plain(state.counts)},
+        changes=state.changes, warnings=state.warnings[:WARNINGS_KEPT], rejected=rejected,
+        errors_file=name if rejected else "", rows_done=state.rows, rows_total=state.rows,
+        updated_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _tables(state: Pass, tables, book: ErrorBook, resume: int, user, reason: str, progress) -> None:
+    write = state.write
+    places = Places(jobs.region_prefix(user))
     for index, table in tables:
-        source = _source(job, index, table)
+        source = _source(state.job, index, table)
         headers = table.header.names
         records = table.records(places)
+        if state.writer is not None and table.kind.name != "person":
+            state.writer.wait()  # the next kinds are checked against every person written
         while chunk := list(itertools.islice(records, CHUNK)):
             done_before = state.chunk < resume
             outcomes = _chunk(state, table, source, chunk, user, reason, write=write and not done_before)
@@ -113,18 +186,9 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
             if write and not done_before:
                 _keep_statistics(state, table.kind.name)
             if progress:
-                progress(state.rows, job.rows_total)
+                progress(state.rows, state.job.rows_total)
         for skipped in table.sheet.skipped:
             book.add(index, source, headers, skipped.row, skipped.cells, [("", str(SKIPPED_REASONS[skipped.reason]))])
-    state.warnings[:0] = _household_warnings(state)
-    rejected = book.close()
-    ImportJob.objects.filter(pk=job.pk).update(
-        counts={**job.counts, "commit" if write else "preview": _plain(state.counts)},
-        changes=state.changes, warnings=state.warnings[:WARNINGS_KEPT], rejected=rejected,
-        errors_file=name if rejected else "", rows_done=state.rows, rows_total=state.rows,
-        updated_at=timezone.now())
-    job.refresh_from_db()
-    return job
 
 
 STATISTICS_FROM = 5000
@@ -174,20 +238,27 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
         if kind == "person" and row.household_number:
             state.members.add(row.household_number)
             state.heads[row.household_number] += row.data.get("relationship") == c.Relationship.HEAD
-    if write:
-        with transaction.atomic():
-            current = ImportJob.objects.select_for_update().get(pk=state.job.pk)
-            if current.status != ImportJob.Status.COMMITTING or current.chunks_done != state.chunk:
-                raise Cancelled  # cancelled, or another worker went on with this job
+    if write and kind == "person" and state.writer is not None:
+        # Checked here, written by the writer while the next chunk is read and checked.
+        plan = bulk.plan_people(user, rows, carried=state.carried)
+        state.carried = {household.number: household for household in plan.new_households}
+        for outcome in plan.outcomes:
+            answers[outcome.ref] = _answer(state, table, chunk[outcome.ref], source, outcome)
+        counts = _counted(state, kind, answers)
+
+        def written_later():
+            bulk.import_people(user, rows, reason=reason, write=True, plan=plan)
+            return counts
+
+        state.writer.submit(_commit, state.job.pk, state.chunk, state.rows + len(chunk), written_later)
+    elif write:
+        def written():
             outcomes = _write(kind, user, rows, reason, write=True, state=state)
             for outcome in outcomes:
                 answers[outcome.ref] = _answer(state, table, chunk[outcome.ref], source, outcome)
-            counts = _plain(state.counts)
-            for action, _reasons in answers.values():
-                counts.setdefault(kind, dict.fromkeys(ACTIONS, 0))[action] += 1
-            ImportJob.objects.filter(pk=current.pk).update(
-                chunks_done=state.chunk + 1, counts={**current.counts, "commit": counts},
-                rows_done=state.rows + len(chunk), updated_at=timezone.now())
+            return _counted(state, kind, answers)
+
+        _commit(state.job.pk, state.chunk, state.rows + len(chunk), written)
     else:
         if ImportJob.objects.filter(pk=state.job.pk, status=ImportJob.Status.CANCELLED).exists():
             raise Cancelled
@@ -197,6 +268,27 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
                 state.pending.add(chunk[outcome.ref].values["id_number"])
         ImportJob.objects.filter(pk=state.job.pk).update(rows_done=state.rows + len(chunk), updated_at=timezone.now())
     return [(chunk[number], *answers[number]) for number in range(len(chunk))]
+
+
+def _counted(state: Pass, kind: str, answers: dict) -> dict:
+    """The commit's counts with this chunk's answers."""
+    counts = _plain(state.counts)
+    for action, _reasons in answers.values():
+        counts.setdefault(kind, dict.fromkeys(ACTIONS, 0))[action] += 1
+    return counts
+
+
+def _commit(job_id: int, number: int, rows_done: int, write) -> None:
+    """Write chunk `number` in one transaction with the job's progress: `write()` writes it and
+    returns the commit's counts with it."""
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job_id)
+        if current.status != ImportJob.Status.COMMITTING or current.chunks_done != number:
+            raise Cancelled  # cancelled, or another worker went on with this job
+        counts = write()
+        ImportJob.objects.filter(pk=current.pk).update(
+            chunks_done=number + 1, counts={**current.counts, "commit": counts},
+            rows_done=rows_done, updated_at=timezone.now())
 
 
 def _write(kind: str, user, rows: list[bulk.Row], reason: str, *, write: bool, state: Pass) -> list[bulk.Outcome]:

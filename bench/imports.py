@@ -289,7 +289,7 @@ def import_file(officer, path: str, profile: str = "") -> dict:
     cProfile when `profile` names a file for its statistics (the time measured includes its cost)."""
     from bangfu.exchange.imports.jobs import import_files
 
-    started, db_started = os.times(), _db_cpu()
+    started, sampler = os.times(), _DatabaseCpu()
     if profile:
         import cProfile
 
@@ -298,31 +298,61 @@ def import_file(officer, path: str, profile: str = "") -> dict:
         profiler.dump_stats(profile)
     else:
         job = import_files(officer, [(Path(path).name, path)])
-    ended, db_ended = os.times(), _db_cpu()
+    ended, db_seconds = os.times(), sampler.stop()
     people = job.counts.get("commit", {}).get("person", {})
-    # CPU seconds of this process and of its database server process: on a machine shared with
-    # other work they say what the import costs when the wall time does not
+    # CPU seconds of this process and of the database's server processes serving it: on a machine
+    # shared with other work they say what the import costs when the wall time does not
     return {"status": job.status, "added": people.get("add"), "rejected": people.get("rejected"),
             "cpu_seconds": round(ended.user + ended.system - started.user - started.system, 2),
-            "db_cpu_seconds": round(db_ended[1] - db_started[1], 2)
-            if db_started and db_ended and db_started[0] == db_ended[0] else None}
+            "db_cpu_seconds": db_seconds}
 
 
-def _db_cpu() -> tuple[int, float] | None:
-    """The server process of this connection and the CPU seconds it has used (PostgreSQL on this
-    machine; None elsewhere)."""
-    from django.db import connection
+class _DatabaseCpu:
+    """CPU seconds used by the server processes of this run's PostgreSQL database (the import's
+    connections, including any it opens and closes meanwhile), sampled twice a second from /proc
+    in a thread: what a process used before its last sample is all that is missed."""
 
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    def __init__(self):
+        import threading
+
+        from django.db import connection
+
+        self.seen: dict[int, float] = {}
+        self.first: dict[int, float] = {}
+        if connection.vendor != "postgresql":
+            self.thread = None
+            return
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self._poll()
+        self.first = dict(self.seen)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        import psycopg
+
+        with psycopg.connect(os.environ["BANGFU_DATABASE_URL"].replace("postgres://", "postgresql://", 1),
+                             autocommit=True) as connection:
+            pids = [row[0] for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.seen[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.5):
+            self._poll()
+
+    def stop(self) -> float | None:
+        if self.thread is None:
+            return None
+        self.done.set()
+        self.thread.join()
+        self._poll()
+        return round(sum(cpu - self.first.get(pid, 0) for pid, cpu in self.seen.items()), 2)
 
 
 def _importer(*_args):

@@ -105,6 +105,8 @@ def guard_id_probe(user, data: dict, person: Person | None, write, *, request=No
 # Direction overrides, embeddings and isolates make a name show otherwise than it is stored (and
 # spoof a list or an export); zero-width characters hide inside one and defeat search and duplicates.
 HIDDEN_IN_NAMES = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")
+# Below 32 except tab, line feed and carriage return: what PostgreSQL cannot store or no keyboard types.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
@@ -114,7 +116,7 @@ def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
     text = (value or "").strip()
     if len(text) > limit:
         return text, _("不能超过 %(n)d 个字") % {"n": limit}
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+    if CONTROL_CHARACTERS.search(text):
         return text, _("含有不可见的控制字符")
     if name_of is not None and HIDDEN_IN_NAMES.search(text):
         return text, _("%(field)s含有不可见的文字方向控制符或零宽字符（常随从网页、文档复制的文字带入），"

@@ -98,6 +98,17 @@ class _Writer:
         context = contextvars.copy_context()  # the acting user (history) goes along
         self.pending = self.pool.submit(context.run, self._run, function, *args)
 
+    def then(self, function) -> None:
+        """Run `function` in the writer after the chunk being written (without waiting for it)."""
+        pending = self.pending
+
+        def after():
+            if pending is not None:
+                pending.result()
+            function()
+
+        self.pending = self.pool.submit(contextvars.copy_context().run, self._run, after)
+
     def _run(self, function, *args):
         with translation.override(self.language):
             return function(*args)
@@ -184,7 +195,8 @@ def _tables(state: Pass, tables, book: ErrorBook, resume: int, user, reason: str
             state.chunk += 1
             state.rows += len(chunk)
             if write and not done_before:
-                _keep_statistics(state, table.kind.name)
+                _keep_statistics(state, table.kind.name,
+                                 later=state.writer is not None and table.kind.name == "person")
             if progress:
                 progress(state.rows, state.job.rows_total)
         for skipped in table.sheet.skipped:
@@ -194,16 +206,20 @@ def _tables(state: Pass, tables, book: ErrorBook, resume: int, user, reason: str
 STATISTICS_FROM = 5000
 
 
-def _keep_statistics(state: Pass, kind: str) -> None:
+def _keep_statistics(state: Pass, kind: str, *, later: bool = False) -> None:
     """Gather the planner's statistics each time the people and households added have doubled
     (from STATISTICS_FROM): a table that grows from nothing to a million rows within one import is
     otherwise planned as if still empty (the lookups of each chunk turn into full scans), whether or
-    not the server's autovacuum gets round to it."""
+    not the server's autovacuum gets round to it. `later`: by the writer, once the chunk it is
+    writing is committed (the reading goes on meanwhile)."""
     if kind not in ("person", "household"):
         return
     added = sum(state.counts[k][bulk.ADD] for k in ("person", "household") if k in state.counts)
     if added >= max(STATISTICS_FROM, 2 * state.analysed_at):
-        services.gather_statistics()
+        if later:
+            state.writer.then(services.gather_statistics)
+        else:
+            services.gather_statistics()
         state.analysed_at = added
 
 

@@ -132,3 +132,15 @@ def test_a_chunk_that_fails_in_the_writer_leaves_whole_chunks_and_the_resumed_co
     assert Household.objects.filter(number__startswith="52263310100190").count() == 3
     households = Household.objects.filter(number__startswith="52263310100190")
     assert sorted(households.values_list("member_count", flat=True)) == [3, 3, 3]
+
+
+def test_the_planners_statistics_are_gathered_by_the_writer_as_the_additions_double(world, pipelined, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(engine, "STATISTICS_FROM", 4)
+    gathered = []
+    monkeypatch.setattr(services, "gather_statistics", lambda: gathered.append(
+        (threading.current_thread().name.startswith("import-writer"),
+         Person.objects.filter(name__startswith="吴").count())))
+    _import(world.alice, _rows())
+    assert gathered == [(True, 4), (True, 8)]  # after the chunk that reached 4, then 8, was committed

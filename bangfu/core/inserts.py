@@ -6,8 +6,13 @@ INSERT's parameters). Elsewhere (SQLite) Django's bulk_create, which gives the i
 History rows are written the same way, in the shape simple_history gives them: a creation row
 ('+') or a change row ('~') per record, with the acting user, the reason and one timestamp.
 
+`insert_values` takes the new records as plain dicts of field values instead of model instances
+(an import adds hundreds of thousands: building an instance costs more than checking the row).
+
 The caller holds the transaction; nothing here sends signals (as bulk_create sends none).
 """
+
+import operator
 
 from django.db import connection
 from django.db.models import JSONField
@@ -32,17 +37,21 @@ def _converters(fields):
     """Per field, how its attribute becomes what the driver is given (most: as it is)."""
     from psycopg.types.json import Jsonb
 
-    def plain(value):
-        return value
-
     def jsonb(value):
         return None if value is None else Jsonb(value)
 
     def prepared(field):
         return lambda value: field.get_db_prep_save(value, connection)
 
-    return [jsonb if isinstance(f, JSONField) else plain if f.get_internal_type() in _PLAIN else prepared(f)
-            for f in fields]
+    return [jsonb if isinstance(f, JSONField) else _PLAIN_CONVERTER if f.get_internal_type() in _PLAIN
+            else prepared(f) for f in fields]
+
+
+def _plain(value):
+    return value
+
+
+_PLAIN_CONVERTER = _plain
 
 
 def _copy(table: str, columns: list[str], rows) -> None:
@@ -82,6 +91,75 @@ def insert_new(model, objs: list) -> None:
           (tuple(c(getattr(obj, a)) for c, a in zip(convert, attnames, strict=True)) for obj in objs))
 
 
+def insert_values(model, rows: list[dict]) -> list[int]:
+    """INSERT new records given as dicts of field values (by attname, or a foreign key by its name
+    holding a saved instance); fields not given take their defaults. Each dict gets its "id" (the
+    primary key's attname) and the auto_now stamps; returns the ids."""
+    if not rows:
+        return []
+    fields = model._meta.concrete_fields
+    pk = model._meta.pk.attname
+    if not _copying():
+        objs = [model(**{name: value for name, value in row.items() if name != pk}) for row in rows]
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        for row, obj in zip(rows, objs, strict=True):
+            _stamp_row(row, obj, fields)
+        return [obj.pk for obj in objs]
+    now = timezone.now()
+    for row, new_id in zip(rows, _new_ids(model, len(rows)), strict=True):
+        row[pk] = new_id
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                row[field.attname] = now
+    _copy(model._meta.db_table, [f.column for f in fields], _tuples(fields, rows))
+    return [row[pk] for row in rows]
+
+
+def _stamp_row(row: dict, obj, fields) -> None:
+    row[obj._meta.pk.attname] = obj.pk
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            row[field.attname] = getattr(obj, field.attname)
+
+
+def _tuples(fields, rows: list[dict], extra: tuple = ()):
+    """The COPY rows of dicts: per field its value (a foreign key's by attname, or its instance's
+    pk by name), else its default. A row is its defaults overlaid with its values, picked in
+    column order (itemgetter: per row in C, not per field in Python)."""
+    convert = _converters(fields)
+    defaults = {}
+    fresh = []  # fields whose default is made anew for each row (a callable)
+    relations = []
+    for field in fields:
+        if field.primary_key:
+            continue
+        if field.has_default() and callable(field.default):
+            fresh.append(field)
+        else:
+            defaults[field.attname] = field.get_default()  # "" for text, as Django stores it
+        if field.is_relation and field.many_to_one:
+            relations.append((field.attname, field.name))
+    pick = operator.itemgetter(*[f.attname for f in fields])
+    special = [(index, conv) for index, conv in enumerate(convert) if conv is not _PLAIN_CONVERTER]
+    for row in rows:
+        values = {**defaults, **row}
+        for field in fresh:
+            if field.attname not in row:
+                values[field.attname] = field.get_default()
+        for attname, name in relations:
+            if attname not in row and row.get(name) is not None:
+                values[attname] = row[name].pk
+        picked = pick(values)
+        if len(fields) == 1:
+            picked = (picked,)
+        if special:
+            picked = list(picked)
+            for index, conv in special:
+                picked[index] = conv(picked[index])
+            picked = tuple(picked)
+        yield picked + extra
+
+
 def _prepare_related(objs: list, fields) -> None:
     """A foreign key set as an instance saved after it was assigned takes that instance's id."""
     relations = [f for f in fields if f.is_relation and f.many_to_one]
@@ -95,10 +173,22 @@ def _prepare_related(objs: list, fields) -> None:
 
 def insert_history(model, objs: list, user, reason: str, *, created: bool) -> None:
     """History rows for these records as they are now: creation rows, or change rows of records
-    whose many-to-many links did not change (simple_history copies links; these rows have none)."""
+    whose many-to-many links did not change (simple_history copies links; these rows have none).
+    The records may be dicts of field values as insert_values took them (ids and stamps given)."""
     if not objs:
         return
     manager = model.history
+    if isinstance(objs[0], dict):
+        if not _copying():
+            pk = model._meta.pk.attname
+            objs = list(model.objects.filter(pk__in=[row[pk] for row in objs]).order_by("pk"))
+        else:
+            history = manager.model
+            tracked = history.tracked_fields
+            columns = [history._meta.get_field(f.name).column for f in tracked]
+            _copy(history._meta.db_table, [*columns, *_BOOKKEEPING],
+                  _tuples(tracked, objs, _bookkeeping(user, reason, created)))
+            return
     if not _copying():
         manager.bulk_history_create(objs, update=not created, default_user=user, default_change_reason=reason,
                                     batch_size=BATCH)
@@ -108,8 +198,13 @@ def insert_history(model, objs: list, user, reason: str, *, created: bool) -> No
     attnames = [f.attname for f in tracked]
     convert = _converters(tracked)
     columns = [history._meta.get_field(f.name).column for f in tracked]
-    now = timezone.now()
-    extra = (now, reason, "+" if created else "~", user.pk if user is not None else None)
-    bookkeeping = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    _copy(history._meta.db_table, [*columns, *bookkeeping],
+    extra = _bookkeeping(user, reason, created)
+    _copy(history._meta.db_table, [*columns, *_BOOKKEEPING],
           (tuple(c(getattr(obj, a)) for c, a in zip(convert, attnames, strict=True)) + extra for obj in objs))
+
+
+_BOOKKEEPING = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+
+
+def _bookkeeping(user, reason: str, created: bool) -> tuple:
+    return timezone.now(), reason, "+" if created else "~", user.pk if user is not None else None

@@ -13,6 +13,8 @@ import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import F, Lookup, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +30,15 @@ from bangfu.regions.models import Region
 from bangfu.registry import choices as c
 from bangfu.registry import figures
 from bangfu.registry.actions import _align_spells, _change_spell, _changed_fields, _job_of, _record_spell
-from bangfu.registry.models import EmploymentSpell, Household, Person
+from bangfu.registry.models import NUMBER_TAIL, EmploymentSpell, Household, Person
 from bangfu.registry.permissions import Perm
-from bangfu.registry.services import follow_person_region, refresh_households, sync_status_from_spells, update_people
+from bangfu.registry.services import (
+    follow_person_region,
+    household_figures,
+    refresh_households,
+    sync_status_from_spells,
+    update_people,
+)
 from bangfu.registry.validation import Known, clean_household, clean_person, clean_spell, spell_conflict, this_month
 
 ADD, UPDATE, UNCHANGED, REJECTED = "add", "update", "unchanged", "rejected"
@@ -65,6 +73,27 @@ def _refused(row: Row, errors: dict, who: str = "") -> Outcome:
 
 def _messages(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+
+
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the texts as one array parameter (PostgreSQL): Django would resolve
+    an IN list of a batch's five thousand values one by one, and the driver parse as many
+    placeholders."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+def _among(field: str, texts) -> Q | Lookup:
+    """Rows whose text `field` is one of `texts` (a filter)."""
+    texts = list(texts)
+    if connection.vendor == "postgresql":
+        return _AnyOf(F(field), texts)
+    return Q(**{f"{field}__in": texts})
 
 
 def _villages(region_codes) -> frozenset[str]:
@@ -116,7 +145,7 @@ def import_households(user, rows: list[Row], *, reason: str, write: bool) -> lis
     """Households by their number (户编号): new ones added with it, known ones updated with what the
     row gives (a household moved to another village takes its members with it)."""
     numbers = [row.household_number for row in rows]
-    existing = {h.number: h for h in Household.objects.filter(number__in=numbers)}
+    existing = {h.number: h for h in Household.objects.filter(_among("number", numbers))}
     known = Known(_villages(row.data.get("region_code") for row in rows), {})
     outcomes, added, updated = [], [], []
     for row in rows:
@@ -135,7 +164,7 @@ def import_households(user, rows: list[Row], *, reason: str, write: bool) -> lis
             outcomes.append(_refused(row, {"region_code": [_("您无权在该区划进行此操作")]}, who))
             continue
         if household is None:
-            household = Household(number=row.household_number, **values)
+            household = _new_household(row.household_number, values)
             existing[row.household_number] = household  # a second row of the number updates this one
             added.append(household)
             outcomes.append(Outcome(row.ref, ADD, who=who, record=household))
@@ -188,10 +217,26 @@ def _who(name: str, number: str) -> str:
     return f"{name}（{Person.id_number.mask_text(number)}）" if number else name
 
 
-def _holders(numbers) -> dict[str, Person]:
-    hashes = {h for number in numbers if number for h in crypto.lookup_hashes(number)}
-    people = Person.objects.filter(id_number_hash__in=hashes).select_related("household")
+def _holders(numbers, known: Known | None = None) -> dict[str, Person]:
+    """Who holds each of these ID numbers (by hash under any active key); `known` keeps the hashes
+    it computed, for its holder() to use again."""
+    hashing = known.hashes if known is not None else crypto.lookup_hashes
+    hashes = {h for number in numbers if number for h in hashing(number)}
+    people = Person.objects.filter(_among("id_number_hash", hashes)).select_related("household")
     return {person.id_number_hash: person for person in people}
+
+
+def _may(user):
+    """can(user, EDIT_LEDGER, region), asked once per region within a batch."""
+    answers: dict[str, bool] = {}
+
+    def may(region_code: str) -> bool:
+        answer = answers.get(region_code)
+        if answer is None:
+            answer = answers[region_code] = can(user, Perm.EDIT_LEDGER, region_code)
+        return answer
+
+    return may
 
 
 def _writable(user, people) -> set[int]:
@@ -200,24 +245,55 @@ def _writable(user, people) -> set[int]:
     return set(scope(user, Person.objects.filter(pk__in=ids), Perm.EDIT_LEDGER).values_list("pk", flat=True))
 
 
+@dataclasses.dataclass
+class PeoplePlan:
+    """What import_people found a batch of rows to be, before writing: each row's outcome, and
+    what a write adds and changes."""
+
+    outcomes: list[Outcome]
+    new_households: list[Household]
+    new_people: list  # (field values, job) of each person to add
+    updates: list  # (person, field values, job) of each person to change
+    had_spell: set[int]
+
+
 def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_only: bool = False,
-                  pending: set[str] = frozenset()) -> list[Outcome]:
+                  pending: set[str] = frozenset(), plan: PeoplePlan | None = None) -> list[Outcome]:
     """People by their ID number: new ones added (with their household when its number is new),
     known ones updated with the fields the row gives. With `existing_only` a row may only update
     someone on file (a row of someone in `pending`, ID numbers that an earlier step of the same
-    preview would add, counts as an update)."""
+    preview would add, counts as an update). New people are written as the dicts of field values
+    clean_person gives (no model instance each: an import adds them by the hundred thousand).
+    `plan`: what plan_people found these rows to be, when it was asked before (the import checks
+    the next batch while the database writes this one)."""
+    if plan is None:
+        plan = plan_people(user, rows, existing_only=existing_only, pending=pending, write=write)
+    if write:
+        _write_people(user, plan.new_households, plan.new_people, plan.updates, reason, plan.had_spell)
+        _audit(user, "person", plan.outcomes, reason)
+    return plan.outcomes
+
+
+def plan_people(user, rows: list[Row], *, existing_only: bool = False, pending: set[str] = frozenset(),
+                write: bool = True, carried: dict[str, Household] | None = None) -> PeoplePlan:
+    """import_people's checks of every row, nothing written. `carried`: households by number that
+    earlier batches of the same import add and the database may not show yet (being written)."""
     numbers = [row.data.get("id_number", "") for row in rows]
-    holders = _holders(numbers)
+    known = Known(frozenset(), {})
+    holders = _holders(numbers, known)
     writable = _writable(user, holders.values())
-    households = {h.number: h for h in Household.objects.filter(
-        number__in={row.household_number for row in rows if row.household_number})}
+    asked = {row.household_number for row in rows if row.household_number}
+    households = {h.number: h for h in Household.objects.filter(_among("number", asked))}
+    for number in asked & set(carried or ()) - set(households):
+        households[number] = carried[number]
     villages = [row.data.get("region_code") for row in rows] + [
         (row.household or {}).get("region_code") for row in rows] + [
         h.region_code for h in households.values()] + [p.region_code for p in holders.values()]
-    known = Known(_villages(villages), holders)
+    known = Known(_villages(villages), holders, known._hashes)
     open_spells = {s.person_id: s for s in EmploymentSpell.objects.filter(
-        person_id__in=[p.pk for p in holders.values()], end_month__isnull=True)}
+        person_id__in=[p.pk for p in holders.values()], end_month__isnull=True)} if holders else {}
     sealer = crypto.Sealer()
+    may = _may(user)
     outcomes: list[Outcome] = []
     new_people, new_households, updates = [], [], []
     for row, number in zip(rows, numbers, strict=True):
@@ -241,10 +317,10 @@ def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_o
                 except ValidationError as exc:
                     outcomes.append(_refused(row, _messages(exc), who))
                     continue
-                household = Household(number=row.household_number, **values)
+                household = _new_household(row.household_number, values)
                 households[row.household_number] = household
                 new_households.append(household)
-            elif household.pk is not None and not can(user, Perm.EDIT_LEDGER, household.region_code):
+            elif household.pk is not None and not may(household.region_code):
                 outcomes.append(_refused(row, {"household_number": [_("该户编号已登记在您管辖范围以外的台账中")]}, who))
                 continue
             data["household"] = household
@@ -254,14 +330,13 @@ def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_o
         except ValidationError as exc:
             outcomes.append(_refused(row, _messages(exc), who))
             continue
-        if not can(user, Perm.EDIT_LEDGER, values.get("region_code", person.region_code if person else "")):
+        if not may(values.get("region_code", person.region_code if person else "")):
             outcomes.append(_refused(row, {"region_code": [_("您无权在该区划进行此操作")]}, who))
             continue
         if person is None:
             if write:  # a preview needs no record of it
-                person = Person(**values)
-                new_people.append((person, job))
-            outcomes.append(Outcome(row.ref, ADD, who=who, record=person))
+                new_people.append((values, job))
+            outcomes.append(Outcome(row.ref, ADD, who=who))
             continue
         changed = _changed_fields(person, values)
         if not changed:
@@ -270,20 +345,36 @@ def import_people(user, rows: list[Row], *, reason: str, write: bool, existing_o
         outcomes.append(Outcome(row.ref, UPDATE, changes=_change_list(Person, person, values, changed), who=who,
                                 record=person))
         updates.append((person, values, job))
-    if write:
-        _write_people(user, new_households, new_people, updates, reason, set(open_spells))
-        _audit(user, "person", outcomes, reason)
-    return outcomes
+    return PeoplePlan(outcomes, new_households, new_people, updates, set(open_spells))
+
+
+def _new_household(number: str, values: dict) -> Household:
+    return Household(number=number, number_tail=number[-NUMBER_TAIL:], **values)  # as Household.save sets it
 
 
 def _write_people(user, new_households, new_people, updates, reason: str, had_spell: set[int]) -> None:
+    # Households added here whose members are all added here too are counted from those members
+    # as they are written (the set-based recount would only read them back); any other household
+    # a member joined or left is recounted in the database.
+    joining = {id(values["household"]) for _person, values, _job in updates if values.get("household") is not None}
+    members: dict[int, list] = {}
+    for values, _job in new_people:
+        if values.get("household") is not None:
+            members.setdefault(id(values["household"]), []).append(values)
+    counted = set()
+    for household in new_households:
+        if id(household) not in joining:
+            for name, value in household_figures(members.get(id(household), ())).items():
+                setattr(household, name, value)
+            counted.add(id(household))
     inserts.insert_new(Household, new_households)
     inserts.insert_history(Household, new_households, user, reason, created=True)
-    people = [person for person, _job in new_people]
-    inserts.insert_new(Person, people)
+    people = [values for values, _job in new_people]
+    inserts.insert_values(Person, people)
     inserts.insert_history(Person, people, user, reason, created=True)
-    stale = {p.region_code for p in people}
-    households = {p.household_id for p in people}
+    stale = {p["region_code"] for p in people}
+    households = {p["household"].pk for p in people
+                  if p.get("household") is not None and id(p["household"]) not in counted}
     records = []
     if updates:
         records = [person for person, _values, _job in updates]
@@ -322,7 +413,7 @@ def _write_people(user, new_households, new_people, updates, reason: str, had_sp
     if households:
         refresh_households(Household.objects.filter(pk__in=households))
     forget_counts(Person)
-    written = [p.pk for p in people] + [p.pk for p in records]
+    written = [p["id"] for p in people] + [p.pk for p in records]
     narrowing = narrowing_of(user, Person)
     if narrowing is not None and scope(user, Person.objects.filter(pk__in=written), Perm.EDIT_LEDGER).count() != len(
             written):
@@ -330,15 +421,16 @@ def _write_people(user, new_households, new_people, updates, reason: str, had_sp
 
 
 def _start_spells(user, started: list, month: datetime.date, reason: str) -> None:
-    """The spells that hold the employed status of people just added (set-based: a new person has
-    no other spell to fit among, and their status already says what the spell gives)."""
+    """The spells that hold the employed status of people just added (their field values, ids
+    given), set-based: a new person has no other spell to fit among, and their status already
+    says what the spell gives."""
     spells = []
     for person, job in started:
         place, channel = c.STATUS_SPELL[job.start]
         values = clean_spell({"start_month": month, "place": place, "channel": channel,
                               "employer_name": job.employer_name or "", "source": c.SpellSource.IMPORT})
-        spells.append(EmploymentSpell(person=person, region_code=person.region_code, **values))
-    inserts.insert_new(EmploymentSpell, spells)
+        spells.append({"person_id": person["id"], "region_code": person["region_code"], **values})
+    inserts.insert_values(EmploymentSpell, spells)
     inserts.insert_history(EmploymentSpell, spells, user, reason, created=True)
 
 

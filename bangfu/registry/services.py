@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
 from bangfu.core.history import bulk_history, record_baselines
 from bangfu.core.pages import forget_counts
@@ -22,10 +23,26 @@ WORKING_AGE = (16, 59)  # inclusive, in whole years: the statistical definition 
 @functools.lru_cache(maxsize=100_000)
 def pinyin_keys(name: str) -> tuple[str, str]:
     """('zhangsanfeng', 'zsf') for 张三丰; letters in a name are kept as they are."""
-    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default") if s.strip()]
+    syllables = [s.lower() for s in _syllables(name) if s.strip()]
     full = "".join(syllables)
     initials = "".join(s[0] for s in syllables if s[0].isalpha())
     return full[:120], initials[:20]
+
+
+def _syllables(name: str) -> list[str]:
+    """lazy_pinyin's syllables of a name. A name whose characters all have a reading and hold no
+    word pypinyin knows (most names: it reads a word as a whole, choosing among a character's
+    readings) reads character by character, each character's reading looked up once (pypinyin
+    takes ~200 µs a name, and an import of a county meets hundreds of thousands of names)."""
+    if all(ord(ch) in PINYIN_DICT for ch in name) and not any(
+            name[start:end] in PHRASES_DICT for start in range(len(name)) for end in range(start + 2, len(name) + 1)):
+        return [_character(ch) for ch in name]
+    return lazy_pinyin(name, style=Style.NORMAL, errors="default")
+
+
+@functools.cache
+def _character(ch: str) -> str:
+    return "".join(lazy_pinyin(ch, style=Style.NORMAL, errors="default"))
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -133,6 +150,36 @@ def refresh_households(households) -> int:
         zero_employment=zero,
         head_name=_head("name"), head_pinyin=_head("name_pinyin"), head_initials=_head("name_initials"),
     )
+
+
+def household_figures(members) -> dict:
+    """What refresh_households stores for a household, from its members given as dicts of their
+    field values (fields not given: the model's defaults), in the order of their ids: the recount
+    of a household whose members were all just added, without asking the database."""
+    defaults = _person_defaults()
+    member_count = labour_count = employed_count = willing = employed_labour = 0
+    head = None
+    for member in members:
+        labour = member.get("is_labour", defaults["is_labour"])
+        status = member.get("employment_status", defaults["employment_status"])
+        employed = status in c.EMPLOYED_STATUSES
+        member_count += 1
+        labour_count += bool(labour)
+        employed_count += employed
+        willing += bool(labour) and status != c.EmploymentStatus.NOT_SEEKING
+        employed_labour += bool(labour) and employed
+        if head is None and member.get("relationship", defaults["relationship"]) == c.Relationship.HEAD:
+            head = member
+    head = head or {}
+    return {"member_count": member_count, "labour_count": labour_count, "employed_count": employed_count,
+            "zero_employment": willing > 0 and employed_labour == 0,
+            "head_name": head.get("name", ""), "head_pinyin": head.get("name_pinyin", ""),
+            "head_initials": head.get("name_initials", "")}
+
+
+@functools.cache
+def _person_defaults() -> dict:
+    return {f.attname: f.get_default() for f in Person._meta.concrete_fields}
 
 
 def refresh_household(household_id: int | None) -> None:

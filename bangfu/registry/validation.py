@@ -105,6 +105,8 @@ def guard_id_probe(user, data: dict, person: Person | None, write, *, request=No
 # Direction overrides, embeddings and isolates make a name show otherwise than it is stored (and
 # spoof a list or an export); zero-width characters hide inside one and defeat search and duplicates.
 HIDDEN_IN_NAMES = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")
+# Below 32 except tab, line feed and carriage return: what PostgreSQL cannot store or no keyboard types.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
@@ -114,7 +116,7 @@ def clean_text(value, limit: int, *, name_of=None) -> tuple[str, str | None]:
     text = (value or "").strip()
     if len(text) > limit:
         return text, _("不能超过 %(n)d 个字") % {"n": limit}
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+    if CONTROL_CHARACTERS.search(text):
         return text, _("含有不可见的控制字符")
     if name_of is not None and HIDDEN_IN_NAMES.search(text):
         return text, _("%(field)s含有不可见的文字方向控制符或零宽字符（常随从网页、文档复制的文字带入），"
@@ -149,12 +151,17 @@ class Known:
     villages: frozenset[str]
     holders: dict[str, Person]  # id_number_hash (under any active key) → the person holding it
     _hashes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    _sealer: crypto.Sealer = dataclasses.field(default_factory=crypto.Sealer)
 
-    def holder(self, number: str) -> Person | None:
+    def hashes(self, number: str) -> list[str]:
+        """crypto.lookup_hashes of the number, computed once."""
         hashes = self._hashes.get(number)
         if hashes is None:
-            hashes = self._hashes[number] = crypto.lookup_hashes(number)
-        return next((self.holders[h] for h in hashes if h in self.holders), None)
+            hashes = self._hashes[number] = self._sealer.lookup_hashes(number)
+        return hashes
+
+    def holder(self, number: str) -> Person | None:
+        return next((self.holders[h] for h in self.hashes(number) if h in self.holders), None)
 
 
 def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer | None = None,
@@ -305,8 +312,13 @@ def _current(person: Person | None) -> dict:
     """The person's stored values; for a new one, what the model will store for fields not given
     (an import without a 劳动技能 column still gets the labour flag its default ability gives)."""
     if person is None:
-        return {f.attname: f.get_default() for f in Person._meta.concrete_fields if f.has_default()}
+        return _new_defaults()
     return {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}
+
+
+@functools.cache
+def _new_defaults() -> dict:
+    return {f.attname: f.get_default() for f in Person._meta.concrete_fields if f.has_default()}
 
 
 def _clean_disability(data, person, id_number, values, fail, sealer) -> None:

@@ -14,12 +14,14 @@ refused naming the first row when it says something else — never guessed which
 """
 
 import collections
+import contextvars
 import dataclasses
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.exchange.imports import jobs, rosters
@@ -76,6 +78,64 @@ class Pass:
     chunk: int = 0
     spells_given: bool = False
     analysed_at: int = 0    # people and households added when the planner's statistics were last gathered
+    writer: "_Writer | None" = None  # writes chunks of people while the next is read (PostgreSQL)
+    carried: dict = dataclasses.field(default_factory=dict)  # households the chunk being written adds
+
+
+class _Writer:
+    """Writes chunks of people in a thread of its own (its own database connection), one chunk at a
+    time, while the pass reads and checks the next chunk: the database's share of the work (the
+    COPY into a table with some twenty indexes, the history rows, the commit) runs on one core
+    while Python's (reading, the rules, encryption) runs on the other. Each chunk is still one
+    transaction with the job's `chunks_done`; the next is checked against the ledger with the
+    households this one adds carried over (the pass's own repeated-row check covers people)."""
+
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.pending = None
+        self.language = translation.get_language()
+
+    def submit(self, function, *args) -> None:
+        self.wait()
+        context = contextvars.copy_context()  # the acting user (history) goes along
+        self.pending = self.pool.submit(context.run, self._run, function, *args)
+
+    def then(self, function) -> None:
+        """Run `function` in the writer after the chunk being written (without waiting for it)."""
+        pending = self.pending
+
+        def after():
+            if pending is not None:
+                pending.result()
+            function()
+
+        self.pending = self.pool.submit(contextvars.copy_context().run, self._run, after)
+
+    def _run(self, function, *args):
+        with translation.override(self.language):
+            return function(*args)
+
+    def wait(self) -> None:
+        """Until the chunk being written is committed (raises what its writing raised)."""
+        future, self.pending = self.pending, None
+        if future is not None:
+            future.result()
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self.pending.exception()  # the pass is failing already: its own exception is the one raised
+            self.pending = None
+        self.pool.submit(connections.close_all).result()  # the thread's own connection
+        self.pool.shutdown()
+
+
+PIPELINED = True  # off: each chunk of people checked, then written, in turn
+
+
+def _pipelined(write: bool) -> bool:
+    """Chunks of people are written beside the reading on PostgreSQL, when the pass runs in no
+    transaction of its caller's (the writer's connection would not see into it)."""
+    return PIPELINED and write and connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> ImportJob:
@@ -84,7 +144,6 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
     cancelled meanwhile (chunks written so far stay written). `opened`: the job's tables, unread, when
     the process that uploaded the files runs the pass (else they are read again from the files)."""
     user = job.user
-    places = Places(jobs.region_prefix(user))
     state = Pass(job, write)
     resume = job.chunks_done if write else 0
     if resume:  # the counts of the chunks written before the process stopped
@@ -98,26 +157,15 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
     # With the job spells at hand, a person's employment follows them: a person row's 公益性岗位 = 是
     # does not start a spell of its own (dated this month, it would refuse the real, earlier one).
     state.spells_given = any(table.kind.name == "job_spell" for _index, table in tables)
-    for index, table in tables:
-        source = _source(job, index, table)
-        headers = table.header.names
-        records = table.records(places)
-        while chunk := list(itertools.islice(records, CHUNK)):
-            done_before = state.chunk < resume
-            outcomes = _chunk(state, table, source, chunk, user, reason, write=write and not done_before)
-            for record, action, reasons in outcomes:
-                if not (write and done_before):
-                    state.counts[table.kind.name][action] += 1
-                if action == bulk.REJECTED:
-                    book.add(index, source, headers, record.row, record.cells, reasons)
-            state.chunk += 1
-            state.rows += len(chunk)
-            if write and not done_before:
-                _keep_statistics(state, table.kind.name)
-            if progress:
-                progress(state.rows, job.rows_total)
-        for skipped in table.sheet.skipped:
-            book.add(index, source, headers, skipped.row, skipped.cells, [("", str(SKIPPED_REASONS[skipped.reason]))])
+    if _pipelined(write) and any(table.kind.name == "person" for _index, table in tables):
+        state.writer = _Writer()
+    try:
+        _tables(state, tables, book, resume, user, reason, progress)
+        if state.writer is not None:
+            state.writer.wait()
+    finally:
+        if state.writer is not None:
+            state.writer.close()
     state.warnings[:0] = _household_warnings(state)
     rejected = book.close()
     ImportJob.objects.filter(pk=job.pk).update(
@@ -129,19 +177,51 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
     return job
 
 
+def _tables(state: Pass, tables, book: ErrorBook, resume: int, user, reason: str, progress) -> None:
+    write = state.write
+    places = Places(jobs.region_prefix(user))
+    for index, table in tables:
+        source = _source(state.job, index, table)
+        headers = table.header.names
+        records = table.records(places)
+        if state.writer is not None and table.kind.name != "person":
+            state.writer.wait()  # the next kinds are checked against every person written
+        while chunk := list(itertools.islice(records, CHUNK)):
+            done_before = state.chunk < resume
+            outcomes = _chunk(state, table, source, chunk, user, reason, write=write and not done_before)
+            for record, action, reasons in outcomes:
+                if not (write and done_before):
+                    state.counts[table.kind.name][action] += 1
+                if action == bulk.REJECTED:
+                    book.add(index, source, headers, record.row, record.cells, reasons)
+            state.chunk += 1
+            state.rows += len(chunk)
+            if write and not done_before:
+                _keep_statistics(state, table.kind.name,
+                                 later=state.writer is not None and table.kind.name == "person")
+            if progress:
+                progress(state.rows, state.job.rows_total)
+        for skipped in table.sheet.skipped:
+            book.add(index, source, headers, skipped.row, skipped.cells, [("", str(SKIPPED_REASONS[skipped.reason]))])
+
+
 STATISTICS_FROM = 5000
 
 
-def _keep_statistics(state: Pass, kind: str) -> None:
+def _keep_statistics(state: Pass, kind: str, *, later: bool = False) -> None:
     """Gather the planner's statistics each time the people and households added have doubled
     (from STATISTICS_FROM): a table that grows from nothing to a million rows within one import is
     otherwise planned as if still empty (the lookups of each chunk turn into full scans), whether or
-    not the server's autovacuum gets round to it."""
+    not the server's autovacuum gets round to it. `later`: by the writer, once the chunk it is
+    writing is committed (the reading goes on meanwhile)."""
     if kind not in ("person", "household"):
         return
     added = sum(state.counts[k][bulk.ADD] for k in ("person", "household") if k in state.counts)
     if added >= max(STATISTICS_FROM, 2 * state.analysed_at):
-        services.gather_statistics()
+        if later:
+            state.writer.then(services.gather_statistics)
+        else:
+            services.gather_statistics()
         state.analysed_at = added
 
 
@@ -176,20 +256,27 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
         if kind == "person" and row.household_number:
             state.members.add(row.household_number)
             state.heads[row.household_number] += row.data.get("relationship") == c.Relationship.HEAD
-    if write:
-        with transaction.atomic():
-            current = ImportJob.objects.select_for_update().get(pk=state.job.pk)
-            if current.status != ImportJob.Status.COMMITTING or current.chunks_done != state.chunk:
-                raise Cancelled  # cancelled, or another worker went on with this job
+    if write and kind == "person" and state.writer is not None:
+        # Checked here, written by the writer while the next chunk is read and checked.
+        plan = bulk.plan_people(user, rows, carried=state.carried)
+        state.carried = {household.number: household for household in plan.new_households}
+        for outcome in plan.outcomes:
+            answers[outcome.ref] = _answer(state, table, chunk[outcome.ref], source, outcome)
+        counts = _counted(state, kind, answers)
+
+        def written_later():
+            bulk.import_people(user, rows, reason=reason, write=True, plan=plan)
+            return counts
+
+        state.writer.submit(_commit, state.job.pk, state.chunk, state.rows + len(chunk), written_later)
+    elif write:
+        def written():
             outcomes = _write(kind, user, rows, reason, write=True, state=state)
             for outcome in outcomes:
                 answers[outcome.ref] = _answer(state, table, chunk[outcome.ref], source, outcome)
-            counts = _plain(state.counts)
-            for action, _reasons in answers.values():
-                counts.setdefault(kind, dict.fromkeys(ACTIONS, 0))[action] += 1
-            ImportJob.objects.filter(pk=current.pk).update(
-                chunks_done=state.chunk + 1, counts={**current.counts, "commit": counts},
-                rows_done=state.rows + len(chunk), updated_at=timezone.now())
+            return _counted(state, kind, answers)
+
+        _commit(state.job.pk, state.chunk, state.rows + len(chunk), written)
     else:
         if ImportJob.objects.filter(pk=state.job.pk, status=ImportJob.Status.CANCELLED).exists():
             raise Cancelled
@@ -199,6 +286,27 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
                 state.pending.add(chunk[outcome.ref].values["id_number"])
         ImportJob.objects.filter(pk=state.job.pk).update(rows_done=state.rows + len(chunk), updated_at=timezone.now())
     return [(chunk[number], *answers[number]) for number in range(len(chunk))]
+
+
+def _counted(state: Pass, kind: str, answers: dict) -> dict:
+    """The commit's counts with this chunk's answers."""
+    counts = _plain(state.counts)
+    for action, _reasons in answers.values():
+        counts.setdefault(kind, dict.fromkeys(ACTIONS, 0))[action] += 1
+    return counts
+
+
+def _commit(job_id: int, number: int, rows_done: int, write) -> None:
+    """Write chunk `number` in one transaction with the job's progress: `write()` writes it and
+    returns the commit's counts with it."""
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job_id)
+        if current.status != ImportJob.Status.COMMITTING or current.chunks_done != number:
+            raise Cancelled  # cancelled, or another worker went on with this job
+        counts = write()
+        ImportJob.objects.filter(pk=current.pk).update(
+            chunks_done=number + 1, counts={**current.counts, "commit": counts},
+            rows_done=rows_done, updated_at=timezone.now())
 
 
 def _write(kind: str, user, rows: list[bulk.Row], reason: str, *, write: bool, state: Pass) -> list[bulk.Outcome]:
@@ -286,7 +394,10 @@ def _repeated(state: Pass, kind: str, row: bulk.Row, record: Record, source: str
     refused (it says something else), naming the first row."""
     values = record.values
     key = (kind, *(_hashable(values.get(name)) for name in _KEYS[kind]))
-    digest = hash(tuple((name, _hashable(values[name])) for name in sorted(values)))
+    try:
+        digest = hash(tuple(sorted(values.items())))  # names are distinct: values are never compared
+    except TypeError:  # a list among the values
+        digest = hash(tuple((name, _hashable(values[name])) for name in sorted(values)))
     first = state.seen.get(key)
     if first is None:
         state.seen[key] = (source, record.row, digest)

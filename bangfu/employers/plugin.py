@@ -5,6 +5,7 @@ exports from its package's plugin module."""
 from bangfu.core.permissions import register_organisation
 from bangfu.employers.organisations import plugin as organisations
 from bangfu.employers.permissions import grant_roles
+from bangfu.employers.workshops import plugin as workshops
 
 
 def _organisation_of(user) -> int | None:
@@ -17,3 +18,4 @@ def register() -> None:
     grant_roles()
     register_organisation(_organisation_of)
     organisations.register()
+    workshops.register()

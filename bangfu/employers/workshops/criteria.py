@@ -183,10 +183,12 @@ def read_file(path) -> dict:
 
 
 @transaction.atomic
-def load_criteria(user, data: dict, region: str | None = None) -> Loaded:
+def load_criteria(user, data: dict, region: str | None = None, *, command: bool = False) -> Loaded:
     """Create or replace the sets of a file (keyed by region, purpose and effective date): rerunning
-    the same file changes nothing but the history. Everything is checked before anything is written."""
-    require(user, Perm.MANAGE_POLICY)
+    the same file changes nothing. Everything is checked before anything is written. `command`: run
+    from the command line (by whoever administers the server, as the system account by default)."""
+    if not command:
+        require(user, Perm.MANAGE_POLICY)
     if not isinstance(data, dict):
         raise ValidationError(_("文件应为一个 JSON 对象"))
     prefix = region or str(data.get("region_prefix") or "")
@@ -200,14 +202,15 @@ def load_criteria(user, data: dict, region: str | None = None) -> Loaded:
     for values, criteria in cleaned:
         key = {k: values[k] for k in ("region_prefix", "purpose", "effective_from")}
         criteria_set = CriteriaSet.objects.filter(**key).first()
+        changed = criteria_set is None or any(getattr(criteria_set, f) != v for f, v in values.items())
         if criteria_set is None:
             criteria_set = CriteriaSet(**values)
             loaded.created += 1
-        else:
-            for field, value in values.items():
-                setattr(criteria_set, field, value)
-        criteria_set._history_user = user
-        criteria_set.save()
+        for field, value in values.items():
+            setattr(criteria_set, field, value)
+        if changed:
+            criteria_set._history_user = user
+            criteria_set.save()
         current = list(criteria_set.criteria.all())
         wanted = [{**crit, "position": i} for i, crit in enumerate(criteria)]
         if [_as_dict(crit) for crit in current] != wanted:

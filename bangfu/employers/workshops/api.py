@@ -49,7 +49,7 @@ class WorkshopOut(Schema):
     id: int
     name: str
     employer_id: int
-    employer_name: str = Field(alias="employer.name")
+    employer_name: str
     kind: str
     site: str
     region_code: str
@@ -70,6 +70,10 @@ class WorkshopOut(Schema):
     def resolve_status_label(obj) -> str:
         return str(obj.get_status_display())
 
+    @staticmethod
+    def resolve_employer_name(obj) -> str:
+        return obj.employer.name
+
 
 class EventOut(Schema):
     action: str
@@ -88,6 +92,10 @@ class EventOut(Schema):
 
 class WorkshopDetail(WorkshopOut):
     events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return obj.scoped_events
 
 
 class WorkshopIn(Schema):
@@ -174,11 +182,11 @@ class CriteriaSetOut(Schema):
         return list(obj.criteria.all())
 
 
-def _detail(request, workshop) -> dict:
-    out = WorkshopOut.from_orm(workshop).model_dump()
-    events = selectors.events_for_user(request.auth).filter(workshop=workshop).order_by("at", "id")
-    out["events"] = [EventOut.from_orm(event).model_dump() for event in events]
-    return out
+def _detail(request, workshop):
+    """The workshop with the events the user may see (the same scope as the workshop's)."""
+    workshop.scoped_events = list(selectors.events_for_user(request.auth).filter(workshop=workshop)
+                                  .order_by("at", "id"))
+    return workshop
 
 
 @workshops.get("", response=responses({200: list[WorkshopOut]}, 400, 401, 403), url_name="workshop_list")

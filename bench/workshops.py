@@ -132,7 +132,8 @@ def _plain_sql() -> set[int]:
             FROM employers_workshop w
             LEFT JOIN (
                 SELECT e.workshop_id,
-                       COUNT(DISTINCT CASE WHEN p.poverty_status IN ('tuopin', 'monitored') THEN e.person_id END) AS tuopin,
+                       COUNT(DISTINCT CASE WHEN p.poverty_status IN ('tuopin', 'monitored')
+                                           THEN e.person_id END) AS tuopin,
                        COUNT(*) AS person_months, SUM(r.insurance) AS insurance
                 FROM employers_monthlyrecord r
                 JOIN employers_employment e ON e.id = r.employment_id

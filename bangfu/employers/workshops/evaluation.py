@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bangfu.employers.models import CriteriaSet, MonthlyRecord, Purpose, Workshop, WorkshopReport
 from bangfu.employers.workshops import criteria as cr
@@ -126,12 +127,26 @@ def _shown(measure: cr.Measure, number) -> str:
 
 def explain(measure: cr.Measure, comparison: str, threshold: Decimal, value, missing: str = "") -> str:
     """"脱贫劳动力 4 人，须不少于 5 人"."""
-    need = _("须%(word)s %(t)s %(unit)s") % {"word": cr.WORDS[comparison], "t": _shown(measure, threshold),
-                                              "unit": measure.unit}
-    if value is None:
-        return _("%(label)s：%(missing)s，%(need)s") % {"label": measure.label, "missing": missing, "need": need}
-    return _("%(label)s %(v)s %(unit)s，%(need)s") % {"label": measure.label, "v": _shown(measure, value),
-                                                       "unit": measure.unit, "need": need}
+    return Phrases(measure, comparison, threshold).why(value, missing)
+
+
+class Phrases:
+    """A criterion's words, translated once per evaluation run (gettext per workshop would be most
+    of the time of a run over thousands of workshops)."""
+
+    def __init__(self, measure: cr.Measure, comparison: str, threshold: Decimal):
+        self.measure = measure
+        self.label, self.unit = str(measure.label), str(measure.unit)
+        self.need = _("须%(word)s %(t)s %(unit)s") % {"word": cr.WORDS[comparison], "t": _shown(measure, threshold),
+                                                       "unit": self.unit}
+        self.with_value = _("%(label)s %(v)s %(unit)s，%(need)s")
+        self.without = _("%(label)s：%(missing)s，%(need)s")
+
+    def why(self, value, missing: str = "") -> str:
+        if value is None:
+            return self.without % {"label": self.label, "missing": missing, "need": self.need}
+        return self.with_value % {"label": self.label, "v": _shown(self.measure, value), "unit": self.unit,
+                                  "need": self.need}
 
 
 # --- measures, set-based -------------------------------------------------------------------------
@@ -164,17 +179,28 @@ def revenues(workshops: QuerySet, year: int) -> dict[int, tuple[int, Decimal]]:
     return found
 
 
+MISSING = {"start": gettext_noop("未填写投产日期"),
+           "report": gettext_noop("未报送 %(y)d 年度或之前的经营情况"),
+           "records": gettext_noop("统计期内无出勤记录"),
+           "contract": gettext_noop("统计期内无签订一年以上合同的脱贫劳动力")}
+
+
+def _missing(key: str, **values) -> str:
+    """Why a measure has no value (translated only when it has none)."""
+    return _(MISSING[key]) % values if values else _(MISSING[key])
+
+
 def _value(measure: str, workshop: Workshop, on: datetime.date, period_months: int, row: dict | None,
            revenue: tuple[int, Decimal] | None) -> tuple[Decimal | int | None, str]:
     """A measure's value for one workshop, or None and why there is none."""
     row = row or {}
     if measure == "months_running":
         if workshop.start_date is None:
-            return None, _("未填写投产日期")
+            return None, _missing("start")
         return months_between(workshop.start_date, on), ""
     if measure == "revenue":
         if revenue is None:
-            return None, _("未报送 %(y)d 年度或之前的经营情况") % {"y": on.year}
+            return None, _missing("report", y=on.year)
         return revenue[1], ""
     if measure == "tuopin_workers":
         return row.get("tuopin", 0), ""
@@ -184,11 +210,11 @@ def _value(measure: str, workshop: Workshop, on: datetime.date, period_months: i
         return row.get("contract", 0), ""
     if measure == "insurance_per_person_month":
         if not row.get("person_months"):
-            return None, _("统计期内无出勤记录")
+            return None, _missing("records")
         return (Decimal(row["insurance"] or 0) / row["person_months"]).quantize(CENT, ROUND_HALF_UP), ""
     if measure == "tuopin_average_pay":
         if not row.get("contract"):
-            return None, _("统计期内无签订一年以上合同的脱贫劳动力")
+            return None, _missing("contract")
         yearly = Decimal(row["contract_pay"] or 0) * 12 / (row["contract"] * period_months)
         return yearly.quantize(CENT, ROUND_HALF_UP), ""
     raise LookupError(measure)
@@ -207,6 +233,7 @@ def evaluate(workshops, on: datetime.date, purpose: str = Purpose.MONITOR) -> li
                         for crit in s.criteria.all())
     reports = revenues(workshops, on.year) if wants_revenue else {}
     evaluations = []
+    phrases: dict[int, Phrases] = {}
     for workshop in listed:
         criteria_set = chosen[workshop.pk]
         if criteria_set is None:
@@ -221,8 +248,10 @@ def evaluate(workshops, on: datetime.date, purpose: str = Purpose.MONITOR) -> li
             value, missing = _value(crit.measure, workshop, on, criteria_set.period_months,
                                     rows[criteria_set.period_months].get(workshop.pk), reports.get(workshop.pk))
             passed = value is not None and cr.compare(crit.comparison, value, crit.threshold)
+            if crit.pk not in phrases:
+                phrases[crit.pk] = Phrases(measure, crit.comparison, crit.threshold)
             results.append(Result(crit.measure, crit.label, crit.comparison, crit.threshold, value, passed,
-                                  explain(measure, crit.comparison, crit.threshold, value, missing)))
+                                  phrases[crit.pk].why(value, missing)))
         evaluations.append(Evaluation(workshop, purpose, on, criteria_set,
                                       period_of(on, criteria_set.period_months), results))
     return evaluations

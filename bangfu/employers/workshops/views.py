@@ -145,7 +145,7 @@ def _run_move(request, workshop, action: str, form):
     if action == "return":
         return lifecycle.do_return(user, workshop, comment, version=version, request=request)
     if action == "resubmit":
-        return lifecycle.do_resubmit(user, workshop, None, comment, version=version, request=request)
+        return lifecycle.do_resubmit(user, workshop, form.workshop_data(), comment, version=version, request=request)
     if action == "reject":
         return lifecycle.do_reject(user, workshop, comment, version=version, request=request)
     if action == "certify":
@@ -176,7 +176,10 @@ def workshop_move(request, pk, action):
         messages.error(request, str(lifecycle.refusal(workshop, action).messages[0])
                        if has_perm(request.user, move.perm) else _("您无权进行此操作"))
         return redirect("workshop_detail", pk=workshop.pk)
-    form = MoveForm(request.POST or None, action=action)
+    if action == "resubmit":  # the applicant corrects what was returned
+        form = WorkshopForm(request.POST or None, workshop=workshop)
+    else:
+        form = MoveForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         event = _attempt(form, lambda: _run_move(request, workshop, action, form))
         if event is not None:

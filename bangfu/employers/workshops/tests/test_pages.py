@@ -205,3 +205,17 @@ def test_the_export_holds_the_filtered_list(world):
     cells = [str(c) for row in CalamineWorkbook.from_filelike(BytesIO(response.content)).get_sheet_by_index(0)
              .to_python() for c in row]
     assert "甲车间" in cells and "乙车间" not in cells
+
+
+def test_a_returned_application_is_corrected_and_resubmitted(world):
+    workshop = make_workshop(world.alice, VILLAGE, "退回车间")
+    lifecycle.do_return(world.alice, workshop, "请补充主要产品")
+    client = _pages(world.alice)
+    form = client.get(reverse("workshop_move", args=[workshop.pk, "resubmit"])).content.decode()
+    assert "退回车间" in form and 'name="products"' in form
+    response = client.post(reverse("workshop_move", args=[workshop.pk, "resubmit"]), {
+        "name": "退回车间", "kind": "factory", "site": "poor_village", "products": "竹编", "comment": "已补充"})
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert (workshop.status, workshop.products) == ("applied", "竹编")
+    assert workshop.events.last().details == {"fields": ["products"]}

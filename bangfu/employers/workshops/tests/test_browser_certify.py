@@ -74,6 +74,10 @@ def test_an_operator_applies_and_an_officer_reviews_and_certifies(open_page, wor
     workshop.refresh_from_db()
     assert (workshop.status, workshop.certificate_number) == ("running", "黔东南就帮车2026-001")
 
+    officer.get_by_role("link", name="修改历史").click()
+    expect(officer.locator("main")).to_contain_text("认定证书编号")
+    look(officer, "workshop-history")
+
     officer.goto("/workshops/monitoring/")
     expect(officer.locator("main")).to_contain_text("大塘竹编帮扶车间")
     look(officer, "workshop-monitoring")
@@ -87,3 +91,6 @@ def test_an_operator_applies_and_an_officer_reviews_and_certifies(open_page, wor
     admin.get_by_role("link", name="广西乡村就业工厂认定标准（2022）").click()
     expect(admin.locator("main")).to_contain_text("年营业收入不低于 50 万元")
     look(admin, "workshop-criteria-set")
+    admin.get_by_role("link", name="修改历史").click()
+    expect(admin.locator("main")).to_contain_text("年营业收入不低于 50 万元")
+    look(admin, "workshop-criteria-history")

@@ -219,3 +219,19 @@ def test_a_returned_application_is_corrected_and_resubmitted(world):
     workshop.refresh_from_db()
     assert (workshop.status, workshop.products) == ("applied", "竹编")
     assert workshop.events.last().details == {"fields": ["products"]}
+
+
+def test_an_operator_applies_over_the_api_for_its_own_employer_only(world):
+    own = make_employer(world.alice, VILLAGE, "自家公司")
+    other = make_employer(world.alice, VILLAGE, "别家公司")
+    EmployerOperator.objects.create(user=world.ed, employer=own)
+    api = _api(world.ed)
+    body = {"name": "接口车间", "kind": "home", "site": "community"}
+    response = api.post("/api/workshops", body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["employer_id"] == own.pk
+    response = api.post("/api/workshops", {**body, "employer_id": other.pk}, content_type="application/json")
+    assert response.status_code == 422 and "经营主体不存在" in response.content.decode()
+    workshop_id = Workshop.objects.get(employer=own).pk
+    response = api.post(f"/api/workshops/{workshop_id}/transitions", {"action": "review"},
+                        content_type="application/json")
+    assert response.status_code == 403

@@ -155,3 +155,31 @@ def test_rent_rules_are_checked(world):
     rule = rent.do_save_rent_rule(world.admin, {"region_prefix": "52", "effective_from": datetime.date(2024, 1, 1),
                                                 "shares": [0, 0, 0, 0.5, 0.5], "name": "三免两减半"})
     assert rule.history.get().history_user == world.admin
+
+
+@pytest.mark.parametrize(("comparison", "value", "passes"), [
+    ("gte", 5, True), ("gte", 4, False), ("gt", 5, False), ("gt", 6, True),
+    ("lte", 5, True), ("lte", 6, False), ("lt", 5, False), ("lt", 4, True),
+])
+def test_each_comparison_at_and_around_the_threshold(comparison, value, passes):
+    assert cr.compare(comparison, value, Decimal(5)) is passes
+
+
+def test_a_criterion_without_a_label_gets_one(world):
+    cleaned = cr.clean_criterion({"measure": "workers", "comparison": "lt", "threshold": 3}, "x")
+    assert cleaned["label"] == "吸纳就业人数少于3" and cleaned["kinds"] == []
+
+
+def test_an_operator_may_resubmit_its_returned_application(world):
+    from bangfu.employers.models import EmployerOperator
+    from bangfu.employers.testing import make_employer
+    from bangfu.employers.workshops import lifecycle
+
+    own = make_employer(world.alice, VILLAGE, "自家公司")
+    EmployerOperator.objects.create(user=world.ed, employer=own)
+    workshop = make_workshop(world.ed, VILLAGE, "自家车间", employer=own)
+    lifecycle.do_return(world.alice, workshop, "补材料")
+    assert [m.action for m in lifecycle.allowed_moves(world.ed, workshop)] == ["resubmit"]
+    lifecycle.do_resubmit(world.ed, workshop, {"capacity": 30})
+    workshop.refresh_from_db()
+    assert (workshop.status, workshop.capacity) == ("applied", 30)

@@ -15,6 +15,9 @@ COMMANDS = [
     ("refresh", "recompute working-age labour and household employment (run daily)"),
     ("import", "import workbooks into the ledger: import FILE... [--kind KIND] [--dry-run] [--user NAME]"),
     ("checks", "run the consistency checks (核查): checks [--region CODE] [--check ID]"),
+    ("industries", "load the GB/T 4754 industry classification's finer classes: industries load FILE.csv"),
+    ("criteria", "load workshop criteria (就业帮扶车间认定标准): criteria load FILE.json [--region PREFIX]"),
+    ("workshops", "evaluate the certified workshops for a quarter: workshops evaluate [--quarter 2026Q3] [--region P]"),
     ("rotatekey", "re-encrypt every identifier under the current BANGFU_FIELD_KEY (resumable; --dry-run)"),
 ]
 

@@ -7,6 +7,7 @@ from bangfu.employers.employment import plugin as employment
 from bangfu.employers.groups import plugin as groups
 from bangfu.employers.organisations import plugin as organisations
 from bangfu.employers.permissions import grant_roles
+from bangfu.employers.workshops import plugin as workshops
 
 
 def _organisation_of(user) -> int | None:
@@ -21,3 +22,4 @@ def register() -> None:
     organisations.register()
     groups.register()
     employment.register()
+    workshops.register()

@@ -10,6 +10,8 @@ from bangfu.employers.employment import actions as employment_actions
 from bangfu.employers.groups import actions as groups
 from bangfu.employers.models import Employer
 from bangfu.employers.organisations import actions
+from bangfu.employers.workshops import actions as workshop_actions
+from bangfu.employers.workshops import lifecycle
 from bangfu.registry.testing import make_disabled_person, make_person
 
 _sequence = itertools.count(1)
@@ -120,3 +122,24 @@ FACTORIES.update({m.Employment: make_employment, m.MonthlyRecord: make_monthly_r
 NARROWED_OUT.update({
     m.Employment: lambda creator, village, tag: make_employment(creator, village, tag, disabled=False),
     m.MonthlyRecord: lambda creator, village, tag: make_monthly_record(creator, village, tag, disabled=False)})
+
+# --- the workshops part ---------------------------------------------------------------------------
+
+def make_workshop(creator, village: str, tag: str, *, employer=None, **fields):
+    """A workshop applied for (through the real action) by an employer of the village."""
+    employer = employer or make_employer(creator, village, f"{tag}的单位")
+    data = {"name": tag, "kind": "factory", "site": "poor_village", "region_code": village, **fields}
+    return lifecycle.do_apply_workshop(creator, employer, data)
+
+
+def make_workshop_event(creator, village: str, tag: str):
+    return lifecycle.do_comment_workshop(creator, make_workshop(creator, village, "车间"), tag)
+
+
+def make_workshop_report(creator, village: str, tag: str):
+    return workshop_actions.do_record_workshop_report(creator, make_workshop(creator, village, "车间"),
+                                             {"year": 2024, "revenue": 600000, "note": tag})
+
+
+FACTORIES.update({m.Workshop: make_workshop, m.WorkshopEvent: make_workshop_event,
+                  m.WorkshopReport: make_workshop_report})

@@ -1,12 +1,7 @@
-"""The employer side's tables, one module per concern."""
+"""The employer side's tables, one module per part."""
 
 from bangfu.employers.models.employers import Employer, EmployerOperator, Industry, QuotaRule
-from bangfu.employers.models.records import Employment, MonthlyRecord, RosterSubmission
-from bangfu.employers.models.workshops import Workshop
-
-__all__ = ["Employer", "EmployerOperator", "Employment", "Industry", "MonthlyRecord", "QuotaRule", "RosterSubmission",
-           "Workshop"]
-from bangfu.employers.models.groups import (  # noqa: E402
+from bangfu.employers.models.groups import (
     Appraisal,
     AppraisalEntry,
     Cooperative,
@@ -18,6 +13,21 @@ from bangfu.employers.models.groups import (  # noqa: E402
     SiteMember,
     TeamLeader,
 )
+from bangfu.employers.models.records import Employment, MonthlyRecord, RosterSubmission
+from bangfu.employers.models.workshops import (
+    Comparison,
+    CriteriaSet,
+    Criterion,
+    Purpose,
+    RentRule,
+    Workshop,
+    WorkshopEvent,
+    WorkshopReport,
+)
 
-__all__ += ["Appraisal", "AppraisalEntry", "CoopMember", "Cooperative", "Dispatch", "DispatchPerson", "Programme",
-            "Site", "SiteMember", "TeamLeader"]
+__all__ = [
+    "Appraisal", "AppraisalEntry", "Comparison", "CoopMember", "Cooperative", "CriteriaSet", "Criterion", "Dispatch",
+    "DispatchPerson", "Employer", "EmployerOperator", "Employment", "Industry", "MonthlyRecord", "Programme",
+    "Purpose", "QuotaRule", "RentRule", "RosterSubmission", "Site", "SiteMember", "TeamLeader", "Workshop",
+    "WorkshopEvent", "WorkshopReport",
+]

@@ -6,9 +6,6 @@ from bangfu.conftest import make_person, valid_id
 from bangfu.employers.models import EmployerOperator, Workshop
 from bangfu.employers.testing import make_employer
 
-# The browser fixtures (bangfu/tests/browser/), for test_browser_roster.py.
-from bangfu.tests.browser.conftest import browser, open_page, page  # noqa: F401
-
 MONTH = datetime.date(2024, 3, 1)
 
 

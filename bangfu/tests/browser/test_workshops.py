@@ -11,7 +11,7 @@ from bangfu.employers.models import EmployerOperator, Workshop
 from bangfu.employers.testing import make_employer
 from bangfu.employers.workshops import rent
 from bangfu.employers.workshops.tests.helpers import VILLAGE, load_guangxi
-from bangfu.tests.browser.conftest import browser, login, open_page, shot  # noqa: F401, F811 (fixtures)
+from bangfu.tests.browser.conftest import login, shot
 
 # WORKSHOP_SHOTS=DIR keeps a picture of every page the story passes (to look at them).
 SHOTS = os.environ.get("WORKSHOP_SHOTS")
@@ -23,7 +23,7 @@ def look(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def test_an_operator_applies_and_an_officer_reviews_and_certifies(open_page, world):  # noqa: F811
+def test_an_operator_applies_and_an_officer_reviews_and_certifies(open_page, world):
     load_guangxi(world.admin)
     rent.do_save_rent_rule(world.admin, {"region_prefix": "522633", "name": "三免两减半",
                                          "effective_from": datetime.date(2019, 1, 1), "shares": [0, 0, 0, 0.5, 0.5]})

@@ -106,11 +106,32 @@ def build_employers(seed: int) -> None:
     from bangfu.employers.organisations.actions import do_bind_operator
 
     generate_employers(DEMO_COUNTY, seed=seed)
+    admin = User.objects.get(username="admin")
+    with acting_as(admin):
+        plant_policy_examples(admin)
     largest = Workshop.objects.filter(codes.within(DEMO_COUNTY)).annotate(
         workers=Count("employments")).order_by("-workers", "id").first()
     if largest is not None:
         with acting_as(User.objects.get(username="renshe")) as officer:
             do_bind_operator(officer, largest.employer, User.objects.get(username="qiye"))
+
+
+def plant_policy_examples(admin) -> None:
+    """Policy parameters for the demo, labelled as examples: Guangxi's 2022 workshop criteria applied to
+    the province, 三免两减半 site-rent relief and a disabled-employment quota (a real county enters its own)."""
+    from bangfu.employers.models import QuotaRule
+    from bangfu.employers.workshops import criteria, rent
+
+    province = DEMO_COUNTY[:2]
+    criteria.load_criteria(admin, criteria.read_file(criteria.GUANGXI_2022), province)
+    rent.do_save_rent_rule(admin, {
+        "region_prefix": DEMO_COUNTY, "effective_from": datetime.date(2018, 1, 1), "name": "三免两减半",
+        "shares": [0, 0, 0, 0.5, 0.5], "note": "演示数据：投产起前三年免租、第四至五年减半"})
+    year = timezone.localdate().year
+    QuotaRule.objects.get_or_create(region_prefix=province, year=year, defaults={
+        "ratio": "0.015", "local_average_wage": 98_000, "exempt_up_to_staff": 30, "reduced_from_ratio": "0.01",
+        "share_from_reduced": "0.5", "share_below_reduced": "0.9",
+        "note": "演示数据：比例 1.5%，30 人以下免征，达到 1% 按 50%、不足 1% 按 90% 征收"})
 
 
 def display_width(text: str) -> int:

@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import json
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -171,6 +172,10 @@ def clean_set(raw: dict, where: str, region: str) -> tuple[dict, list[dict]]:
               "name": name, "note": str(raw.get("note") or "")[:2000],
               "buffer_months": buffer if purpose == Purpose.MONITOR else None, "period_months": period}
     return values, criteria
+
+
+# Guangxi's 2022 sets, shipped as an example of the file `bangfu criteria load` reads.
+GUANGXI_2022 = Path(__file__).parent / "data" / "criteria-guangxi-2022.json"
 
 
 def read_file(path) -> dict:

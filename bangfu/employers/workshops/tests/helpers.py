@@ -3,13 +3,12 @@
 import datetime
 import itertools
 from decimal import Decimal
-from pathlib import Path
 
 from bangfu.employers.models import Employment, MonthlyRecord
 from bangfu.employers.workshops import criteria as cr
 from bangfu.registry.testing import make_person
 
-GUANGXI = Path(__file__).resolve().parents[1] / "data" / "criteria-guangxi-2022.json"
+GUANGXI = cr.GUANGXI_2022
 VILLAGE = "522633101001"
 _names = itertools.count(1)
 

@@ -18,7 +18,8 @@ MAX_STAFF = 10_000_000
 MAX_WAGE = 10_000_000  # yuan a year
 
 
-def _whole(value, limit: int) -> tuple[int | None, str | None]:
+def whole(value, limit: int) -> tuple[int | None, str | None]:
+    """A whole number from 0 to `limit` (thousands separators allowed), or the reason it is not one."""
     if value in (None, ""):
         return None, None
     try:
@@ -94,13 +95,13 @@ def clean_employer(data: dict, employer: Employer | None = None) -> dict:
         values["industry"] = _industry(data.get("industry"), fail)
     for field in COUNT_FIELDS:
         if field in data:
-            number, problem = _whole(data.get(field), MAX_STAFF)
+            number, problem = whole(data.get(field), MAX_STAFF)
             if problem:
                 fail(field, problem)
             else:
                 values[field] = number or 0
     if "average_wage" in data:
-        number, problem = _whole(data.get("average_wage"), MAX_WAGE)
+        number, problem = whole(data.get("average_wage"), MAX_WAGE)
         if problem:
             fail("average_wage", problem)
         else:
@@ -186,7 +187,7 @@ def clean_quota_rule(data: dict, rule: QuotaRule | None = None) -> dict:
         else:
             values["region_prefix"] = prefix
     if given("year"):
-        year, problem = _whole(data.get("year"), QUOTA_YEARS[1])
+        year, problem = whole(data.get("year"), QUOTA_YEARS[1])
         if problem or year is None or year < QUOTA_YEARS[0]:
             fail("year", problem or _("请填写 %(low)d–%(high)d 之间的年度") % {"low": QUOTA_YEARS[0],
                                                                                 "high": QUOTA_YEARS[1]})
@@ -199,7 +200,7 @@ def clean_quota_rule(data: dict, rule: QuotaRule | None = None) -> dict:
         elif ratio is not None:
             values["ratio"] = ratio
     if given("local_average_wage"):
-        wage, problem = _whole(data.get("local_average_wage"), MAX_WAGE)
+        wage, problem = whole(data.get("local_average_wage"), MAX_WAGE)
         if problem or not wage:
             fail("local_average_wage", problem or _("请填写当地社会平均工资（大于 0 的整数，元/年）"))
         else:
@@ -211,7 +212,7 @@ def clean_quota_rule(data: dict, rule: QuotaRule | None = None) -> dict:
         else:
             values["wage_cap_multiple"] = multiple
     if given("exempt_up_to_staff"):
-        exempt, problem = _whole(data.get("exempt_up_to_staff"), MAX_EXEMPT_STAFF)
+        exempt, problem = whole(data.get("exempt_up_to_staff"), MAX_EXEMPT_STAFF)
         if problem:
             fail("exempt_up_to_staff", problem)
         else:
@@ -225,7 +226,7 @@ def clean_quota_rule(data: dict, rule: QuotaRule | None = None) -> dict:
             values[field] = _fraction(data.get(field), 2, fail, field, label, whole_allowed=True)
     for field, label in (("retirement_age_male", _("男职工退休年龄")), ("retirement_age_female", _("女职工退休年龄"))):
         if given(field):
-            age, problem = _whole(data.get(field), RETIREMENT_AGES[1])
+            age, problem = whole(data.get(field), RETIREMENT_AGES[1])
             if problem or age is None or age < RETIREMENT_AGES[0]:
                 fail(field, problem or _("%(label)s应在 %(low)d–%(high)d 岁之间") % {
                     "label": label, "low": RETIREMENT_AGES[0], "high": RETIREMENT_AGES[1]})

@@ -8,27 +8,13 @@ from django.utils.translation import gettext as _
 
 from bangfu.employers import choices as c
 from bangfu.employers.models import Workshop, WorkshopReport
-from bangfu.employers.organisations.rules import clean_region, collector
+from bangfu.employers.organisations.rules import clean_region, collector, whole
 from bangfu.registry.validation import allowed, clean_text
 
 TEXT_FIELDS = {"name": 200, "address": 200, "products": 200}
 MAX_CAPACITY = 100_000
 MAX_RENT = 100_000_000  # yuan a year
 MAX_REVENUE = 10**12
-
-
-def _whole(value, limit: int) -> tuple[int | None, str | None]:
-    if value in (None, ""):
-        return None, None
-    try:
-        number = int(str(value).replace(",", "").strip())
-    except ValueError:
-        return None, _("应为整数")
-    if number < 0:
-        return None, _("不能为负数")
-    if number > limit:
-        return None, _("不能超过 %(n)s") % {"n": f"{limit:,}"}
-    return number, None
 
 
 def _date(value) -> tuple[datetime.date | None, str | None]:
@@ -71,7 +57,7 @@ def clean_workshop(data: dict, workshop: Workshop | None = None) -> dict:
             values["region_code"] = code
     for field, limit in (("capacity", MAX_CAPACITY), ("site_rent", MAX_RENT)):
         if field in data:
-            number, problem = _whole(data.get(field), limit)
+            number, problem = whole(data.get(field), limit)
             if problem:
                 fail(field, problem)
             else:
@@ -93,7 +79,7 @@ def clean_report(data: dict, workshop: Workshop, report: WorkshopReport | None =
     """A yearly report's values: the year (not in the future, one report a year), revenue, wages."""
     errors, fail = collector()
     values: dict = {}
-    year, problem = _whole(data.get("year", getattr(report, "year", None)), 9999)
+    year, problem = whole(data.get("year", getattr(report, "year", None)), 9999)
     this_year = timezone.localdate().year
     if problem or year is None:
         fail("year", problem or _("请填写年度"))
@@ -104,7 +90,7 @@ def clean_report(data: dict, workshop: Workshop, report: WorkshopReport | None =
     else:
         values["year"] = year
     for field, required in (("revenue", True), ("wages_paid", False)):
-        number, problem = _whole(data.get(field), MAX_REVENUE)
+        number, problem = whole(data.get(field), MAX_REVENUE)
         if problem:
             fail(field, problem)
         elif number is None and required:

@@ -28,6 +28,18 @@ from bangfu.core import crypto
 identifier_revealed = Signal()
 
 
+class WholeValueField(models.CharField):
+    """A string only ever compared whole: a keyed hash, the characters a mask keeps. On PostgreSQL its
+    type is spelled `character varying`, which the database reads as varchar but Django's backend does
+    not, so an indexed column gets no second `varchar_pattern_ops` (`_like`) index: no lookup here uses
+    LIKE, and an import of a county's people would maintain every such index for nothing."""
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return f"character varying({self.max_length})"
+        return super().db_type(connection)
+
+
 @dataclasses.dataclass
 class SensitiveIdentifier:
     label: object
@@ -45,11 +57,11 @@ class SensitiveIdentifier:
         head, tail = self.keep
         cls.add_to_class(f"{name}_enc", models.TextField(blank=True, editable=False))
         # Editable (as far as Django knows) so that history diffs see an identifier change.
-        cls.add_to_class(f"{name}_hash", models.CharField(max_length=32, blank=True,
-                                                          unique=self.unique, db_index=not self.unique))
+        cls.add_to_class(f"{name}_hash", WholeValueField(max_length=32, blank=True,
+                                                         unique=self.unique, db_index=not self.unique))
         cls.add_to_class(f"{name}_head", models.CharField(max_length=max(head, 1), blank=True, editable=False))
-        cls.add_to_class(f"{name}_tail", models.CharField(max_length=max(tail, 1), blank=True, editable=False,
-                                                          db_index=self.index_tail))
+        cls.add_to_class(f"{name}_tail", WholeValueField(max_length=max(tail, 1), blank=True, editable=False,
+                                                         db_index=self.index_tail))
         declared = dict(getattr(cls, "_sensitive_identifiers", {}))
         declared[name] = self
         cls._sensitive_identifiers = declared

@@ -114,7 +114,7 @@ def bench_database(db: str, name: str, keep: str | None = None):
         if not key_file.exists():
             key_file.write_text(crypto.new_key())
         os.environ["BANGFU_FIELD_KEY"] = key_file.read_text().strip()
-        database = "bangfu_bench_" + re.sub(r"\W", "_", keep)  # county-full -> bangfu_bench_county_full
+        database = "bangfu_bench_" + re.sub(r"\W", "_", keep).lower()  # County-full -> bangfu_bench_county_full
     else:
         data_dir = Path(tempfile.mkdtemp(prefix=f"bangfu-{name}-"))
         os.environ["BANGFU_FIELD_KEY"] = crypto.new_key()

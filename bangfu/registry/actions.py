@@ -42,7 +42,7 @@ SURVEY_FIELDS = [
     "phone", "education", "labour_ability", "poverty_status", "monitoring_category", "relocated",
     "relocation_site", "disability_category", "disability_grade", "disability_card",
     "employment_status", "employer_name", "not_seeking_reason", "wish_jobs", "wish_travel",
-    "wish_pay", "wish_hours", "training_wishes",
+    "wish_pay", "wish_hours", "training_wishes", "service_needs",
 ]
 IDENTIFIER_FIELDS = tuple(sensitive.identifiers_of(Person))
 

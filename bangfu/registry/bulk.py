@@ -39,7 +39,15 @@ from bangfu.registry.services import (
     sync_status_from_spells,
     update_people,
 )
-from bangfu.registry.validation import Known, clean_household, clean_person, clean_spell, spell_conflict, this_month
+from bangfu.registry.validation import (
+    Known,
+    clean_household,
+    clean_person,
+    clean_spell,
+    clean_text,
+    spell_conflict,
+    this_month,
+)
 
 ADD, UPDATE, UNCHANGED, REJECTED = "add", "update", "unchanged", "rejected"
 BATCH = 500  # rows per INSERT / UPDATE statement
@@ -442,7 +450,8 @@ SPELL_FIELDS = ("end_month", "place", "channel", "employer_name", "monthly_incom
 def import_spells(user, rows: list[Row], *, reason: str, write: bool, pending: set[str] = frozenset()) -> list[Outcome]:
     """Job spells of people on file, by ID number and start month: a spell starting in the same
     month is the same spell (updated with what the row gives), another is added where it fits
-    among the person's spells. The people's employment status then follows their open spell."""
+    among the person's spells. The people's employment status then follows their open spell; a
+    row's 就业服务需求 is the person's own (it updates them, as a plan's does)."""
     numbers = [row.data.get("id_number", "") for row in rows]
     holders = _holders(numbers)
     writable = _writable(user, holders.values())
@@ -452,8 +461,13 @@ def import_spells(user, rows: list[Row], *, reason: str, write: bool, pending: s
     outcomes, touched = [], set()
     for row, number in zip(rows, numbers, strict=True):
         person = known.holder(number)
-        data = {k: v for k, v in row.data.items() if k != "id_number"}
+        data = {k: v for k, v in row.data.items() if k not in ("id_number", "service_needs")}
         who = _who(row.data.get("name", "") or (person.name if person else ""), number)
+        if "service_needs" in row.data:
+            _need, problem = clean_text(row.data["service_needs"], 200)
+            if problem:
+                outcomes.append(_refused(row, {"service_needs": [problem]}, who))
+                continue
         if person is None:
             if number in pending:
                 outcomes.append(Outcome(row.ref, ADD, who=who))
@@ -487,6 +501,25 @@ def import_spells(user, rows: list[Row], *, reason: str, write: bool, pending: s
     if write and touched:
         sync_status_from_spells(sorted(touched), user, reason)
         _audit(user, "spell", outcomes, reason)
+    return _with_needs(user, rows, outcomes, reason=reason, write=write)
+
+
+def _with_needs(user, rows: list[Row], outcomes: list[Outcome], *, reason: str, write: bool) -> list[Outcome]:
+    """Write the 就业服务需求 the spell rows give onto their people (through import_people: history,
+    audit) and fold each change into its row's outcome: a spell unchanged whose person's need
+    changed is an update."""
+    accepted = {outcome.ref for outcome in outcomes if outcome.record is not None}
+    asked = [Row(row.ref, {"id_number": row.data["id_number"], "service_needs": row.data["service_needs"]})
+             for row in rows if row.ref in accepted and "service_needs" in row.data]
+    if not asked:
+        return outcomes
+    needs = {outcome.ref: outcome for outcome in
+             import_people(user, asked, reason=reason, write=write, existing_only=True) if outcome.action == UPDATE}
+    for outcome in outcomes:
+        need = needs.get(outcome.ref)
+        if need is not None and outcome.action in (UPDATE, UNCHANGED):
+            outcome.action = UPDATE
+            outcome.changes = [*outcome.changes, *need.changes]
     return outcomes
 
 # --- plans (计划外出务工) --------------------------------------------------------------------------
@@ -501,7 +534,7 @@ def import_plans(user, rows: list[Row], *, reason: str, write: bool, pending: se
     for row in rows:
         number = row.data.get("id_number", "")
         person = known.holder(number)
-        data = {key: value for key, value in row.data.items() if key in ("id_number", "wish_travel")}
+        data = {key: value for key, value in row.data.items() if key in ("id_number", "wish_travel", "service_needs")}
         if person is None or not person.is_employed:
             if row.data.get("plans_work"):
                 data["employment_status"] = c.EmploymentStatus.SEEKING

@@ -98,6 +98,8 @@ class PersonForm(OneRound):
     wish_pay = forms.IntegerField(label=_("期望月薪（元）"), min_value=0, max_value=1_000_000, required=False)
     wish_hours = _choice(_("工作时间意向"), c.Hours.choices)
     training_wishes = forms.CharField(label=_("培训意愿"), max_length=200, required=False)
+    service_needs = forms.CharField(label=_("就业服务需求"), max_length=200, required=False,
+                                    help_text=_("如：职业介绍、职业指导、技能培训、创业服务"))
     notes = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     IDENTIFIER_FIELDS = ("id_number", "phone", "disability_card")
@@ -109,7 +111,8 @@ class PersonForm(OneRound):
         (_("帮扶身份"), ["poverty_status", "monitoring_category", "relocated", "relocation_site"]),
         (_("残疾情况"), ["disability_category", "disability_grade", "disability_card"]),
         (EMPLOYMENT_GROUP, ["employment_status", "not_seeking_reason"]),
-        (_("就业与培训意愿"), ["wish_jobs", "wish_travel", "wish_pay", "wish_hours", "training_wishes", "notes"]),
+        (_("就业与培训意愿"), ["wish_jobs", "wish_travel", "wish_pay", "wish_hours", "training_wishes", "service_needs",
+                           "notes"]),
     ]
 
     def __init__(self, *args, person: Person | None = None, households=None, **kwargs):
@@ -180,7 +183,7 @@ def initial_for(person: Person) -> dict:
         "name", "relationship", "region_code", "education", "labour_ability", "poverty_status",
         "monitoring_category", "relocated", "relocation_site", "disability_category", "disability_grade",
         "employment_status", "employer_name", "not_seeking_reason", "wish_jobs", "wish_travel", "wish_pay",
-        "wish_hours", "training_wishes", "notes")}
+        "wish_hours", "training_wishes", "service_needs", "notes")}
     initial["household_number"] = person.household.number if person.household_id else ""
     initial["skills"] = [s for s in skills if s in standard]
     initial["other_skills"] = "、".join(s for s in skills if s not in standard)
@@ -204,6 +207,7 @@ class SurveyForm(forms.Form):
     wish_pay = PersonForm.base_fields["wish_pay"]
     wish_hours = PersonForm.base_fields["wish_hours"]
     training_wishes = PersonForm.base_fields["training_wishes"]
+    service_needs = PersonForm.base_fields["service_needs"]
 
     def __init__(self, *args, person: Person, **kwargs):
         kwargs.setdefault("initial", {**initial_for(person), "visited_on": timezone.localdate()})

@@ -421,6 +421,7 @@ class _Generator:
             "disability_category": category, "disability_grade": grade,
             "employment_status": E.NOT_SEEKING, "employer_name": "", "not_seeking_reason": "",
             "wish_jobs": "", "wish_travel": "", "wish_pay": None, "wish_hours": "", "training_wishes": "",
+            "service_needs": "",
         }
         if age >= 16:
             k = rng.choices((0, 1, 2, 3), (35, 35, 20, 10))[0]

@@ -158,6 +158,8 @@ class Person(ChoiceLabels, models.Model):
     wish_pay = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
     wish_hours = models.CharField(_("工作时间意向"), max_length=16, blank=True, choices=c.Hours.choices)
     training_wishes = models.CharField(_("培训意愿"), max_length=200, blank=True)
+    # As the monitoring system records it (职业介绍, 职业指导, 技能培训 …): free text, several at once.
+    service_needs = models.CharField(_("就业服务需求"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     # The visit date of the latest survey applied: an older survey does not overwrite it.

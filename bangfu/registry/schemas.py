@@ -88,6 +88,7 @@ class PersonOut(Schema):
     wish_hours: str
     wish_hours_label: str
     training_wishes: str
+    service_needs: str
     notes: str
     version: int = Field(description="raised by every change; send it back as If-Match (the ETag)")
     created_at: datetime.datetime
@@ -145,6 +146,7 @@ class SurveyFields(Schema):
     wish_pay: number(0, 1_000_000) | None = Field(None, description="yuan per month")
     wish_hours: blank_or(c.Hours) = None
     training_wishes: text(200) | None = None
+    service_needs: text(200) | None = None
     skills: Skills | None = Field(None, description="the whole list ([] clears it; null or absent keeps it); "
                                                     "names outside the standard vocabulary are added to it")
 

@@ -270,7 +270,7 @@ def clean_person(data: dict, person: Person | None = None, sealer: crypto.Sealer
     choice("wish_travel", c.TravelRange)
     choice("wish_hours", c.Hours)
     for field, limit in (("relocation_site", 100), ("employer_name", 200), ("wish_jobs", 200),
-                         ("training_wishes", 200), ("notes", 5000)):
+                         ("training_wishes", 200), ("service_needs", 200), ("notes", 5000)):
         if field in data:
             text, problem = clean_text(data.get(field), limit, name_of=_label(field) if field in NAME_FIELDS else None)
             if problem:

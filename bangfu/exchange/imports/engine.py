@@ -378,10 +378,14 @@ def _row(kind: str, record: Record, spells_given: bool = False) -> bulk.Row | No
         for name in ("monthly_income", "transport_subsidy"):
             if name in values:
                 data[name] = int(Decimal(values[name]).quantize(Decimal(1), ROUND_HALF_UP))
+        if "service_needs" in values:
+            data["service_needs"] = values["service_needs"]
         return bulk.Row(record, data)
     data = {"id_number": values["id_number"], "name": values.get("name", ""), "plans_work": values["plans_work"]}
     if values.get("area"):
         data["wish_travel"] = TRAVEL[values["area"]]
+    if "service_needs" in values:
+        data["service_needs"] = values["service_needs"]
     return bulk.Row(record, data)
 
 

@@ -218,7 +218,7 @@ def test_a_survey_may_update_each_of_its_fields_and_nothing_else(world):
         "monitoring_category": "marginal", "relocated": True, "relocation_site": "新安置点", "disability_category": 4,
         "disability_grade": 2, "disability_card": number + "42", "employment_status": "not_seeking",
         "employer_name": "无", "not_seeking_reason": "caring", "wish_jobs": "保洁", "wish_travel": "county",
-        "wish_pay": 2500, "wish_hours": "part_time", "training_wishes": "家政",
+        "wish_pay": 2500, "wish_hours": "part_time", "training_wishes": "家政", "service_needs": "职业指导",
     }
     assert set(found) == set(actions.SURVEY_FIELDS)
     survey = actions.do_record_survey(world.sam, world.person, visited_on=TODAY, findings="全面走访",

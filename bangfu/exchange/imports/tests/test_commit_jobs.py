@@ -82,3 +82,29 @@ def test_plans_set_the_status_of_people_without_work_and_the_wish_of_everyone(fa
     head, son = Person.objects.get(name="杨大山"), Person.objects.get(name="杨小树")
     assert head.employment_status == c.EmploymentStatus.OUT_PROVINCE and head.wish_travel == c.TravelRange.COUNTY
     assert (son.employment_status, son.not_seeking_reason) == (c.EmploymentStatus.NOT_SEEKING, c.NotSeekingReason.OTHER)
+
+
+def test_a_plans_service_needs_are_kept_on_the_person(family):
+    headers = [*PLAN_HEADERS, "就业服务需求"]
+    rows = [[*PLACE, "杨小树", SON, "是", "县内", "职业介绍、技能培训"]]
+    job = jobs.import_files(family.alice, [("plans.xlsx", xlsx([["计划外出务工信息"], [""], headers, *rows]))])
+    assert job.counts["commit"]["job_plan"]["update"] == 1
+    son = Person.objects.get(name="杨小树")
+    assert son.service_needs == "职业介绍、技能培训"
+    assert son.history.first().history_change_reason.startswith("导入")
+    again = jobs.import_files(family.alice, [("plans.xlsx", xlsx([["计划外出务工信息"], [""], headers, *rows]))])
+    assert again.counts["commit"]["job_plan"] == {"add": 0, "update": 0, "unchanged": 1, "rejected": 0}
+
+
+def test_a_spell_rows_service_needs_update_its_person_and_count_as_an_update(family):
+    headers = [*JOB_HEADERS, "就业服务需求"]
+    jobs.import_files(family.alice, [_file(headers, [[*_spell("杨大山", HEAD), "职业指导"]], "jobs.xlsx")])
+    assert Person.objects.get(name="杨大山").service_needs == "职业指导"
+    same = jobs.import_files(family.alice, [_file(headers, [[*_spell("杨大山", HEAD), "职业指导"]], "jobs.xlsx")])
+    assert same.counts["commit"]["job_spell"] == {"add": 0, "update": 0, "unchanged": 1, "rejected": 0}
+    # the spell as it was, the need changed: an update naming the field, written to the person only
+    changed = jobs.import_files(family.alice, [_file(headers, [[*_spell("杨大山", HEAD), "创业服务"]], "jobs.xlsx")])
+    assert changed.counts["commit"]["job_spell"] == {"add": 0, "update": 1, "unchanged": 0, "rejected": 0}
+    assert ["就业服务需求", "职业指导", "创业服务"] in changed.changes[0]["changes"], changed.changes
+    assert Person.objects.get(name="杨大山").service_needs == "创业服务"
+    assert EmploymentSpell.objects.filter(person__name="杨大山").count() == 1

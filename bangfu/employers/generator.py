@@ -39,6 +39,7 @@ PARK_MARK = "工业园区"
 WORKERS_PER_WORKSHOP = 40
 MONTHS = 12  # monthly records for the twelve months before this one
 BATCH = 2000
+TUOPIN = (rc.PovertyStatus.FORMERLY_POOR, rc.PovertyStatus.MONITORED)  # as the workshop criteria count them
 
 # The trades the registry's generator gives workshops: (industry, workshop kind, job title).
 TRADES = {
@@ -58,7 +59,8 @@ OTHER_KIND = {"刺绣": WorkshopKind.TOURISM, "蜡染": WorkshopKind.TOURISM, "�
               "椪柑种植": WorkshopKind.TRADE}
 PARK_FIRMS = {"电子厂": "39", "制衣厂": "18", "鞋厂": "19", "玩具厂": "24", "家具厂": "21", "食品厂": "14",
               "物流公司": "54", "建筑公司": "48", "塑胶厂": "29"}
-# Statuses given first (the largest workshop upgraded, the smallest in trouble), then RUNNING.
+# Statuses given first (the workshop with the most registered-poor workers upgraded, those with the
+# fewest in trouble: the monitoring criteria count them), then RUNNING.
 BY_SIZE_TOP = (WorkshopStatus.UPGRADED,)
 BY_SIZE_BOTTOM = (WorkshopStatus.REVOKED, WorkshopStatus.CLEARING, WorkshopStatus.PENDING, WorkshopStatus.REJECTED,
                   WorkshopStatus.RETURNED, WorkshopStatus.REVIEWING, WorkshopStatus.APPLIED)
@@ -178,7 +180,8 @@ def _village_of(spells, people: dict[int, Person]) -> str:
 
 
 def _statuses(count: int) -> list[str]:
-    """Statuses by workshop size, largest first: the largest upgraded, the smallest in trouble."""
+    """Statuses by workshop size (registered-poor workers), largest first: the largest upgraded, the
+    smallest in trouble."""
     top = list(BY_SIZE_TOP[:count])
     bottom = list(reversed(BY_SIZE_BOTTOM))
     bottom = bottom[len(bottom) - min(len(bottom), count - len(top)):]
@@ -245,7 +248,8 @@ def _move_workers(kept: list[_Place], people: dict[int, Person]) -> None:
 
 def _make_workshops(builder: _Builder, kept: list[_Place], people, result: EmployersResult) -> list:
     rng = builder.rng
-    kept.sort(key=lambda p: (-len(p.spells), p.name))
+    kept.sort(key=lambda p: (-sum(people[s.person_id].poverty_status in TUOPIN for s in p.spells), -len(p.spells),
+                             p.name))
     statuses = _statuses(len(kept))
     employers, workshops = [], []
     trade_employer: dict[str, Employer] = {}
@@ -278,7 +282,7 @@ def _make_workshops(builder: _Builder, kept: list[_Place], people, result: Emplo
             trade_employer[place.trade] = employer
         start = _month(min(_month_index(s.start_month) for s in place.spells) - rng.randint(0, 6))
         workshop = Workshop(
-            name=place.name, kind=kind, site=_site(rng, kind), region_code=village,
+            name=place.name, kind=kind, site=_site(rng, kind, seen), region_code=village,
             address=f"{township}{rng.choice(('安置点', '村委旁', '产业园'))}{rng.randint(1, 30)}号",
             products=_products(place.trade), capacity=len(place.spells) + rng.randint(5, 30), start_date=start,
             site_rent=rng.choice((0, 12_000, 24_000, 36_000, 60_000)), status=status)
@@ -328,8 +332,12 @@ def _make_employments(builder: _Builder, made: list, people, result: EmployersRe
         # The months a workshop falls short of the standard it pays less accident insurance than the
         # usual criterion asks (its timeline records the monitoring that finds it).
         short = trouble.get(workshop.pk, set()) if workshop is not None else set()
+        # The workshop to be upgraded has its registered-poor workers on contracts of a year or more.
+        contracts = workshop is not None and workshop.status == WorkshopStatus.UPGRADED
         for spell in place.spells:
             agreement = rng.choices((Agreement.CONTRACT, Agreement.LABOUR_AGREEMENT, Agreement.NONE), (65, 30, 5))[0]
+            if contracts and people[spell.person_id].poverty_status in TUOPIN:
+                agreement = Agreement.CONTRACT
             months = (rng.choice((12, 24, 36)) if agreement == Agreement.CONTRACT
                       else rng.choice((6, 12)) if agreement == Agreement.LABOUR_AGREEMENT else None)
             employment = Employment(
@@ -366,11 +374,14 @@ def _play_timelines(builder: _Builder, made: list, actor, result: EmployersResul
     result.statuses = dict(Counter(workshop.status for workshop, _timeline in builder.plans))
 
 
-def _site(rng: random.Random, kind: str) -> str:
+def _site(rng: random.Random, kind: str, seen: Counter) -> str:
+    """Every other workshop not farming is at a relocation site (seed 003: 15 of 35)."""
     if kind == WorkshopKind.FARMING:
         return rng.choice((WorkshopSite.POOR_VILLAGE, WorkshopSite.POOR_VILLAGE, WorkshopSite.OTHER))
-    return rng.choice((WorkshopSite.RELOCATION, WorkshopSite.RELOCATION, WorkshopSite.POOR_VILLAGE,
-                       WorkshopSite.PARK, WorkshopSite.COMMUNITY))
+    seen["not farming"] += 1
+    if seen["not farming"] % 2 == 1:
+        return WorkshopSite.RELOCATION
+    return rng.choice((WorkshopSite.POOR_VILLAGE, WorkshopSite.PARK, WorkshopSite.COMMUNITY))
 
 
 def _products(trade: str) -> str:

@@ -175,13 +175,10 @@ class Planner:
         steps: list[Step] = []
         if status == S.APPLIED:
             applied = today - datetime.timedelta(days=rng.randint(20, 70))
-            steps.append(Step("apply", applied, rng.choice(APPLY_NOTES)))
-            if rng.random() < 0.5:
-                returned = self.days(applied, 3, 10)
-                steps += [Step("return", returned, rng.choice(RETURN_REASONS)),
-                          Step("resubmit", self.before_today(self.days(returned, 3, 12)), rng.choice(RESUBMIT_NOTES))]
-            else:
-                steps.append(Step("comment", self.before_today(self.days(applied, 2, 8)), rng.choice(COMMENTS)))
+            returned = self.days(applied, 3, 10)
+            steps += [Step("apply", applied, rng.choice(APPLY_NOTES)),
+                      Step("return", returned, rng.choice(RETURN_REASONS)),
+                      Step("resubmit", self.before_today(self.days(returned, 3, 12)), rng.choice(RESUBMIT_NOTES))]
         elif status == S.REVIEWING:
             applied = today - datetime.timedelta(days=rng.randint(30, 100))
             reviewed = self.days(applied, 3, 10)

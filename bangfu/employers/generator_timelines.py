@@ -373,10 +373,10 @@ def write_reports(planner: Planner, plans: list[tuple[Workshop, Timeline]], work
             last = timeline.ending.day.year - 1
         for report_year in range(max(timeline.certified_on.year, year - 3), last + 1):
             people = max(workers.get(workshop.pk, 0), 3)
-            revenue = people * rng.randint(9, 16) * 1000
+            revenue = people * rng.randint(90, 160) * 100
             if timeline.status == S.UPGRADED:
                 revenue = max(revenue, rng.randint(60, 95) * 10_000)
             reports.append(WorkshopReport(workshop=workshop, year=report_year, revenue=Decimal(revenue),
-                                          wages_paid=Decimal(people * rng.randint(18, 30) * 1000)))
+                                          wages_paid=Decimal(people * rng.randint(180, 300) * 100)))
     WorkshopReport.objects.bulk_create(reports, batch_size=BATCH)
     return len(reports)

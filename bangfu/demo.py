@@ -98,21 +98,24 @@ def build_demo(people: int, *, seed: int = 2026, stdout=None) -> None:
 
 
 def build_employers(seed: int) -> None:
-    """The county's employers, workshops and a year of monthly records; the demo operator `qiye` acts
-    for the firm running the largest workshop."""
+    """The county's employers, workshops with their timelines, a year of monthly records, demonstration
+    sites and labour cooperatives; the policy examples first, so that the workshops' monitoring is
+    evaluated against criteria in force. The county officer `renshe` is who certified and monitored
+    the workshops; the demo operator `qiye` acts for the firm running the largest workshop."""
     from bangfu.core.history import acting_as
     from bangfu.employers.generator import generate_employers
     from bangfu.employers.models import Workshop
     from bangfu.employers.organisations.actions import do_bind_operator
 
-    generate_employers(DEMO_COUNTY, seed=seed)
     admin = User.objects.get(username="admin")
     with acting_as(admin):
         plant_policy_examples(admin)
+    officer = User.objects.get(username="renshe")
+    generate_employers(DEMO_COUNTY, seed=seed, actor=officer)
     largest = Workshop.objects.filter(codes.within(DEMO_COUNTY)).annotate(
         workers=Count("employments")).order_by("-workers", "id").first()
     if largest is not None:
-        with acting_as(User.objects.get(username="renshe")) as officer:
+        with acting_as(officer):
             do_bind_operator(officer, largest.employer, User.objects.get(username="qiye"))
 
 

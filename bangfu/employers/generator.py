@@ -6,7 +6,10 @@ workshop's or firm's employees. The ledger names far more workshops than a count
 township and trade); the county keeps about one workshop per WORKERS_PER_WORKSHOP workers (seed 003:
 35 workshops, 1,386 workers), and the workers of the others move to a kept one of their township
 (their spell and the person's workplace follow). Workshops are spread over every lifecycle state.
-Set-based, one transaction; generated records get no history rows, like the people's.
+Each workshop gets its lifecycle events, consistent with its status (generator_timelines), and the
+certified ones their yearly reports; the county gets demonstration sites and labour cooperatives
+(generator_groups). Set-based, one transaction; generated records get no history rows, like the
+people's; the events and the groups' appraisal name the actor given (the system account by default).
 """
 
 import dataclasses
@@ -19,10 +22,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bangfu.accounts.actors import system_account
 from bangfu.audit import log
 from bangfu.audit.models import Action
-from bangfu.employers import uscc
-from bangfu.employers.choices import Agreement, EmployerKind, Level, WorkshopKind, WorkshopSite, WorkshopStatus
+from bangfu.employers import generator_groups, uscc
+from bangfu.employers import generator_timelines as timelines
+from bangfu.employers.choices import Agreement, EmployerKind, WorkshopKind, WorkshopSite, WorkshopStatus
 from bangfu.employers.models import Employer, Employment, Industry, MonthlyRecord, Workshop
 from bangfu.regions import codes
 from bangfu.regions.models import Region
@@ -34,6 +39,7 @@ PARK_MARK = "工业园区"
 WORKERS_PER_WORKSHOP = 40
 MONTHS = 12  # monthly records for the twelve months before this one
 BATCH = 2000
+TUOPIN = (rc.PovertyStatus.FORMERLY_POOR, rc.PovertyStatus.MONITORED)  # as the workshop criteria count them
 
 # The trades the registry's generator gives workshops: (industry, workshop kind, job title).
 TRADES = {
@@ -53,12 +59,11 @@ OTHER_KIND = {"刺绣": WorkshopKind.TOURISM, "蜡染": WorkshopKind.TOURISM, "�
               "椪柑种植": WorkshopKind.TRADE}
 PARK_FIRMS = {"电子厂": "39", "制衣厂": "18", "鞋厂": "19", "玩具厂": "24", "家具厂": "21", "食品厂": "14",
               "物流公司": "54", "建筑公司": "48", "塑胶厂": "29"}
-# Statuses given first (the largest workshop upgraded, the smallest in trouble), then RUNNING.
+# Statuses given first (the workshop with the most registered-poor workers upgraded, those with the
+# fewest in trouble: the monitoring criteria count them), then RUNNING.
 BY_SIZE_TOP = (WorkshopStatus.UPGRADED,)
 BY_SIZE_BOTTOM = (WorkshopStatus.REVOKED, WorkshopStatus.CLEARING, WorkshopStatus.PENDING, WorkshopStatus.REJECTED,
                   WorkshopStatus.RETURNED, WorkshopStatus.REVIEWING, WorkshopStatus.APPLIED)
-CERTIFIED = {WorkshopStatus.RUNNING, WorkshopStatus.PENDING, WorkshopStatus.CLEARING, WorkshopStatus.REVOKED,
-             WorkshopStatus.UPGRADED}
 
 
 class CountyHasEmployers(ValueError):
@@ -73,6 +78,9 @@ class EmployersResult:
     monthly_records: int = 0
     moved_workers: int = 0
     statuses: dict = dataclasses.field(default_factory=dict)
+    events: int = 0
+    reports: int = 0
+    groups: generator_groups.GroupsResult | None = None
     seconds: float = 0.0
 
 
@@ -84,6 +92,7 @@ class _Place:
     township: str  # 9-digit prefix
     trade: str
     spells: list = dataclasses.field(default_factory=list)
+    title: str = ""  # the job title, when not the trade's
 
 
 def _month_index(day: datetime.date) -> int:
@@ -97,6 +106,7 @@ def _month(index: int) -> datetime.date:
 class _Builder:
     def __init__(self, county6: str, seed: int, today: datetime.date):
         self.county6 = county6
+        self.seed = seed
         self.rng = random.Random(f"bangfu-employers:{county6}:{seed}")
         self.today = today
         self.this_month = _month_index(today)
@@ -106,6 +116,8 @@ class _Builder:
         self.townships = dict(Region.objects.filter(codes.within(county6, "code"), level=codes.TOWNSHIP)
                               .values_list("code", "name"))
         self.industries = dict(Industry.objects.values_list("code", "id"))
+        self.timelines = timelines.Planner(county6, seed, today, MONTHS)
+        self.plans: list[tuple[Workshop, timelines.Timeline]] = []
 
     def credit_code(self, kind: str) -> str:
         digit = {EmployerKind.ENTERPRISE: "1", EmployerKind.INDIVIDUAL: "2", EmployerKind.COOPERATIVE: "3"}[kind]
@@ -168,17 +180,20 @@ def _village_of(spells, people: dict[int, Person]) -> str:
 
 
 def _statuses(count: int) -> list[str]:
-    """Statuses by workshop size, largest first: the largest upgraded, the smallest in trouble."""
+    """Statuses by workshop size (registered-poor workers), largest first: the largest upgraded, the
+    smallest in trouble."""
     top = list(BY_SIZE_TOP[:count])
     bottom = list(reversed(BY_SIZE_BOTTOM))
     bottom = bottom[len(bottom) - min(len(bottom), count - len(top)):]
     return [*top, *[WorkshopStatus.RUNNING] * (count - len(top) - len(bottom)), *bottom]
 
 
-def generate_employers(county_code: str, seed: int = 1, stdout=None, *,
-                       today: datetime.date | None = None) -> EmployersResult:
-    """Employers, workshops, employment records and a year of monthly records for a county whose
-    people are generated. Refuses a county that already has employers."""
+def generate_employers(county_code: str, seed: int = 1, stdout=None, *, today: datetime.date | None = None,
+                       actor=None) -> EmployersResult:
+    """Employers, workshops with their timelines, employment records, a year of monthly records,
+    demonstration sites and labour cooperatives for a county whose people are generated. `actor` is
+    who the workshop events and the appraisal name (the system account when None). Refuses a county
+    that already has employers."""
     started = time.monotonic()
     county6 = county_code[:6]
     today = today or datetime.date.today()  # noqa: DTZ011 (a calendar date)
@@ -195,15 +210,24 @@ def generate_employers(county_code: str, seed: int = 1, stdout=None, *,
         _move_workers(kept, people)
         made = _make_workshops(builder, kept, people, result)
         made += _make_firms(builder, firms, people, result)
+        taken = {s.person_id for place in (*kept, *firms) for s in place.spells}
+        shops = generator_groups.make_massage_shops(builder, taken)
+        result.employers += len(shops)
+        made += [(_Place(shop.employer.name, "", "", shop.spells, generator_groups.MASSAGE_TITLE), shop.employer, None)
+                 for shop in shops]
         _make_employments(builder, made, people, result)
+        actor = actor or system_account()
+        _play_timelines(builder, made, actor, result)
+        result.groups = generator_groups.generate_groups(builder, shops, actor)
+        result.employers += result.groups.cooperatives
         log.record(None, Action.BULK, region_code=codes.full_code(county6), username="generator", detail={
             "generated": "employers", "county": county6, "employers": result.employers,
             "workshops": result.workshops, "employments": result.employments, "seed": seed})
     result.seconds = time.monotonic() - started
     if stdout is not None:
         stdout.write(f"{builder.county_name}: {result.employers} employers, {result.workshops} workshops, "
-                     f"{result.employments:,} employment records, {result.monthly_records:,} monthly records "
-                     f"({result.seconds:.1f} s)\n")
+                     f"{result.employments:,} employment records, {result.monthly_records:,} monthly records, "
+                     f"{result.events:,} workshop events, {result.groups.summary()} ({result.seconds:.1f} s)\n")
     return result
 
 
@@ -224,7 +248,8 @@ def _move_workers(kept: list[_Place], people: dict[int, Person]) -> None:
 
 def _make_workshops(builder: _Builder, kept: list[_Place], people, result: EmployersResult) -> list:
     rng = builder.rng
-    kept.sort(key=lambda p: (-len(p.spells), p.name))
+    kept.sort(key=lambda p: (-sum(people[s.person_id].poverty_status in TUOPIN for s in p.spells), -len(p.spells),
+                             p.name))
     statuses = _statuses(len(kept))
     employers, workshops = [], []
     trade_employer: dict[str, Employer] = {}
@@ -257,14 +282,16 @@ def _make_workshops(builder: _Builder, kept: list[_Place], people, result: Emplo
             trade_employer[place.trade] = employer
         start = _month(min(_month_index(s.start_month) for s in place.spells) - rng.randint(0, 6))
         workshop = Workshop(
-            name=place.name, kind=kind, site=_site(rng, kind), region_code=village,
+            name=place.name, kind=kind, site=_site(rng, kind, seen), region_code=village,
             address=f"{township}{rng.choice(('安置点', '村委旁', '产业园'))}{rng.randint(1, 30)}号",
             products=_products(place.trade), capacity=len(place.spells) + rng.randint(5, 30), start_date=start,
             site_rent=rng.choice((0, 12_000, 24_000, 36_000, 60_000)), status=status)
         workshop.employer_ref = employer
-        _certify(workshop, builder, index)
+        # The second-largest running workshop once fell short for a quarter and recovered.
+        episode = status == WorkshopStatus.RUNNING and statuses[:index].count(WorkshopStatus.RUNNING) == 1
+        first = min(s.start_month for s in place.spells)
+        builder.plans.append((workshop, builder.timelines.plan(workshop, status, first, index + 1, episode)))
         workshops.append(workshop)
-        result.statuses[status] = result.statuses.get(status, 0) + 1
     Employer.objects.bulk_create(employers, batch_size=BATCH)
     for workshop in workshops:
         workshop.employer = workshop.employer_ref
@@ -294,15 +321,23 @@ def _make_firms(builder: _Builder, firms: list[_Place], people, result: Employer
 def _make_employments(builder: _Builder, made: list, people, result: EmployersResult) -> None:
     rng = builder.rng
     first = builder.this_month - MONTHS
+    trouble = {workshop.pk: timeline.trouble for workshop, timeline in builder.plans}
     employments, pending = [], []
     for place, employer, workshop in made:
-        title = TRADES[place.trade][2] if workshop is not None else "普工"
-        daily = rng.randint(85, 140)
-        # A few workshops in trouble pay less accident insurance than the usual criterion asks.
-        insurance = Decimal(10 if workshop is not None and workshop.status in (
-            WorkshopStatus.PENDING, WorkshopStatus.CLEARING) else rng.choice((15, 15, 20)))
+        title = place.title or (TRADES[place.trade][2] if workshop is not None else "普工")
+        # The workshop to be upgraded pays what the upgrade asks (2万元 a year and more).
+        daily = rng.randint(125, 150) if workshop is not None and workshop.status == WorkshopStatus.UPGRADED \
+            else rng.randint(85, 140)
+        insurance = Decimal(rng.choice((15, 15, 20)))
+        # The months a workshop falls short of the standard it pays less accident insurance than the
+        # usual criterion asks (its timeline records the monitoring that finds it).
+        short = trouble.get(workshop.pk, set()) if workshop is not None else set()
+        # The workshop to be upgraded has its registered-poor workers on contracts of a year or more.
+        contracts = workshop is not None and workshop.status == WorkshopStatus.UPGRADED
         for spell in place.spells:
             agreement = rng.choices((Agreement.CONTRACT, Agreement.LABOUR_AGREEMENT, Agreement.NONE), (65, 30, 5))[0]
+            if contracts and people[spell.person_id].poverty_status in TUOPIN:
+                agreement = Agreement.CONTRACT
             months = (rng.choice((12, 24, 36)) if agreement == Agreement.CONTRACT
                       else rng.choice((6, 12)) if agreement == Agreement.LABOUR_AGREEMENT else None)
             employment = Employment(
@@ -311,39 +346,42 @@ def _make_employments(builder: _Builder, made: list, people, result: EmployersRe
                 job_title=title, start_date=spell.start_month, agreement=agreement, agreement_months=months,
                 weekly_hours=rng.choice((40, 40, 44, 48)), spell_id=spell.pk)
             employments.append(employment)
-            pending.append((employment, max(first, _month_index(spell.start_month)), daily, insurance))
+            pending.append((employment, max(first, _month_index(spell.start_month)), daily, insurance, short))
     Employment.objects.bulk_create(employments, batch_size=BATCH)
     records = []
-    for employment, since, daily, insurance in pending:
+    for employment, since, daily, insurance, short in pending:
         for index in range(since, builder.this_month):
             month = _month(index)
             days = rng.randint(16, 26) if rng.random() > 0.05 else rng.randint(2, 10)
             records.append(MonthlyRecord(employment=employment, month=month, days_worked=days,
-                                         pay=Decimal(days * daily + rng.randint(0, 9) * 10), insurance=insurance))
+                                         pay=Decimal(days * daily + rng.randint(0, 9) * 10),
+                                         insurance=timelines.LOW_INSURANCE if index in short else insurance))
     MonthlyRecord.objects.bulk_create(records, batch_size=BATCH)
     result.employments += len(employments)
     result.monthly_records += len(records)
 
 
-def _certify(workshop: Workshop, builder: _Builder, index: int) -> None:
-    if workshop.status not in CERTIFIED:
-        return
-    rng = builder.rng
-    certified = workshop.start_date + datetime.timedelta(days=rng.randint(60, 270))
-    workshop.certified_on = min(certified, builder.today)
-    workshop.certified_level = Level.CITY if workshop.status == WorkshopStatus.UPGRADED else Level.COUNTY
-    workshop.certificate_number = f"{builder.county6}-{workshop.certified_on.year}-{index + 1:03d}"
-    if workshop.status == WorkshopStatus.PENDING:
-        workshop.buffer_until = builder.today + datetime.timedelta(days=120)
-    elif workshop.status in (WorkshopStatus.CLEARING, WorkshopStatus.REVOKED):
-        workshop.buffer_until = builder.today - datetime.timedelta(days=30)
+def _play_timelines(builder: _Builder, made: list, actor, result: EmployersResult) -> None:
+    """The workshops' yearly reports, then their events: the moves whose period the monthly records
+    cover follow the evaluation of those records, as an officer's would."""
+    planner = builder.timelines
+    workers = {workshop.pk: len(place.spells) for place, _employer, workshop in made if workshop is not None}
+    result.reports = timelines.write_reports(planner, builder.plans, workers)
+    evaluations = timelines.evaluate_all(planner.wanted_evaluations(builder.plans))
+    for workshop, timeline in builder.plans:
+        planner.play(workshop, timeline, evaluations)
+    result.events = timelines.write_events(planner, builder.plans, actor)
+    result.statuses = dict(Counter(workshop.status for workshop, _timeline in builder.plans))
 
 
-def _site(rng: random.Random, kind: str) -> str:
+def _site(rng: random.Random, kind: str, seen: Counter) -> str:
+    """Every other workshop not farming is at a relocation site (seed 003: 15 of 35)."""
     if kind == WorkshopKind.FARMING:
         return rng.choice((WorkshopSite.POOR_VILLAGE, WorkshopSite.POOR_VILLAGE, WorkshopSite.OTHER))
-    return rng.choice((WorkshopSite.RELOCATION, WorkshopSite.RELOCATION, WorkshopSite.POOR_VILLAGE,
-                       WorkshopSite.PARK, WorkshopSite.COMMUNITY))
+    seen["not farming"] += 1
+    if seen["not farming"] % 2 == 1:
+        return WorkshopSite.RELOCATION
+    return rng.choice((WorkshopSite.POOR_VILLAGE, WorkshopSite.PARK, WorkshopSite.COMMUNITY))
 
 
 def _products(trade: str) -> str:

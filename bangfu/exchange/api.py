@@ -126,6 +126,7 @@ class KindCountsOut(Schema):
     update: int
     unchanged: int
     rejected: int
+    remove: int = Field(0, description="records removed: a roster import replaces each month it holds (else 0)")
 
 
 class FieldChangeOut(Schema):
@@ -136,6 +137,7 @@ class FieldChangeOut(Schema):
 
 class RowChangeOut(Schema):
     kind: str
+    action: str = Field("update", description="update, or remove (a roster's record of someone the file omits)")
     row: int | None
     source: str
     who: str
@@ -153,7 +155,7 @@ class ImportJobOut(Schema):
     preview: dict[str, KindCountsOut] | None = Field(description="per kind, what the commit would do")
     commit: dict[str, KindCountsOut] | None = Field(description="per kind, what the commit did")
     checks_run: int | None = Field(description="the check run made after the commit (GET /api/checks/runs)")
-    changes: list[RowChangeOut] = Field(description="the first updates, with each field's old and new value")
+    changes: list[RowChangeOut] = Field(description="the first updates and removals, each field's old and new value")
     warnings: list[str]
     rows_total: int
     rows_done: int
@@ -179,7 +181,7 @@ def _text(value) -> str:
 def _counts(counts) -> dict | None:
     if not isinstance(counts, dict):
         return None
-    return {kind: {key: int(figures.get(key, 0) or 0) for key in ("add", "update", "unchanged", "rejected")}
+    return {kind: {key: int(figures.get(key, 0) or 0) for key in ("add", "update", "unchanged", "rejected", "remove")}
             for kind, figures in counts.items() if isinstance(figures, dict)}
 
 
@@ -195,7 +197,8 @@ def _table_out(job: ImportJob, index: int, table: dict) -> dict:
 
 
 def _import_out(job: ImportJob) -> dict:
-    changes = [{"kind": change.get("kind", ""), "row": change.get("row"), "source": _text(change.get("source")),
+    changes = [{"kind": change.get("kind", ""), "action": change.get("action", "update"), "row": change.get("row"),
+                "source": _text(change.get("source")),
                 "who": _text(change.get("who")),
                 "changes": [{"label": _text(label), "old": _text(old), "new": _text(new)}
                             for label, old, new in change.get("changes", [])]}

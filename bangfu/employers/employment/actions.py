@@ -153,6 +153,7 @@ class RosterResult:
     started: int = 0
     warnings: list = dataclasses.field(default_factory=list)
     submission: RosterSubmission | None = None
+    named: set = dataclasses.field(default_factory=set)  # the people (ids) the rows name, refused rows too
 
     def count(self, action: str) -> int:
         return sum(o.action == action for o in self.outcomes)
@@ -187,7 +188,8 @@ def _changes(record: MonthlyRecord, values: dict) -> list[tuple[str, str, str]]:
 
 
 def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: datetime.date, rows: list[dict], *,
-                    write: bool, reason: str, replace: bool, numbers_checked: bool = False) -> RosterResult:
+                    write: bool, reason: str, replace: bool, numbers_checked: bool = False,
+                    found: rules.Holders | None = None) -> RosterResult:
     """The heart of a roster submission (form, API, importer): each row matched to its person (by ID
     number and name) and to their employment at the employer covering the month (one started when
     there is none), checked, then compared with the month's record. With `write` the records are
@@ -195,13 +197,15 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
     records of the employer (or workshop) that no row names are removed. The caller holds the
     transaction and has checked the gate. Rows: dicts with row, id_number, name, days_worked, pay,
     insurance, and optionally start_date, workshop (a Workshop of the employer), employment (an id).
-    `numbers_checked`: the rows' ID numbers are normalised and valid already (the importer's reader)."""
+    `numbers_checked`: the rows' ID numbers are normalised and valid already (the importer's reader);
+    `found`: their holders, when the caller has looked them up already."""
     if numbers_checked:  # the importer's reader has normalised and verified every ID number
         numbers = [(r.get("id_number") or "", None) for r in rows]
     else:
         numbers = [rules.id_number_problem(r.get("id_number")) if r.get("id_number") or not r.get("employment")
                    else ("", None) for r in rows]
-    found = rules.holders(number for number, problem in numbers if problem is None)
+    if found is None:
+        found = rules.holders(number for number, problem in numbers if problem is None)
     given = {e.pk: e for e in Employment.objects.filter(
         pk__in=[int(r["employment"]) for r in rows if str(r.get("employment") or "").isdigit()]
     ).select_related("person")}
@@ -241,11 +245,14 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
         else:
             first[person.pk] = r
     people = {item[1].pk for item in checked if item[1] is not None}
+    # The people the rows name: those found, and the holder of a valid number given with another name.
+    named = people | {holder.pk for holder in (rules.holder_of(number, found) for number, problem in numbers
+                                               if number and problem is None) if holder is not None}
     by_person: dict[int, list] = {}
     for values in Employment.objects.filter(employer=employer, person_id__in=people).values_list(*_SPAN):
         employment = _Span(*values)
         by_person.setdefault(employment.person_id, []).append(employment)
-    result = RosterResult([])
+    result = RosterResult([], named=named)
     new_employments: list[Employment] = []
     matched: list[tuple[RowOutcome, Employment, dict]] = []
     for r, person, figures, start, errors, fail, who in checked:
@@ -297,11 +304,12 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
         updated.append(record)
     removed = []
     if replace:
-        kept = {e.pk for e in (o.employment for o in result.outcomes) if e is not None and e.pk}
+        # Whoever a row names keeps their record, refused rows too: a bad row never loses data.
         month_records = MonthlyRecord.objects.filter(employment__employer=employer, month=month)
         if workshop is not None:
             month_records = month_records.filter(employment__workshop=workshop)
-        removed = list(month_records.exclude(employment_id__in=kept))
+        removed = [values[:-1] for values in month_records.values_list("id", *_RECORD, "employment__person_id")
+                   if values[-1] not in result.named]
     result.removed, result.started = len(removed), len(new_employments)
     if write:
         if new_employments:
@@ -320,23 +328,66 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
         if updated:
             MonthlyRecord.objects.bulk_update(updated, list(FIGURES), batch_size=1000)
             bulk_history(MonthlyRecord, updated, user, reason)
-        if removed:
-            _deletion_history(removed, user, reason)
-            # A raw DELETE: a queryset's delete() would send a signal per record (history rows without
-            # the actor and reason, one INSERT each); the rows above say it once, set-based.
-            gone = MonthlyRecord.objects.filter(pk__in=[m.pk for m in removed])
-            gone._raw_delete(gone.db)
+        remove_month_records(user, removed, reason)
     return result
 
 
-def _deletion_history(records: list[MonthlyRecord], user, reason: str) -> None:
-    """History rows saying these records were removed (a set-based DELETE sends no signals)."""
+def remove_month_records(user, records: list[tuple], reason: str) -> None:
+    """Remove these monthly records (rows of values: id, then _RECORD), history rows saying so first.
+    The caller holds the transaction and has checked the gate."""
+    if not records:
+        return
     historical = MonthlyRecord.history.model
     now = timezone.now()
-    names = [f.attname for f in MonthlyRecord._meta.concrete_fields]
+    names = ["id", *(MonthlyRecord._meta.get_field(name).attname for name in _RECORD)]
     historical.objects.bulk_create([
-        historical(**{name: getattr(record, name) for name in names}, history_date=now, history_type="-",
-                   history_user=user, history_change_reason=reason) for record in records], batch_size=1000)
+        historical(**dict(zip(names, values, strict=True)), history_date=now, history_type="-",
+                   history_user=user, history_change_reason=reason) for values in records], batch_size=1000)
+    # A raw DELETE: a queryset's delete() would send a signal per record (history rows without the
+    # actor and reason, one INSERT each); the rows above say it once, set-based.
+    ids = [values[0] for values in records]
+    for start in range(0, len(ids), _IN_BATCH):
+        gone = MonthlyRecord.objects.filter(pk__in=ids[start:start + _IN_BATCH])
+        gone._raw_delete(gone.db)
+
+
+_IN_BATCH = 900  # ids per IN (…): SQLite's limit on a statement's parameters
+
+
+@dataclasses.dataclass
+class Removal:
+    """A monthly record a roster would remove: its values (id, then _RECORD) and whose it is."""
+
+    values: tuple
+    who: str
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) of its figures, as an update lists them: the new value is none."""
+        return [(str(MonthlyRecord._meta.get_field(name).verbose_name), str(value), "")
+                for name, value in zip(FIGURES, self.values[3:], strict=True)]
+
+
+def unnamed_month_records(employer: Employer, month: datetime.date, named: set[int]) -> list[Removal]:
+    """The employer's records of the month whose person is not among `named` (person ids): what a
+    roster naming only those people replaces. One query for the month's (record, person) pairs,
+    then the details of those it would remove."""
+    month_records = MonthlyRecord.objects.filter(employment__employer=employer, month=month)
+    gone = [pk for pk, person in month_records.values_list("id", "employment__person_id") if person not in named]
+    removals = []
+    person = "employment__person__"
+    for start in range(0, len(gone), _IN_BATCH):
+        for *values, name, head, tail, hashed in MonthlyRecord.objects.filter(
+                pk__in=gone[start:start + _IN_BATCH]).values_list(
+                "id", *_RECORD, f"{person}name", f"{person}id_number_head", f"{person}id_number_tail",
+                f"{person}id_number_hash"):
+            masked = Person.id_number.masked(_Masked(head, tail, hashed))
+            removals.append(Removal(tuple(values), f"{name}（{masked}）"))
+    removals.sort(key=lambda removal: removal.values[0])
+    return removals
+
+
+class _Masked(collections.namedtuple("_Masked", ("id_number_head", "id_number_tail", "id_number_hash"))):
+    """What the mask of an ID number reads of a person."""
 
 
 LABELS = {"id_number": _l("证件号码"), "name": _l("姓名"), "days_worked": _l("出勤天数"), "pay": _l("应发工资"),

@@ -8,6 +8,11 @@ the next run (the same function) skips the chunks already written and goes on. T
 commit classify rows the same way, so the preview's counts are what the commit will do (unless
 the ledger changes in between: the commit decides on the ledger as it finds it).
 
+A kind another app writes (WRITERS: the employer side's rosters) may also finish: once every table
+has been read, in the preview and as the commit's last transaction (counted as one more chunk), it
+does what only the whole file can decide — a roster removes the month's records of the people the
+file leaves out — and the pass counts that as `remove` and lists it among the changes.
+
 Within one import a record may appear once per kind: a later row with the same key (ID number,
 household number, person and start month) is counted unchanged when it says the same as the first,
 refused naming the first row when it says something else — never guessed which one is right.
@@ -27,7 +32,7 @@ from django.utils.translation import gettext as _
 from bangfu.exchange.imports import jobs, rosters
 from bangfu.exchange.imports.errors import SKIPPED_REASONS, ErrorBook
 from bangfu.exchange.imports.places import Places
-from bangfu.exchange.imports.records import Record, household_data, person_data
+from bangfu.exchange.imports.records import Record, RowReader, household_data, person_data
 from bangfu.exchange.imports.tables import Table
 from bangfu.exchange.models import ImportJob
 from bangfu.registry import bulk, services
@@ -37,9 +42,15 @@ CHUNK = 5000            # rows per transaction: each chunk's lookups and refresh
 CHANGES_KEPT = 200      # updates listed on the preview page (all are counted)
 WARNINGS_KEPT = 100
 ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3, "roster": 4}
-# Kinds another app writes: kind → (record → bulk.Row, its set-based writer(user, rows, reason=, write=)).
-WRITERS = {"roster": (rosters.row, rosters.write)}
+# Kinds another app writes: kind → a class, made once per pass (`Writer(user)`), whose instance reads
+# a record as a bulk.Row (`row(record)`), hears that a table starts (`begin(table, source)`), writes
+# each chunk set-based (`write(user, rows, reason=, write=)` → outcomes), is told of the rows
+# refused before they reach it (`refused(records)`), and finishes once every table has been read
+# (`finish(user, reason=, write=)` → `removed`, a list of (where, removal), and `warnings`): in the
+# preview, and in the commit as its last transaction. `removes`: its counts have a REMOVE.
+WRITERS = {"roster": rosters.RosterPass}
 ACTIONS = (bulk.ADD, bulk.UPDATE, bulk.UNCHANGED, bulk.REJECTED)
+REMOVE = "remove"  # records a kind's finishing step removes (a roster's month replaced)
 
 # 就业渠道 words as the monitoring module reads them → the ledger's channels. A cell naming several
 # gives the one the rules care about first (a public-welfare post, a workshop), else the first named.
@@ -80,6 +91,8 @@ class Pass:
     analysed_at: int = 0    # people and households added when the planner's statistics were last gathered
     writer: "_Writer | None" = None  # writes chunks of people while the next is read (PostgreSQL)
     carried: dict = dataclasses.field(default_factory=dict)  # households the chunk being written adds
+    writers: dict = dataclasses.field(default_factory=dict)  # kind → its WRITERS instance for this pass
+    removals: int = 0  # removals listed in `changes` (as many as updates are)
 
 
 class _Writer:
@@ -163,6 +176,7 @@ def run_pass(job: ImportJob, *, write: bool, progress=None, opened=None) -> Impo
         _tables(state, tables, book, resume, user, reason, progress)
         if state.writer is not None:
             state.writer.wait()
+        _finish(state, resume, user, reason)
     finally:
         if state.writer is not None:
             state.writer.close()
@@ -186,6 +200,9 @@ def _tables(state: Pass, tables, book: ErrorBook, resume: int, user, reason: str
         records = table.records(places)
         if state.writer is not None and table.kind.name != "person":
             state.writer.wait()  # the next kinds are checked against every person written
+        writer = _writer(state, table.kind.name, user)
+        if writer is not None:
+            writer.begin(table, source)
         while chunk := list(itertools.islice(records, CHUNK)):
             done_before = state.chunk < resume
             outcomes = _chunk(state, table, source, chunk, user, reason, write=write and not done_before)
@@ -203,6 +220,47 @@ def _tables(state: Pass, tables, book: ErrorBook, resume: int, user, reason: str
                 progress(state.rows, state.job.rows_total)
         for skipped in table.sheet.skipped:
             book.add(index, source, headers, skipped.row, skipped.cells, [("", str(SKIPPED_REASONS[skipped.reason]))])
+        if writer is not None and table.sheet.skipped:
+            # A hidden row is not imported, but it names its person all the same.
+            reader = RowReader(table.kind, headers, table.recognition, places)
+            writer.refused([reader.read(skipped.row, skipped.cells) for skipped in table.sheet.skipped
+                            if skipped.reason == "hidden"])
+
+
+def _writer(state: Pass, kind: str, user):
+    """The pass's instance of the kind's writer (None for the ledger's own kinds)."""
+    if kind not in WRITERS:
+        return None
+    if kind not in state.writers:
+        state.writers[kind] = WRITERS[kind](user)
+    return state.writers[kind]
+
+
+def _finish(state: Pass, resume: int, user, reason: str) -> None:
+    """The finishing step of each writer of the pass, once every table has been read: in the commit,
+    a transaction of its own after the last chunk, counted as a chunk (a resumed commit that had
+    done it does not do it again)."""
+    for kind, writer in state.writers.items():
+        if state.write and state.chunk < resume:
+            state.chunk += 1
+            continue
+
+        def finished(kind=kind, writer=writer):
+            done = writer.finish(user, reason=reason, write=state.write)
+            state.counts[kind][REMOVE] += len(done.removed)
+            for where, removal in done.removed:
+                if state.removals < CHANGES_KEPT:
+                    state.changes.append({"kind": kind, "action": REMOVE, "row": None, "source": where,
+                                          "who": removal.who, "changes": [list(c) for c in removal.changes()]})
+                    state.removals += 1
+            state.warnings.extend(str(warning) for warning in done.warnings)
+            return _plain(state.counts)
+
+        if state.write:
+            _commit(state.job.pk, state.chunk, state.rows, finished)
+        else:
+            finished()
+        state.chunk += 1
 
 
 STATISTICS_FROM = 5000
@@ -226,7 +284,11 @@ def _keep_statistics(state: Pass, kind: str, *, later: bool = False) -> None:
 
 
 def _plain(counts) -> dict:
-    return {kind: {action: counts[kind][action] for action in ACTIONS} for kind in counts}
+    return {kind: {action: counts[kind][action] for action in _actions(kind)} for kind in counts}
+
+
+def _actions(kind: str) -> tuple[str, ...]:
+    return (*ACTIONS, REMOVE) if getattr(WRITERS.get(kind), "removes", False) else ACTIONS
 
 
 def _source(job: ImportJob, index: int, table: Table) -> str:
@@ -239,23 +301,29 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
     kind = table.kind.name
     answers: dict[int, tuple[str, list]] = {}
     rows: list[bulk.Row] = []
+    refused: list[Record] = []
     for number, record in enumerate(chunk):
         if record.errors:
             answers[number] = (bulk.REJECTED, [(e.column, e.reason) for e in record.errors])
+            refused.append(record)
             continue
-        row = _row(kind, record, state.spells_given)
+        row = _row(state, kind, record)
         if row is None:  # 是否已务工 = 否: nothing to record
             answers[number] = (bulk.UNCHANGED, [])
             continue
         repeated = _repeated(state, kind, row, record, source)
         if repeated is not None:
             answers[number] = repeated
+            if repeated[0] == bulk.REJECTED:
+                refused.append(record)
             continue
         row.ref = number
         rows.append(row)
         if kind == "person" and row.household_number:
             state.members.add(row.household_number)
             state.heads[row.household_number] += row.data.get("relationship") == c.Relationship.HEAD
+    if kind in state.writers:
+        state.writers[kind].refused(refused)
     if write and kind == "person" and state.writer is not None:
         # Checked here, written by the writer while the next chunk is read and checked.
         plan = bulk.plan_people(user, rows, carried=state.carried)
@@ -292,7 +360,7 @@ def _counted(state: Pass, kind: str, answers: dict) -> dict:
     """The commit's counts with this chunk's answers."""
     counts = _plain(state.counts)
     for action, _reasons in answers.values():
-        counts.setdefault(kind, dict.fromkeys(ACTIONS, 0))[action] += 1
+        counts.setdefault(kind, dict.fromkeys(_actions(kind), 0))[action] += 1
     return counts
 
 
@@ -312,8 +380,8 @@ def _commit(job_id: int, number: int, rows_done: int, write) -> None:
 def _write(kind: str, user, rows: list[bulk.Row], reason: str, *, write: bool, state: Pass) -> list[bulk.Outcome]:
     if not rows:
         return []
-    if kind in WRITERS:
-        return WRITERS[kind][1](user, rows, reason=reason, write=write)
+    if kind in state.writers:
+        return state.writers[kind].write(user, rows, reason=reason, write=write)
     if kind == "household":
         return bulk.import_households(user, rows, reason=reason, write=write)
     if kind == "person":
@@ -355,9 +423,10 @@ def _column(table: Table, field: str) -> str:
 
 # --- records → rows ------------------------------------------------------------------------------
 
-def _row(kind: str, record: Record, spells_given: bool = False) -> bulk.Row | None:
-    if kind in WRITERS:
-        return WRITERS[kind][0](record)
+def _row(state: Pass, kind: str, record: Record) -> bulk.Row | None:
+    if kind in state.writers:
+        return state.writers[kind].row(record)
+    spells_given = state.spells_given
     values = record.values
     if kind == "person":
         data = person_data(record)

@@ -1,96 +1,234 @@
 """The roster import (月度用工花名册): each chunk's rows grouped by employer and month and handed to
 the employer side's set-based roster function (employers.employment.actions.roster_outcomes), the
-same one the roster form uses; the engine calls `row` and `write` through its table of writers.
+same one the roster form uses. The engine makes one RosterPass per pass and calls it through its
+table of writers: `row` and `write` for each chunk, `refused` for the rows refused before they
+reach it, `finish` once every table has been read.
 
 An operator imports its own organisation's rosters (a 统一社会信用代码 column, if given, must be
 its own); an officer names the employer of each row by that column. A row naming a workshop by
-name (车间) starts new employments there. An import adds and updates the month's records it holds;
-unlike a submission of the whole month it removes none: a file may come in several chunks."""
+name (车间) starts new employments there.
+
+An import replaces each month it holds, as a submission of the whole month does: for every
+(employer, month) of its rows, the records of that month of people the file does not name at all
+are removed (with history rows and a RosterSubmission saying so). A file comes in chunks, so this
+is the finishing step, run when every row has been read: in the commit's last transaction, and in
+the preview, which lists them. Never is a record lost because of a bad row:
+
+- a person whose row was refused (bad days, a name that does not match, a hidden row …) is named
+  all the same and keeps their record;
+- a refused row whose person cannot be known (its ID number missing or invalid) keeps that whole
+  month as it is (every month of the employer when its month is unreadable, of every employer when
+  its employer is), with a warning: fixed and imported again, the month is replaced;
+- the error workbook of an earlier import (原行号 … 错误原因) holds only the rows it refused: uploaded
+  again with those rows fixed, it adds and updates them and removes nothing.
+"""
 
 import collections
+import dataclasses
 
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bangfu.audit import log
+from bangfu.audit.models import Action
 from bangfu.core.permissions import reach_of, scope
 from bangfu.employers.employment import actions as employment
 from bangfu.employers.employment import rules
 from bangfu.employers.models import Employer, RosterSubmission, Workshop
 from bangfu.employers.permissions import Perm
 from bangfu.exchange.imports.records import Record
+from bangfu.exchange.imports.values import header_key
 from bangfu.registry import bulk
+from bangfu.registry.models import month_label
 
 FIELDS = ("id_number", "name", "month", "days_worked", "pay", "insurance", "workshop", "start_date", "credit_code")
+ANY = None  # the employer or month of a refused row that could not be read: it stands for every one
+UNKNOWN_LISTED = 5  # rows named in the warning about a month kept whole
 
 
 def row(record: Record) -> bulk.Row:
     return bulk.Row(record, {name: record.values[name] for name in FIELDS if name in record.values})
 
 
-def _employers(user, rows: list[bulk.Row]) -> tuple[Employer | None, dict[str, Employer]]:
-    """The operator's own organisation (None for an officer), and the employers the rows name by
-    credit code that the user may submit for."""
+def is_error_workbook(headers: list) -> bool:
+    """The header of an import's error workbook (原行号 first, 错误原因 last), in either language."""
+    names = [header_key(h) for h in headers if str(h or "").strip()]
+    if len(names) < 3:
+        return False
+    firsts, lasts = {header_key("原行号")}, {header_key("错误原因")}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            firsts.add(header_key(_("原行号")))
+            lasts.add(header_key(_("错误原因")))
+    return names[0] in firsts and names[-1] in lasts
+
+
+@dataclasses.dataclass
+class Finished:
+    """What the finishing step did (or, in the preview, would do): the records removed, each with
+    where it was (employer · month), and the warnings."""
+
+    removed: list[tuple[str, employment.Removal]]
+    warnings: list[str]
+
+
+class RosterPass:
+    """One pass over an import's roster tables: writes each chunk, and remembers which months of
+    which employers the file holds and whom it names there, for the finishing step."""
+
+    row = staticmethod(row)
+    removes = True  # its counts have a "remove" besides add, update, unchanged and rejected
+
+    def __init__(self, user):
+        self.user = user
+        self.months: dict[tuple[int, object], Employer] = {}  # (employer id, month) the file replaces
+        # (employer id | ANY, month | ANY) → the people (ids) named there, refused rows included
+        self.named: dict[tuple, set[int]] = collections.defaultdict(set)
+        # (employer id | ANY, month | ANY) → refused rows whose person is unknown: (source, row)
+        self.unknown: dict[tuple, list] = collections.defaultdict(list)
+        self.correcting = False
+        self.source = ""
+        self.warnings: list[str] = []
+
+    def begin(self, table, source: str) -> None:
+        """A table of the import starts (its rows come next)."""
+        self.source = source
+        self.correcting = is_error_workbook(table.header.names)
+        if self.correcting:
+            self.warnings.append(_("%(source)s 是导入的错误报告：只新增和更新其中的行，不移除所在月份的其他记录")
+                                 % {"source": source})
+
+    def _note(self, employer: Employer | None, month, holder, row_number) -> None:
+        """A row of this employer and month (either ANY when unreadable) naming `holder` (a person,
+        None when nobody holds its number, "?" when its number is not known)."""
+        key = (employer.pk if employer is not None else ANY, month)
+        if holder == "?":
+            self.unknown[key].append((self.source, row_number))
+        elif holder is not None:
+            self.named[key].add(holder.pk)
+        if employer is not None and month is not ANY and not self.correcting:
+            self.months.setdefault(key, employer)
+
+    def write(self, user, rows: list[bulk.Row], *, reason: str, write: bool) -> list[bulk.Outcome]:
+        own, named = _employers(user, {r.data.get("credit_code") for r in rows})
+        found = rules.holders(r.data["id_number"] for r in rows)
+        outcomes: dict[object, bulk.Outcome] = {}
+        groups: dict[tuple, list[dict]] = collections.defaultdict(list)
+        months: dict = {}
+        for given in rows:
+            data = given.data
+            errors, fail = rules._collector()
+            employer = _employer_of(own, named, data.get("credit_code"), fail)
+            given_month = data.get("month")
+            if given_month not in months:  # checked once per distinct month (today's date is looked up)
+                month_errors, month_fail = rules._collector()
+                months[given_month] = (rules.clean_month(given_month, month_fail), month_errors)
+            month, month_errors = months[given_month]
+            for field, messages in month_errors.items():
+                for message in messages:
+                    fail(field, message)
+            self._note(employer if "credit_code" not in errors else None, month if month else ANY,
+                       found.get(data["id_number"]), given.ref)
+            if errors:
+                outcomes[given.ref] = bulk.Outcome(given.ref, bulk.REJECTED, errors, who=str(data.get("name") or ""))
+                continue
+            groups[employer.pk, month].append({**data, "ref": given.ref, "row": given.ref, "employer": employer})
+        workshops = _workshops({r["employer"].pk for group in groups.values() for r in group},
+                               {r["workshop"] for group in groups.values() for r in group if r.get("workshop")})
+        for (_employer_id, month), group in groups.items():
+            employer = group[0]["employer"]
+            ready = []
+            for item in group:
+                name = item.pop("workshop", "") or ""
+                if name:
+                    workshop = workshops.get((employer.pk, name))
+                    if workshop is None:
+                        outcomes[item["ref"]] = bulk.Outcome(item["ref"], bulk.REJECTED, {"workshop": [
+                            _("本单位没有名为“%(name)s”的车间") % {"name": name}]}, who=str(item.get("name") or ""))
+                        continue
+                    item["workshop"] = workshop
+                ready.append(item)
+            result = employment.roster_outcomes(user, employer, None, month, ready, write=write, reason=reason,
+                                                replace=False, numbers_checked=True, found=found)
+            for item, outcome in zip(ready, result.outcomes, strict=True):
+                outcomes[item["ref"]] = bulk.Outcome(item["ref"], outcome.action, outcome.errors, outcome.changes,
+                                                     who=outcome.who)
+            if write and (result.count(employment.ADD) or result.count(employment.UPDATE)):
+                _submission(user, employer, month, reason, result=result)
+        # The refs are the rows' places in the chunk: their numbers in the file are the records'.
+        return [outcomes[given.ref] for given in rows]
+
+    def refused(self, records: list[Record]) -> None:
+        """Rows refused before they reach `write` (a cell the reader could not read, a repeated row,
+        a hidden row): whom they name is remembered all the same."""
+        if not records:
+            return
+        own, named = _employers(self.user, {r.values.get("credit_code") for r in records})
+        found = rules.holders(r.values["id_number"] for r in records if r.values.get("id_number"))
+        months: dict = {}
+        for record in records:
+            values = record.values
+            errors, fail = rules._collector()
+            employer = _employer_of(own, named, values.get("credit_code"), fail)
+            given_month = values.get("month")
+            if given_month not in months:
+                months[given_month] = rules.clean_month(given_month, rules._collector()[1]) if given_month else None
+            number = values.get("id_number")
+            self._note(None if errors else employer, months[given_month] or ANY,
+                       found.get(number) if number else "?", record.row)
+
+    def finish(self, user, *, reason: str, write: bool) -> Finished:
+        """Remove (or, in the preview, list) the records of each month the file holds of the people
+        it does not name; a month with a refused row of unknown person is kept whole."""
+        done = Finished([], self.warnings)
+        for (employer_id, month), employer in sorted(self.months.items(), key=lambda item: (item[0][0], item[0][1])):
+            keys = [(employer_id, month), (employer_id, ANY), (ANY, month), (ANY, ANY)]
+            unknown = sorted({place for key in keys for place in self.unknown.get(key, ())})
+            where = f"{employer.name} · {month_label(month)}"
+            if unknown:
+                rows = "、".join(_("%(source)s 第 %(row)d 行") % {"source": source, "row": number}
+                                for source, number in unknown[:UNKNOWN_LISTED])
+                if len(unknown) > UNKNOWN_LISTED:
+                    rows = _("%(rows)s 等 %(n)d 行") % {"rows": rows, "n": len(unknown)}
+                done.warnings.append(_("%(where)s：%(rows)s 的证件号码无法识别，不知是哪一位人员，该月的其他记录"
+                                       "全部保留、未移除；改正后重新导入该月的花名册即可替换")
+                                     % {"where": where, "rows": rows})
+                continue
+            named = set().union(*(self.named.get(key, ()) for key in keys))
+            removals = employment.unnamed_month_records(employer, month, named)
+            if write and removals:
+                employment.remove_month_records(user, [removal.values for removal in removals], reason)
+                _submission(user, employer, month, reason, removed=len(removals))
+            done.removed.extend((where, removal) for removal in removals)
+        return done
+
+
+def _employers(user, codes: set) -> tuple[Employer | None, dict[str, Employer]]:
+    """The operator's own organisation (None for an officer), and the employers named by these
+    credit codes that the user may submit for."""
     own_id = reach_of(user).organisation_id
-    codes = {r.data["credit_code"].strip().upper() for r in rows if r.data.get("credit_code")}
+    codes = {str(code).strip().upper() for code in codes if code}
     reachable = scope(user, Employer.objects.all(), Perm.SUBMIT_ROSTER)
     named = {e.credit_code: e for e in reachable.filter(credit_code__in=codes)} if codes else {}
     own = reachable.filter(pk=own_id).first() if own_id is not None else None
     return own, named
 
 
-def write(user, rows: list[bulk.Row], *, reason: str, write: bool) -> list[bulk.Outcome]:
-    own, named = _employers(user, rows)
-    outcomes: dict[object, bulk.Outcome] = {}
-    groups: dict[tuple, list[dict]] = collections.defaultdict(list)
-    months: dict = {}
-    for given in rows:
-        data = given.data
-        errors, fail = rules._collector()
-        code = str(data.get("credit_code") or "").strip().upper()
-        employer = own
-        if own is not None and code and code != own.credit_code:
+def _employer_of(own: Employer | None, named: dict[str, Employer], code, fail) -> Employer | None:
+    """The employer a row is for: the operator's own (a code given must be its own), else the one
+    its credit code names."""
+    code = str(code or "").strip().upper()
+    if own is not None:
+        if code and code != own.credit_code:
             fail("credit_code", _("只能导入本单位的花名册：统一社会信用代码应为 %(code)s") % {"code": own.credit_code})
-        elif own is None:
-            employer = named.get(code)
-            if not code:
-                fail("credit_code", _("请填写用人单位的统一社会信用代码"))
-            elif employer is None:
-                fail("credit_code", _("没有统一社会信用代码为 %(code)s 的单位，或不在您的管辖范围") % {"code": code})
-        given_month = data.get("month")
-        if given_month not in months:  # checked once per distinct month (today's date is looked up)
-            month_errors, month_fail = rules._collector()
-            months[given_month] = (rules.clean_month(given_month, month_fail), month_errors)
-        month, month_errors = months[given_month]
-        for field, messages in month_errors.items():
-            for message in messages:
-                fail(field, message)
-        if errors:
-            outcomes[given.ref] = bulk.Outcome(given.ref, bulk.REJECTED, errors, who=str(data.get("name") or ""))
-            continue
-        groups[employer.pk, month].append({**data, "ref": given.ref, "row": given.ref, "employer": employer})
-    workshops = _workshops({r["employer"].pk for group in groups.values() for r in group},
-                           {r["workshop"] for group in groups.values() for r in group if r.get("workshop")})
-    for (_employer_id, month), group in groups.items():
-        employer = group[0]["employer"]
-        ready = []
-        for item in group:
-            name = item.pop("workshop", "") or ""
-            if name:
-                workshop = workshops.get((employer.pk, name))
-                if workshop is None:
-                    outcomes[item["ref"]] = bulk.Outcome(item["ref"], bulk.REJECTED, {"workshop": [
-                        _("本单位没有名为“%(name)s”的车间") % {"name": name}]}, who=str(item.get("name") or ""))
-                    continue
-                item["workshop"] = workshop
-            ready.append(item)
-        result = employment.roster_outcomes(user, employer, None, month, ready, write=write, reason=reason,
-                                            replace=False, numbers_checked=True)
-        for item, outcome in zip(ready, result.outcomes, strict=True):
-            outcomes[item["ref"]] = bulk.Outcome(item["ref"], outcome.action, outcome.errors, outcome.changes,
-                                                 who=outcome.who)
-        if write and (result.count(employment.ADD) or result.count(employment.UPDATE)):
-            _submission(user, employer, month, result, reason)
-    return [outcomes[given.ref] for given in rows]
+        return own
+    employer = named.get(code)
+    if not code:
+        fail("credit_code", _("请填写用人单位的统一社会信用代码"))
+    elif employer is None:
+        fail("credit_code", _("没有统一社会信用代码为 %(code)s 的单位，或不在您的管辖范围") % {"code": code})
+    return employer
 
 
 def _workshops(employer_ids: set[int], names: set[str]) -> dict[tuple[int, str], Workshop]:
@@ -100,16 +238,17 @@ def _workshops(employer_ids: set[int], names: set[str]) -> dict[tuple[int, str],
     return {(w.employer_id, w.name): w for w in found}
 
 
-def _submission(user, employer: Employer, month, result, reason: str) -> None:
-    """The chunk's part of the month as one submission of source 导入 (its audit entry with it)."""
-    from bangfu.audit import log
-    from bangfu.audit.models import Action
-
+def _submission(user, employer: Employer, month, reason: str, *, result=None, removed: int = 0) -> None:
+    """A chunk's part of the month, or what the finishing step removed from it, as one submission
+    of source 导入 (its audit entry with it)."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "refused": 0, "started": 0, "refusals": []}
+    if result is not None:
+        counts = {"added": result.count(employment.ADD), "updated": result.count(employment.UPDATE),
+                  "unchanged": result.count(employment.UNCHANGED), "refused": result.count(employment.REJECTED),
+                  "started": result.started, "refusals": employment._refusals(result)}
     submission = RosterSubmission.objects.create(
         employer=employer, region_code=employer.region_code, month=month, submitted_by=user,
-        source=RosterSubmission.Source.IMPORT, added=result.count(employment.ADD),
-        updated=result.count(employment.UPDATE), unchanged=result.count(employment.UNCHANGED),
-        refused=result.count(employment.REJECTED), started=result.started, refusals=employment._refusals(result))
+        source=RosterSubmission.Source.IMPORT, removed=removed, **counts)
     log.record(user, Action.BULK, submission, region_code=submission.region_code, detail={
         "what": "roster", "month": month.isoformat(), "added": submission.added, "updated": submission.updated,
-        "reason": reason})
+        "removed": submission.removed, "reason": reason})

@@ -149,6 +149,8 @@ def _job_page(request, job: ImportJob, *, table_error: tuple[int, str, dict] | N
         "job": job, "tables": [table_view(job, index, table_error) for index in range(len(job.tables))],
         "kinds": kinds_for(request.user), "preview": kind_counts(job.counts.get("preview")),
         "result": kind_counts(job.counts.get("commit")), "errors_ready": jobs.errors_path(job) is not None,
+        "updates": [change for change in job.changes if change.get("action") != "remove"],
+        "removals": [change for change in job.changes if change.get("action") == "remove"],
         "checks_found": checks_found(job), "stalled": stalled(job),
         "editable": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWED),
         "can_preview": job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.FAILED) and not job.chunks_done,
@@ -216,7 +218,9 @@ def column_letter(index: int) -> str:
 
 
 def kind_counts(counts: dict | None) -> list[dict] | None:
-    """{kind: {add, update, unchanged, rejected}} as rows with the kind's label, and their total."""
+    """{kind: {add, update, unchanged, rejected[, remove]}} as rows with the kind's label. A kind
+    that removes records (a roster replaces its months) has a "remove"; when one has, every row
+    says `removing` (the table shows the column) and the others' is None."""
     if not counts:
         return None
     rows = []
@@ -224,7 +228,11 @@ def kind_counts(counts: dict | None) -> list[dict] | None:
         kind = KINDS.get(name)
         if kind is None or not isinstance(figures, dict):
             continue
-        rows.append({"kind": kind, **{key: figures.get(key, 0) for key in ("add", "update", "unchanged", "rejected")}})
+        rows.append({"kind": kind, **{key: figures.get(key, 0) for key in ("add", "update", "unchanged", "rejected")},
+                     "remove": figures.get("remove")})
+    removing = any(row["remove"] is not None for row in rows)
+    for row in rows:
+        row["removing"] = removing
     return rows
 
 

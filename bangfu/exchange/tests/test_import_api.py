@@ -189,7 +189,7 @@ def test_it_previews_commits_and_serves_the_error_workbook(world, alice):
     _run_worker()
     job = client.get(base, **alice).json()
     assert job["status"] == "previewed" and job["rejected"] == 1 and job["rows_done"] == job["rows_total"] == 2
-    assert job["preview"] == {"person": {"add": 1, "update": 0, "unchanged": 0, "rejected": 1}}
+    assert job["preview"] == {"person": {"add": 1, "update": 0, "unchanged": 0, "rejected": 1, "remove": 0}}
     assert job["commit"] is None and job["errors_url"] == f"{base}/errors"
     book = client.get(job["errors_url"], **alice)
     assert book.status_code == 200 and "attachment" in book["Content-Disposition"]

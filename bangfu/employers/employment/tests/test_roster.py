@@ -65,6 +65,18 @@ def test_a_changed_roster_replaces_the_month_with_history(world, shop, workers):
     assert MonthlyRecord.objects.filter(month=MONTH).count() == 3
 
 
+def test_a_resubmitted_month_keeps_the_record_of_a_person_whose_row_is_refused(world, shop, workers):
+    employer, _workshop = shop
+    submit(world.ed, employer, rows_of(workers))
+    rows = rows_of(workers[:3])
+    rows[1]["days_worked"] = 40                  # refused: the person is named all the same
+    rows[2]["name"] = "某某"                      # refused: the number's holder keeps their record
+    result = submit(world.ed, employer, rows)
+    assert (result.count("unchanged"), len(result.refused), result.removed) == (1, 2, 2)
+    assert set(MonthlyRecord.objects.filter(month=MONTH).values_list("employment__person__name", flat=True)) == {
+        "赵一", "钱二", "孙三"}
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"id_number": "522633198503091234"}, "id_number"),                       # wrong check digit
     ({"id_number": valid_id("522633", datetime.date(1990, 1, 1), 77)}, "id_number"),  # nobody holds it

@@ -65,15 +65,17 @@ class ProgressBar:
 
 
 def counts_table(counts: dict) -> list[str]:
-    """The preview's (or the commit's) counts, one line per kind, and their total."""
-    lines = [f"{'kind':<12}" + "".join(f"{action:>11}" for action in ACTIONS)]
-    totals = dict.fromkeys(ACTIONS, 0)
+    """The preview's (or the commit's) counts, one line per kind, and their total (with a `remove`
+    column when a kind removes records: a roster replaces its months)."""
+    actions = (*ACTIONS, "remove") if any("remove" in figures for figures in counts.values()) else ACTIONS
+    lines = [f"{'kind':<12}" + "".join(f"{action:>11}" for action in actions)]
+    totals = dict.fromkeys(actions, 0)
     for kind, figures in counts.items():
-        lines.append(f"{kind:<12}" + "".join(f"{figures.get(action, 0):>11,}" for action in ACTIONS))
-        for action in ACTIONS:
+        lines.append(f"{kind:<12}" + "".join(f"{figures.get(action, 0):>11,}" for action in actions))
+        for action in actions:
             totals[action] += figures.get(action, 0)
     if len(counts) > 1:
-        lines.append(f"{'total':<12}" + "".join(f"{totals[action]:>11,}" for action in ACTIONS))
+        lines.append(f"{'total':<12}" + "".join(f"{totals[action]:>11,}" for action in actions))
     return lines
 
 

@@ -221,12 +221,12 @@ def _quota_rule_form(request, rule=None):
                 return redirect("quota_rule_list")
         else:
             changed = _attempt(form, lambda: actions.do_update_quota_rule(
-                request.user, rule, form.data_for_rules(), request=request))
+                request.user, rule, form.data_for_rules(), version=posted_version(request), request=request))
             if changed is not None:
                 _saved(request, changed)
                 return redirect("quota_rule_list")
     return render(request, "employers/organisations/quota_rule_form.html",
-                  {"form": form, "rule": rule, **write_guard(request)})
+                  {"form": form, "rule": rule, **write_guard(request, rule)})
 
 
 @requires(Perm.MANAGE_POLICY)

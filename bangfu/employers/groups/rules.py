@@ -258,10 +258,10 @@ def last_day(start: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
-def clean_dispatch(cooperative: Cooperative, data: dict) -> tuple[dict, list[CoopMember]]:
+def clean_dispatch(cooperative: Cooperative, data: dict, dispatch=None) -> tuple[dict, list[CoopMember]]:
     """A dispatch's fields and the members who go: members on the start date, led by a team leader
     of this cooperative in office then, to a partner city or an employer, each person on no other
-    dispatch at the same time."""
+    dispatch at the same time (`dispatch`: the one being changed, which is not "another")."""
     errors, fail = collector()
     values: dict = {}
     _choice(data, values, fail, "destination", c.Destination, _("输出去向"))
@@ -310,7 +310,7 @@ def clean_dispatch(cooperative: Cooperative, data: dict) -> tuple[dict, list[Coo
         elif not leader.is_current(start):
             fail("leader", _("%(name)s 在出发日期（%(d)s）不在劳务队长任期内") % {
                 "name": leader.member.person.name, "d": start})
-    members = _dispatched(cooperative, data.get("people") or [], start, until, fail)
+    members = _dispatched(cooperative, data.get("people") or [], start, until, fail, dispatch)
     if errors:
         raise ValidationError(errors)
     values.update(start_date=start, end_date=end, planned_months=months, until=until, leader=leader,
@@ -318,7 +318,7 @@ def clean_dispatch(cooperative: Cooperative, data: dict) -> tuple[dict, list[Coo
     return values, members
 
 
-def _dispatched(cooperative, given, start, until, fail) -> list[CoopMember]:
+def _dispatched(cooperative, given, start, until, fail, dispatch=None) -> list[CoopMember]:
     members = []
     for item in given:
         member = item if isinstance(item, CoopMember) else None
@@ -337,6 +337,7 @@ def _dispatched(cooperative, given, start, until, fail) -> list[CoopMember]:
     if start and until and members:
         busy = (DispatchPerson.objects.filter(person__in=[m.person_id for m in members],
                                               dispatch__start_date__lte=until, dispatch__until__gte=start)
+                .exclude(dispatch_id=getattr(dispatch, "pk", None))
                 .select_related("person", "dispatch", "dispatch__employer").order_by("dispatch__start_date"))
         for went in busy:
             fail("people", _("%(name)s 已在 %(s)s 至 %(u)s 的组织输出（%(to)s）中，时间重叠") % {

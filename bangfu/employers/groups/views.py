@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
 from bangfu.employers.groups import actions, filters, forms, selectors
 from bangfu.employers.models import CoopMember, DispatchPerson, Programme, TeamLeader
+from bangfu.employers.organisations import picker
 from bangfu.employers.permissions import Perm
 from bangfu.regions import codes
 from bangfu.regions.models import Region
@@ -56,6 +58,11 @@ def _label(rows, attr: str = "region_code") -> None:
     labels = village_labels(getattr(row, attr) for row in rows)
     for row in rows:
         row.place = labels[getattr(row, attr)]
+
+
+def _pick_employer(form, request, record=None) -> None:
+    """The employer picker on a form (a search among the employers the user sees)."""
+    picker.attach(form, request.user, getattr(record, "employer", None), options_url=reverse("employer_options"))
 
 
 def _saved(request, changed) -> None:
@@ -99,6 +106,7 @@ def _site_form(request, site=None):
         initial.update(employer=site.employer_id or "", named_on=site.named_on.isoformat() if site.named_on else "",
                        programmes=[str(p.pk) for p in site.programmes.all()])
     form = forms.SiteForm(request.POST or None, initial=initial, places=_places(request.user))
+    _pick_employer(form, request, site)
     if request.method == "POST" and form.is_valid():
         data = form.data_for_rules()
         if site is None:
@@ -236,8 +244,9 @@ def _coop_form(request, coop=None):
         initial.update(employer=coop.employer_id or "",
                        founded_on=coop.founded_on.isoformat() if coop.founded_on else "")
     form = forms.CooperativeForm(request.POST or None, initial=initial, places=_places(request.user))
+    _pick_employer(form, request, coop)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.data_for_rules()
         if coop is None:
             saved = _attempt(request, form, lambda: actions.do_create_cooperative(
                 request.user, data, key=posted_key(request), request=request))
@@ -354,8 +363,9 @@ def _dispatch_form(request, coop, dispatch=None):
                    "planned_months": dispatch.planned_months or "", "people": [m.pk for m in values["people"]]}
     form = forms.DispatchForm(request.POST or None, leaders=leaders, members=[(m.pk, m.shown_name) for m in members],
                               initial=initial)
+    _pick_employer(form, request, dispatch)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.data_for_rules()
         data["leader"] = TeamLeader.objects.filter(pk=int(data["leader"])).select_related(
             "member__person").first() if data.get("leader") else None
         if dispatch is None:

@@ -18,7 +18,7 @@ from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
 from bangfu.employers.industries import SECTIONS
 from bangfu.employers.models import EmployerOperator, Industry, QuotaRule
-from bangfu.employers.organisations import actions, filters, quota, selectors
+from bangfu.employers.organisations import actions, filters, picker, quota, selectors
 from bangfu.employers.organisations.forms import BindOperatorForm, EmployerForm, QuotaRuleForm
 from bangfu.employers.organisations.rules import percent
 from bangfu.employers.permissions import Perm
@@ -193,6 +193,14 @@ def employer_unbind(request, pk, user_id):
     actions.do_unbind_operator(request.user, employer, binding.user, request=request)
     messages.success(request, _("已解除账号 %(name)s 的绑定") % {"name": binding.user.username})
     return redirect("employer_operators", pk=employer.pk)
+
+
+@requires(Perm.VIEW_EMPLOYERS)
+def employer_options(request):
+    """The <option>s of the employer picker for what was typed into its search box (htmx)."""
+    text = next((v for k, v in request.GET.items() if k == "q" or k.endswith("_q")), "")
+    return render(request, "employers/organisations/_employer_options.html", {
+        "q": text.strip()[:50], "employers": [(e.pk, picker.label(e)) for e in picker.matching(request.user, text)]})
 
 
 # --- the quota parameters -------------------------------------------------------------------------

@@ -40,10 +40,10 @@ def _save(user, record, reason: str) -> None:
 def _person(user, person) -> Person:
     """A person of the ledger the user sees (by record or id), locked for the rest of the write so
     that two writes about one person's dates are checked one after the other."""
-    pk = person.pk if isinstance(person, Person) else person
+    pk = person.pk if isinstance(person, Person) else rules.as_id(person)
     found = None
-    if isinstance(pk, int) or (isinstance(pk, str) and pk.isdigit() and len(pk) < 18):
-        found = Person.objects.select_for_update().filter(pk=int(pk)).first()
+    if pk is not None:
+        found = Person.objects.select_for_update().filter(pk=pk).first()
     if found is None or not reaches(user, found, LedgerPerm.VIEW_LEDGER):
         raise ValidationError({"person": [_("人员不存在或不在您可查看的台账范围内")]})
     return found
@@ -53,10 +53,10 @@ def _employer(user, value) -> Employer | None:
     """An employer the user sees (by record or id), or None for none."""
     if value in (None, ""):
         return None
-    pk = value.pk if isinstance(value, Employer) else value
+    pk = value.pk if isinstance(value, Employer) else rules.as_id(value)
     found = None
-    if isinstance(pk, int) or (isinstance(pk, str) and pk.isdigit() and len(pk) < 18):
-        found = scope(user, Employer.objects.filter(pk=int(pk)), Perm.VIEW_EMPLOYERS).first()
+    if pk is not None:
+        found = scope(user, Employer.objects.filter(pk=pk), Perm.VIEW_EMPLOYERS).first()
     if found is None:
         raise ValidationError({"employer": [_("用人单位不存在或不在您的查看范围内")]})
     return found
@@ -281,7 +281,7 @@ def _add_people(user, dispatch: Dispatch, members, reason: str) -> None:
 def _lock_people(member_ids) -> None:
     """Lock the people of these memberships: the overlap check of their dispatches then runs one
     write after the other (as for a new dispatch)."""
-    ids = [p for p in member_ids if isinstance(p, int) or str(p).isdigit() and len(str(p)) < 18]
+    ids = [pk for pk in map(rules.as_id, member_ids) if pk is not None]
     people = CoopMember.objects.filter(pk__in=ids).values_list("person_id", flat=True)
     list(Person.objects.select_for_update().filter(pk__in=list(people)).values_list("pk"))
 
@@ -383,7 +383,7 @@ def do_award_appraisal(user, appraisal: Appraisal, data: dict, *, version: int |
     errors, fail = rules.collector()
     chosen = {}
     for subject, field in ((c.AppraisalSubject.COOPERATIVE, "cooperatives"), (c.AppraisalSubject.LEADER, "leaders")):
-        ids = {int(v) for v in data.get(field) or [] if str(v).isdigit() and len(str(v)) < 18}
+        ids = {pk for pk in map(rules.as_id, data.get(field) or []) if pk is not None}
         found = set(current.entries.filter(subject=subject, pk__in=ids).values_list("pk", flat=True))
         if len(ids) != len(data.get(field) or []) or found != ids:
             fail(field, _("所选的评优对象不在%(period)s的统计结果中") % {"period": current.period})

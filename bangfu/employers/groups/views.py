@@ -15,7 +15,7 @@ from bangfu.core.pages import paginate, posted_key, posted_version, query_values
 from bangfu.core.permissions import Forbidden, can, has_perm, reach_of
 from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
-from bangfu.employers.groups import actions, filters, forms, selectors
+from bangfu.employers.groups import actions, filters, forms, rules, selectors
 from bangfu.employers.models import CoopMember, DispatchPerson, Programme, TeamLeader
 from bangfu.employers.organisations import picker
 from bangfu.employers.permissions import Perm
@@ -311,8 +311,8 @@ def coop_member_end(request, pk):
 def leader_appoint(request, pk):
     coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
     chosen = request.POST.get("member") or ""
-    member = CoopMember.objects.filter(cooperative=coop, pk=int(chosen)).first() \
-        if chosen.isdigit() and len(chosen) < 18 else None
+    pk = rules.as_id(chosen)
+    member = CoopMember.objects.filter(cooperative=coop, pk=pk).first() if pk is not None else None
     if member is None:
         messages.error(request, _("请选择担任劳务队长的成员"))
     else:

@@ -41,7 +41,7 @@ def matching(user, text: str, limit: int = MAX_OPTIONS) -> list[Employer]:
 def visible(user, value) -> Employer | None:
     """The employer of this id if the user sees it (a form re-shown keeps its name in the select)."""
     value = str(value or "").strip()
-    if not (value.isdigit() and len(value) < 18):
+    if not (value.isascii() and value.isdigit() and len(value) < 18):
         return None
     return selectors.employers_for_user(user).filter(pk=int(value)).first()
 

@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from bangfu.accounts.models import ApiToken
@@ -137,3 +138,13 @@ def test_it_lists_and_awards_an_appraisal(world, api, coop):
     assert Api(world.audrey).send("post", f"/appraisals/{appraisal['id']}/award", {}).status_code == 403
     assert Api(world.bob).get(f"/appraisals/{appraisal['id']}").status_code == 404
     assert Api(world.bob).get("/appraisals").json()["count"] == 0
+
+
+def test_digits_of_other_scripts_are_names_not_ids(world, api, coop):
+    # "²" is a digit to str.isdigit() but no number to int(): an unknown programme, not a server error.
+    refused = api.send("post", "/sites", {"name": "基地", "kind": "training_base", "level": "city",
+                                          "region_code": VILLAGE, "programmes": ["²"]})
+    assert refused.status_code == 422 and "项目“²”不存在" in refused.content.decode()
+    appraisal = actions.do_compute_appraisal(world.alice, {"region_code": "522633", "year": 2025, "half": 1})
+    with pytest.raises(ValidationError, match="不在2025年上半年的统计结果中"):
+        actions.do_award_appraisal(world.alice, appraisal, {"cooperatives": ["١"]})

@@ -15,6 +15,9 @@ class Perm:
     VIEW_EMPLOYMENT = define("view_employment", _("查看用工记录"))
     SUBMIT_ROSTER = define("submit_roster", _("报送用工花名册"))
     MANAGE_GROUPS = define("manage_groups", _("管理示范基地和劳务合作社"))
+    # Lists taken out as Excel, as the ledger's own EXPORT: a permission of its own, checked by every
+    # export of this side (those naming people need the ledger's EXPORT as well).
+    EXPORT_EMPLOYERS = define("export_employers", _("导出用人单位数据"))
     # Quota parameters, workshop criteria, rent rules: policy as data, kept by administrators (who hold
     # every permission).
     MANAGE_POLICY = define("manage_policy", _("维护政策参数"))
@@ -33,3 +36,6 @@ def grant_roles() -> None:
     grant([Role.EMPLOYER], Perm.VIEW_EMPLOYERS, Perm.EDIT_EMPLOYERS, Perm.APPLY_WORKSHOP, Perm.VIEW_EMPLOYMENT,
           Perm.SUBMIT_ROSTER)
     grant([Role.AUDITOR], Perm.VIEW_EMPLOYERS, Perm.VIEW_EMPLOYMENT)
+    # Export goes where the ledger's goes (the officers and the auditors), and to the operators, who
+    # export their own organisation's records only (the organisation scope) and no one's names.
+    grant([*OFFICE_ROLES, Role.AUDITOR, Role.EMPLOYER], Perm.EXPORT_EMPLOYERS)

@@ -40,10 +40,10 @@ def _save(user, record, reason: str) -> None:
 def _person(user, person) -> Person:
     """A person of the ledger the user sees (by record or id), locked for the rest of the write so
     that two writes about one person's dates are checked one after the other."""
-    pk = person.pk if isinstance(person, Person) else person
+    pk = person.pk if isinstance(person, Person) else rules.as_id(person)
     found = None
-    if isinstance(pk, int) or (isinstance(pk, str) and pk.isdigit() and len(pk) < 18):
-        found = Person.objects.select_for_update().filter(pk=int(pk)).first()
+    if pk is not None:
+        found = Person.objects.select_for_update().filter(pk=pk).first()
     if found is None or not reaches(user, found, LedgerPerm.VIEW_LEDGER):
         raise ValidationError({"person": [_("人员不存在或不在您可查看的台账范围内")]})
     return found
@@ -53,10 +53,10 @@ def _employer(user, value) -> Employer | None:
     """An employer the user sees (by record or id), or None for none."""
     if value in (None, ""):
         return None
-    pk = value.pk if isinstance(value, Employer) else value
+    pk = value.pk if isinstance(value, Employer) else rules.as_id(value)
     found = None
-    if isinstance(pk, int) or (isinstance(pk, str) and pk.isdigit() and len(pk) < 18):
-        found = scope(user, Employer.objects.filter(pk=int(pk)), Perm.VIEW_EMPLOYERS).first()
+    if pk is not None:
+        found = scope(user, Employer.objects.filter(pk=pk), Perm.VIEW_EMPLOYERS).first()
     if found is None:
         raise ValidationError({"employer": [_("用人单位不存在或不在您的查看范围内")]})
     return found
@@ -258,22 +258,85 @@ def do_record_dispatch(user, cooperative: Cooperative, data: dict, *, key: str |
     def create() -> Dispatch:
         check(user, Perm.MANAGE_GROUPS, cooperative.region_code)
         given = _with_employer(user, data)
-        people = [m.person_id if isinstance(m, CoopMember) else m for m in given.get("people") or []]
-        if people:
-            member_people = CoopMember.objects.filter(
-                pk__in=[p for p in people if isinstance(p, int) or str(p).isdigit() and len(str(p)) < 18]
-            ).values_list("person_id", flat=True)
-            list(Person.objects.select_for_update().filter(pk__in=list(member_people)).values_list("pk"))
+        _lock_people([m.pk if isinstance(m, CoopMember) else m for m in given.get("people") or []])
         values, members = rules.clean_dispatch(cooperative, given)
         dispatch = Dispatch(cooperative=cooperative, region_code=cooperative.region_code, **values)
         _save(user, dispatch, _("新增"))
-        DispatchPerson.objects.bulk_create(
-            DispatchPerson(dispatch=dispatch, member=m, person_id=m.person_id) for m in members)
+        _add_people(user, dispatch, members, _("新增"))
         log.record(user, Action.CREATE, dispatch, request=request, region_code=cooperative.region_code,
                    detail={"cooperative": cooperative.pk, "people": len(members)})
         return dispatch
 
     return writes.once(user, key, create)[0]
+
+
+def _add_people(user, dispatch: Dispatch, members, reason: str) -> None:
+    """The members who went, in one INSERT, with their history rows (in one more)."""
+    rows = DispatchPerson.objects.bulk_create(
+        DispatchPerson(dispatch=dispatch, member=m, person_id=m.person_id) for m in members)
+    if rows:
+        DispatchPerson.history.bulk_history_create(rows, default_user=user, default_change_reason=reason)
+
+
+def _lock_people(member_ids) -> None:
+    """Lock the people of these memberships: the overlap check of their dispatches then runs one
+    write after the other (as for a new dispatch)."""
+    ids = [pk for pk in map(rules.as_id, member_ids) if pk is not None]
+    people = CoopMember.objects.filter(pk__in=ids).values_list("person_id", flat=True)
+    list(Person.objects.select_for_update().filter(pk__in=list(people)).values_list("pk"))
+
+
+def dispatch_values(dispatch: Dispatch) -> dict:
+    """A dispatch as the rules take it: an edit sends only what changes, the rest is kept."""
+    return {"destination": dispatch.destination, "city": dispatch.city, "city_code": dispatch.city_code,
+            "employer": dispatch.employer, "employer_name": dispatch.employer_name,
+            "start_date": dispatch.start_date, "end_date": dispatch.end_date,
+            "planned_months": dispatch.planned_months, "note": dispatch.note,
+            "leader": (TeamLeader.objects.select_related("member__person").get(pk=dispatch.leader_id)
+                       if dispatch.leader_id else None),
+            "people": list(CoopMember.objects.filter(went__dispatch=dispatch).select_related("person")
+                           .order_by("went__id"))}
+
+
+@transaction.atomic
+def do_update_dispatch(user, dispatch: Dispatch, data: dict, *, version: int | None = None,
+                       request=None) -> list[str]:
+    """Change a dispatch (the fields given; `people` replaces who went): the rules of a new one, its
+    own dates not counted as an overlap. Returns the names of what changed; each member added or
+    taken off gets a history row."""
+    if not reaches(user, dispatch, Perm.MANAGE_GROUPS):
+        raise Forbidden(_("您无权修改该组织输出"))
+    current = writes.lock(Dispatch, dispatch.pk)
+    writes.check_version(current, version, changes_since)
+    cooperative = current.cooperative
+    check(user, Perm.MANAGE_GROUPS, cooperative.region_code)
+    given = {**dispatch_values(current), **_with_employer(user, data)}
+    before = set(current.went.values_list("member_id", flat=True))
+    people = [m.pk if isinstance(m, CoopMember) else m for m in given["people"] or []]
+    _lock_people([*before, *people])
+    values, members = rules.clean_dispatch(cooperative, given, current)
+    changed = [k for k, v in values.items() if getattr(current, k) != v]
+    after = {m.pk for m in members}
+    if after != before:
+        changed.append("people")
+    if not changed:
+        return []
+    for key in changed:
+        if key != "people":
+            setattr(current, key, values[key])
+    current.version += 1
+    _save(user, current, _("修改"))
+    removed = list(current.went.filter(member_id__in=before - after))
+    for row in removed:  # one history row each, as their deletion says who took them off
+        row._history_user = user
+        row._change_reason = _("修改")
+        row.delete()
+    _add_people(user, current, [m for m in members if m.pk not in before], _("修改"))
+    for field in Dispatch._meta.concrete_fields:
+        setattr(dispatch, field.attname, getattr(current, field.attname))
+    log.record(user, Action.UPDATE, current, request=request, region_code=current.region_code,
+               detail={"fields": changed, "added": len(after - before), "removed": len(removed)})
+    return changed
 
 
 # --- appraisals ---------------------------------------------------------------------------------
@@ -320,7 +383,7 @@ def do_award_appraisal(user, appraisal: Appraisal, data: dict, *, version: int |
     errors, fail = rules.collector()
     chosen = {}
     for subject, field in ((c.AppraisalSubject.COOPERATIVE, "cooperatives"), (c.AppraisalSubject.LEADER, "leaders")):
-        ids = {int(v) for v in data.get(field) or [] if str(v).isdigit() and len(str(v)) < 18}
+        ids = {pk for pk in map(rules.as_id, data.get(field) or []) if pk is not None}
         found = set(current.entries.filter(subject=subject, pk__in=ids).values_list("pk", flat=True))
         if len(ids) != len(data.get(field) or []) or found != ids:
             fail(field, _("所选的评优对象不在%(period)s的统计结果中") % {"period": current.period})

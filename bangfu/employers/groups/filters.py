@@ -68,3 +68,11 @@ SITE_MEMBERS = FilterSet(
            description="the id of a site"),
     Filter("relation", _("关系"), lambda v: Q(relation=v), choices=tuple(c.SiteRelation.choices)),
 )
+
+APPRAISALS = FilterSet(
+    "appraisal",
+    _region(),
+    Filter("year", _("年度"), lambda v: Q(year=int(v)), pattern=r"20[0-9]{2}", max_length=4,
+           description="the year (2025)"),
+    Filter("half", _("半年"), lambda v: Q(half=int(v)), choices=(("1", _("上半年")), ("2", _("下半年")))),
+)

@@ -6,22 +6,35 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.employers import choices as c
 from bangfu.employers.models import Programme
+from bangfu.employers.organisations import picker
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PicksEmployer:
+    """A form with the employer picker (organisations.picker): its search box is not data for the
+    rules, and a search typed with no employer chosen is refused by the picker."""
+
+    def clean_employer(self):
+        return picker.check_pick(self, self.cleaned_data.get("employer") or "")
+
+    def data_for_rules(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "employer_q"}
 
 
 def _blank(choices):
     return [("", "—"), *choices]
 
 
-class SiteForm(forms.Form):
+class SiteForm(PicksEmployer, forms.Form):
     name = forms.CharField(label=_("名称"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=_blank(c.SiteKind.choices))
     level = forms.ChoiceField(label=_("命名层级"), required=False, choices=_blank(c.Level.choices))
     region_code = forms.ChoiceField(label=_("所在地"), required=False)
     address = forms.CharField(label=_("地址"), required=False, max_length=200)
-    employer = forms.CharField(label=_("运营单位编号"), required=False, max_length=18,
-                               help_text=_("已登记的用人单位的编号，可不填"))
+    employer_q = picker.search_field()
+    employer = forms.CharField(label=_("运营单位"), required=False, max_length=18,
+                               help_text=_("已登记的用人单位，可不选"))
     named_on = forms.CharField(label=_("命名日期"), required=False, widget=DATE)
     named_by = forms.CharField(label=_("命名单位"), required=False, max_length=100)
     programmes = forms.MultipleChoiceField(label=_("所属项目"), required=False, widget=forms.CheckboxSelectMultiple)
@@ -32,16 +45,14 @@ class SiteForm(forms.Form):
         self.fields["region_code"].choices = _blank(places)
         self.fields["programmes"].choices = [(str(p.pk), p.name) for p in Programme.objects.order_by("name")]
 
-    def data_for_rules(self) -> dict:
-        return dict(self.cleaned_data)
 
-
-class CooperativeForm(forms.Form):
+class CooperativeForm(PicksEmployer, forms.Form):
     name = forms.CharField(label=_("合作社名称"), required=False, max_length=200)
     region_code = forms.ChoiceField(label=_("所在地"), required=False)
     address = forms.CharField(label=_("地址"), required=False, max_length=200)
-    employer = forms.CharField(label=_("登记主体编号"), required=False, max_length=18,
-                               help_text=_("合作社登记为用人单位时，该单位的编号"))
+    employer_q = picker.search_field()
+    employer = forms.CharField(label=_("登记主体"), required=False, max_length=18,
+                               help_text=_("合作社登记为用人单位时，选择该单位"))
     chair = forms.CharField(label=_("理事长"), required=False, max_length=50)
     founded_on = forms.CharField(label=_("成立日期"), required=False, widget=DATE)
     note = forms.CharField(label=_("备注"), required=False, max_length=500)
@@ -75,13 +86,15 @@ class LeaderForm(forms.Form):
         self.fields["member"].choices = _blank(members)
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(PicksEmployer, forms.Form):
     leader = forms.ChoiceField(label=_("带队劳务队长"), required=False)
     destination = forms.ChoiceField(label=_("输出去向"), required=False, choices=_blank(c.Destination.choices))
     city = forms.CharField(label=_("协作城市"), required=False, max_length=100,
                            help_text=_("东西部协作城市，如 杭州市萧山区"))
     city_code = forms.CharField(label=_("城市区划代码"), required=False, max_length=12)
-    employer = forms.CharField(label=_("用人单位编号"), required=False, max_length=18)
+    employer_q = picker.search_field()
+    employer = forms.CharField(label=_("用人单位"), required=False, max_length=18,
+                               help_text=_("去向为已登记的用人单位时选择"))
     employer_name = forms.CharField(label=_("用人单位名称"), required=False, max_length=200,
                                     help_text=_("单位未登记时填写名称"))
     start_date = forms.CharField(label=_("出发日期"), required=False, widget=DATE)

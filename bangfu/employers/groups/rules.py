@@ -71,6 +71,14 @@ def _choice(data, values, fail, field: str, choices, label) -> None:
         values[field] = value
 
 
+def as_id(value) -> int | None:
+    """A record's id from a number or a text of ASCII digits; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else None
+
+
 def clean_programmes(value, fail) -> list[Programme]:
     """Programmes by instance, id or name; unknown ones are refused by name."""
     found = []
@@ -79,8 +87,9 @@ def clean_programmes(value, fail) -> list[Programme]:
             found.append(item)
             continue
         text = str(item).strip()
-        programme = (Programme.objects.filter(pk=int(text)).first() if text.isdigit() and len(text) < 18
-                     else Programme.objects.filter(name=text).first())
+        pk = as_id(text)
+        programme = (Programme.objects.filter(pk=pk) if pk is not None
+                     else Programme.objects.filter(name=text)).first()
         if programme is None:
             fail("programmes", _("项目“%(v)s”不存在") % {"v": text})
         else:
@@ -258,17 +267,17 @@ def last_day(start: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
-def clean_dispatch(cooperative: Cooperative, data: dict) -> tuple[dict, list[CoopMember]]:
+def clean_dispatch(cooperative: Cooperative, data: dict, dispatch=None) -> tuple[dict, list[CoopMember]]:
     """A dispatch's fields and the members who go: members on the start date, led by a team leader
     of this cooperative in office then, to a partner city or an employer, each person on no other
-    dispatch at the same time."""
+    dispatch at the same time (`dispatch`: the one being changed, which is not "another")."""
     errors, fail = collector()
     values: dict = {}
     _choice(data, values, fail, "destination", c.Destination, _("输出去向"))
     for field, limit in (("city", 100), ("employer_name", 200), ("note", 500)):
         _text(data, values, fail, field, limit)
     code = str(data.get("city_code") or "").strip()
-    if code and not (code.isdigit() and len(code) in (6, 12)):
+    if code and not (code.isascii() and code.isdigit() and len(code) in (6, 12)):
         fail("city_code", _("城市区划代码“%(v)s”应为 6 位或 12 位数字") % {"v": code})
     values["city_code"] = code
     values["employer"] = data.get("employer") or None
@@ -310,7 +319,7 @@ def clean_dispatch(cooperative: Cooperative, data: dict) -> tuple[dict, list[Coo
         elif not leader.is_current(start):
             fail("leader", _("%(name)s 在出发日期（%(d)s）不在劳务队长任期内") % {
                 "name": leader.member.person.name, "d": start})
-    members = _dispatched(cooperative, data.get("people") or [], start, until, fail)
+    members = _dispatched(cooperative, data.get("people") or [], start, until, fail, dispatch)
     if errors:
         raise ValidationError(errors)
     values.update(start_date=start, end_date=end, planned_months=months, until=until, leader=leader,
@@ -318,12 +327,12 @@ def clean_dispatch(cooperative: Cooperative, data: dict) -> tuple[dict, list[Coo
     return values, members
 
 
-def _dispatched(cooperative, given, start, until, fail) -> list[CoopMember]:
+def _dispatched(cooperative, given, start, until, fail, dispatch=None) -> list[CoopMember]:
     members = []
     for item in given:
         member = item if isinstance(item, CoopMember) else None
-        if member is None and str(item).isdigit() and len(str(item)) < 18:
-            member = CoopMember.objects.filter(pk=int(item)).select_related("person").first()
+        if member is None and as_id(item) is not None:
+            member = CoopMember.objects.filter(pk=as_id(item)).select_related("person").first()
         if member is None or member.cooperative_id != cooperative.pk:
             fail("people", _("编号为 %(v)s 的人员不是“%(coop)s”的成员") % {"v": item if member is None else
                                                                          member.person.name, "coop": cooperative.name})
@@ -337,6 +346,7 @@ def _dispatched(cooperative, given, start, until, fail) -> list[CoopMember]:
     if start and until and members:
         busy = (DispatchPerson.objects.filter(person__in=[m.person_id for m in members],
                                               dispatch__start_date__lte=until, dispatch__until__gte=start)
+                .exclude(dispatch_id=getattr(dispatch, "pk", None))
                 .select_related("person", "dispatch", "dispatch__employer").order_by("dispatch__start_date"))
         for went in busy:
             fail("people", _("%(name)s 已在 %(s)s 至 %(u)s 的组织输出（%(to)s）中，时间重叠") % {
@@ -348,7 +358,8 @@ def _dispatched(cooperative, given, start, until, fail) -> list[CoopMember]:
 def clean_appraisal(data: dict) -> dict:
     errors, fail = collector()
     code = str(data.get("region_code") or "").strip()
-    known = code.isdigit() and len(code) in (6, 9, 12) and Region.objects.filter(code=codes.full_code(code)).exists()
+    known = (code.isascii() and code.isdigit() and len(code) in (6, 9, 12)
+             and Region.objects.filter(code=codes.full_code(code)).exists())
     if not known:
         fail("region_code", _("区划“%(v)s”不存在（应为 6 位县级、9 位乡镇或 12 位村级代码）") % {"v": code})
     year = data.get("year")
@@ -375,7 +386,7 @@ def clean_award(data: dict) -> tuple[int, int]:
     amounts = []
     for field in ("cooperative_award", "leader_award"):
         raw = str(data.get(field) if data.get(field) is not None else "0").strip() or "0"
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             fail(field, _("奖励金额应为不小于 0 的整数（元）"))
             amounts.append(0)
         elif int(raw) > MAX_AWARD:

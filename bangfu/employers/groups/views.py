@@ -5,16 +5,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core.history import history_entries
 from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
 from bangfu.core.permissions import Forbidden, can, has_perm, reach_of
 from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
-from bangfu.employers.groups import actions, filters, forms, selectors
-from bangfu.employers.models import CoopMember, Programme, TeamLeader
+from bangfu.employers.groups import actions, filters, forms, rules, selectors
+from bangfu.employers.models import CoopMember, DispatchPerson, Programme, TeamLeader
+from bangfu.employers.organisations import picker
 from bangfu.employers.permissions import Perm
 from bangfu.regions import codes
 from bangfu.regions.models import Region
@@ -55,6 +58,11 @@ def _label(rows, attr: str = "region_code") -> None:
     labels = village_labels(getattr(row, attr) for row in rows)
     for row in rows:
         row.place = labels[getattr(row, attr)]
+
+
+def _pick_employer(form, request, record=None) -> None:
+    """The employer picker on a form (a search among the employers the user sees)."""
+    picker.attach(form, request.user, getattr(record, "employer", None), options_url=reverse("employer_options"))
 
 
 def _saved(request, changed) -> None:
@@ -98,6 +106,7 @@ def _site_form(request, site=None):
         initial.update(employer=site.employer_id or "", named_on=site.named_on.isoformat() if site.named_on else "",
                        programmes=[str(p.pk) for p in site.programmes.all()])
     form = forms.SiteForm(request.POST or None, initial=initial, places=_places(request.user))
+    _pick_employer(form, request, site)
     if request.method == "POST" and form.is_valid():
         data = form.data_for_rules()
         if site is None:
@@ -235,8 +244,9 @@ def _coop_form(request, coop=None):
         initial.update(employer=coop.employer_id or "",
                        founded_on=coop.founded_on.isoformat() if coop.founded_on else "")
     form = forms.CooperativeForm(request.POST or None, initial=initial, places=_places(request.user))
+    _pick_employer(form, request, coop)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.data_for_rules()
         if coop is None:
             saved = _attempt(request, form, lambda: actions.do_create_cooperative(
                 request.user, data, key=posted_key(request), request=request))
@@ -301,8 +311,8 @@ def coop_member_end(request, pk):
 def leader_appoint(request, pk):
     coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
     chosen = request.POST.get("member") or ""
-    member = CoopMember.objects.filter(cooperative=coop, pk=int(chosen)).first() \
-        if chosen.isdigit() and len(chosen) < 18 else None
+    pk = rules.as_id(chosen)
+    member = CoopMember.objects.filter(cooperative=coop, pk=pk).first() if pk is not None else None
     if member is None:
         messages.error(request, _("请选择担任劳务队长的成员"))
     else:
@@ -330,26 +340,59 @@ def leader_end(request, pk):
     return redirect("cooperative_detail", pk=leader.member.cooperative_id)
 
 
-@requires(MANAGE)
-def dispatch_create(request, pk):
-    coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
-    today = timezone.localdate()
-    members = list(CoopMember.objects.filter(cooperative=coop, left_on__isnull=True).select_related("person"))
+def _dispatch_form(request, coop, dispatch=None):
+    """The dispatch form: the members in the cooperative now and the team leaders in office (and,
+    for an edit, those who went and the leader who led, even if they have left since)."""
+    went = Q(went__dispatch=dispatch) if dispatch is not None else Q(pk__in=[])
+    members = list(CoopMember.objects.filter(Q(left_on__isnull=True) | went, cooperative=coop).distinct()
+                   .select_related("person").order_by("joined_on", "id"))
     selectors.label_people(request.user, members)
-    leaders = [(leader.pk, leader.member.person.name) for leader in TeamLeader.objects.filter(
-        member__cooperative=coop, end_date__isnull=True).select_related("member__person")]
+    led = Q(pk=dispatch.leader_id) if dispatch is not None and dispatch.leader_id else Q(pk__in=[])
+    terms = list(TeamLeader.objects.filter(Q(end_date__isnull=True) | led, member__cooperative=coop)
+                 .select_related("member__person").order_by("start_date", "id"))
+    selectors.label_people(request.user, [t.member for t in terms])
+    leaders = [(t.pk, t.member.shown_name) for t in terms]
+    if dispatch is None:
+        initial = {"start_date": timezone.localdate().isoformat(), "destination": c.Destination.PARTNER_CITY}
+    else:
+        values = actions.dispatch_values(dispatch)
+        initial = {**{k: values[k] for k in ("destination", "city", "city_code", "employer_name", "note")},
+                   "employer": dispatch.employer_id or "", "leader": dispatch.leader_id or "",
+                   "start_date": dispatch.start_date.isoformat(),
+                   "end_date": dispatch.end_date.isoformat() if dispatch.end_date else "",
+                   "planned_months": dispatch.planned_months or "", "people": [m.pk for m in values["people"]]}
     form = forms.DispatchForm(request.POST or None, leaders=leaders, members=[(m.pk, m.shown_name) for m in members],
-                              initial={"start_date": today.isoformat(), "destination": c.Destination.PARTNER_CITY})
+                              initial=initial)
+    _pick_employer(form, request, dispatch)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.data_for_rules()
         data["leader"] = TeamLeader.objects.filter(pk=int(data["leader"])).select_related(
             "member__person").first() if data.get("leader") else None
-        saved = _attempt(request, form, lambda: actions.do_record_dispatch(
-            request.user, coop, data, key=posted_key(request), request=request))
-        if saved:
-            messages.success(request, _("已保存"))
-            return redirect("dispatch_detail", pk=saved.pk)
-    return render(request, "employers/groups/dispatch_form.html", {"form": form, "coop": coop, **write_guard(request)})
+        if dispatch is None:
+            saved = _attempt(request, form, lambda: actions.do_record_dispatch(
+                request.user, coop, data, key=posted_key(request), request=request))
+            if saved:
+                messages.success(request, _("已保存"))
+                return redirect("dispatch_detail", pk=saved.pk)
+        else:
+            changed = _attempt(request, form, lambda: actions.do_update_dispatch(
+                request.user, dispatch, data, version=posted_version(request), request=request))
+            if changed is not None:
+                _saved(request, changed)
+                return redirect("dispatch_detail", pk=dispatch.pk)
+    return render(request, "employers/groups/dispatch_form.html",
+                  {"form": form, "coop": coop, "dispatch": dispatch, **write_guard(request, dispatch)})
+
+
+@requires(MANAGE)
+def dispatch_create(request, pk):
+    return _dispatch_form(request, selectors.get_cooperative_for_user(request.user, pk, MANAGE))
+
+
+@requires(MANAGE)
+def dispatch_edit(request, pk):
+    dispatch = selectors.get_dispatch_for_user(request.user, pk, MANAGE)
+    return _dispatch_form(request, dispatch.cooperative, dispatch)
 
 
 @requires(VIEW)
@@ -360,7 +403,42 @@ def dispatch_detail(request, pk):
     selectors.label_people(request.user, went)
     if dispatch.leader_id:
         selectors.label_people(request.user, [dispatch.leader.member])
-    return render(request, "employers/groups/dispatch_detail.html", {"dispatch": dispatch, "went": went})
+    return render(request, "employers/groups/dispatch_detail.html", {
+        "dispatch": dispatch, "went": went, "can_manage": can(request.user, MANAGE, dispatch.region_code)})
+
+
+# --- history --------------------------------------------------------------------------------------
+
+def _history(request, record, back: str, people=None):
+    return render(request, "employers/groups/history.html", {
+        "object": record, "back": back, "people": people,
+        # The months kept beside the dates are bookkeeping: the dates show the change.
+        "entries": history_entries(record, hidden=frozenset({"first_month", "last_month"}))})
+
+
+@requires(VIEW)
+def site_history(request, pk):
+    site = selectors.get_site_for_user(request.user, pk)
+    return _history(request, site, site.get_absolute_url())
+
+
+@requires(VIEW)
+def cooperative_history(request, pk):
+    coop = selectors.get_cooperative_for_user(request.user, pk)
+    return _history(request, coop, coop.get_absolute_url())
+
+
+@requires(VIEW)
+def dispatch_history(request, pk):
+    """The dispatch's changes, and who was added to it or taken off (names as the ledger shows them)."""
+    dispatch = selectors.get_dispatch_for_user(request.user, pk)
+    rows = list(DispatchPerson.history.filter(dispatch_id=dispatch.pk).select_related("history_user", "person")
+                .order_by("-history_date", "-history_id")[:500])
+    selectors.label_people(request.user, rows)
+    kinds = {"+": _("加入"), "-": _("移出")}
+    for row in rows:
+        row.kind_label = kinds.get(row.history_type, row.history_type)
+    return _history(request, dispatch, dispatch.get_absolute_url(), rows)
 
 
 # --- appraisals --------------------------------------------------------------------------------------
@@ -377,10 +455,11 @@ def appraisal_list(request):
         if saved:
             messages.success(request, _("已统计"))
             return redirect("appraisal_detail", pk=saved.pk)
-    appraisals = selectors.appraisals_for_user(request.user).annotate(n=Count("entries"))
-    page = paginate(request, appraisals.order_by("-year", "-half", "region_code", "id"))
+    appraisals = filters.APPRAISALS.apply(selectors.appraisals_for_user(request.user), request.GET)
+    page = paginate(request, appraisals.annotate(n=Count("entries")).order_by("-year", "-half", "region_code", "id"))
     return render(request, "employers/groups/appraisal_list.html", {
-        "page": page, "form": form, "can_manage": has_perm(request.user, MANAGE)})
+        "page": page, "form": form, "can_manage": has_perm(request.user, MANAGE), "params": query_values(request.GET),
+        "region_options": regions})
 
 
 @requires(VIEW)

@@ -119,6 +119,8 @@ class QuotaRule(models.Model):
     retirement_age_male = models.PositiveSmallIntegerField(_("男职工退休年龄"), default=60)
     retirement_age_female = models.PositiveSmallIntegerField(_("女职工退休年龄"), default=50)
     note = models.CharField(_("依据"), max_length=200, blank=True)
+    # Two officers editing at once: the later edit, made on an older version, is refused (core.writes).
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     history = HistoricalRecords(get_user=history_user)
 

@@ -262,6 +262,9 @@ class DispatchPerson(models.Model):
     member = models.ForeignKey(CoopMember, verbose_name=_("成员"), on_delete=models.PROTECT, related_name="went")
     person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="dispatched")
 
+    # Who was added to or taken off a dispatch, when and by whom (a dispatch can be edited).
+    history = HistoricalRecords(get_user=history_user)
+
     class Meta:
         verbose_name = _("输出人员")
         verbose_name_plural = _("输出人员")

@@ -204,6 +204,7 @@ class RentRule(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     shares = models.JSONField(_("各年应缴比例"))
     note = models.TextField(_("依据"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     history = HistoricalRecords(get_user=history_user)
 

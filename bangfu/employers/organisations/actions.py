@@ -108,16 +108,20 @@ def do_create_quota_rule(user, data: dict, *, key: str | None = None, request=No
 
 
 @transaction.atomic
-def do_update_quota_rule(user, rule: QuotaRule, data: dict, *, request=None) -> list[str]:
-    """Apply the changed fields; returns their names."""
+def do_update_quota_rule(user, rule: QuotaRule, data: dict, *, version: int | None = None,
+                         request=None) -> list[str]:
+    """Apply the changed fields; returns their names. `version` is the one the editor saw: an edit
+    made on an older one is refused (StaleEdit) rather than silently overwriting the other's."""
     require(user, Perm.MANAGE_POLICY)
-    current = QuotaRule.objects.select_for_update().get(pk=rule.pk)
+    current = writes.lock(QuotaRule, rule.pk)
+    writes.check_version(current, version, changes_since)
     values = clean_quota_rule(data, current)
     changed = [k for k, v in values.items() if getattr(current, k) != v]
     if not changed:
         return []
     for k in changed:
         setattr(current, k, values[k])
+    current.version += 1
     _save(user, current, _("修改"))
     for field in QuotaRule._meta.concrete_fields:
         setattr(rule, field.attname, getattr(current, field.attname))

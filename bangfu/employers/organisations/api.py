@@ -25,7 +25,7 @@ from bangfu.core.schemas import (
     whole_number,
 )
 from bangfu.employers import choices as c
-from bangfu.employers.models import Employer
+from bangfu.employers.models import Employer, QuotaRule
 from bangfu.employers.organisations import actions, filters, quota, selectors
 from bangfu.employers.organisations.rules import MAX_STAFF, MAX_WAGE
 from bangfu.employers.permissions import Perm
@@ -219,6 +219,7 @@ class QuotaRuleOut(Schema):
     retirement_age_male: int
     retirement_age_female: int
     note: str
+    version: int
 
 
 Fraction = Annotated[Decimal, Field(gt=0, le=1, max_digits=6, decimal_places=4)]
@@ -266,13 +267,35 @@ def create_quota_rule(request, payload: QuotaRuleCreate):
     return Status(201, rule)
 
 
-@quota_rules.patch("/{rule_id}", response=responses({200: QuotaRuleOut}, 400, 401, 403, 404, 422))
-def update_quota_rule(request, rule_id: Id, payload: QuotaRulePatch):
-    """Change the fields sent."""
-    rules = selectors.quota_rules_for_user(request.auth)
-    rule = rules.filter(pk=rule_id).first()
+def _quota_rule(request, rule_id: int) -> QuotaRule:
+    rule = selectors.quota_rules_for_user(request.auth).filter(pk=rule_id).first()
     if rule is None:
         raise Http404
-    actions.do_update_quota_rule(request.auth, rule, payload.model_dump(exclude_unset=True), request=request)
     return rule
+
+
+@quota_rules.get("/{rule_id}", response=responses({200: QuotaRuleOut}, 401, 403, 404, 422), url_name="quota_rule")
+def get_quota_rule(request, rule_id: Id, response: HttpResponse):
+    """One year's parameters of a region; the ETag is its version (for `If-Match` on PATCH)."""
+    rule = _quota_rule(request, rule_id)
+    set_etag(response, rule)
+    return rule
+
+
+@quota_rules.patch("/{rule_id}", response=responses({200: QuotaRuleOut}, 400, 401, 403, 404, 412, 422))
+def update_quota_rule(request, rule_id: Id, payload: QuotaRulePatch, response: HttpResponse):
+    """Change the fields sent. Send the ETag of your GET as `If-Match`: parameters changed by someone
+    else since then answer 412 with what changed, and nothing is saved."""
+    rule = _quota_rule(request, rule_id)
+    actions.do_update_quota_rule(request.auth, rule, payload.model_dump(exclude_unset=True),
+                                 version=expected_version(request), request=request)
+    set_etag(response, rule)
+    return rule
+
+
+@quota_rules.get("/{rule_id}/history", response=responses({200: list[HistoryEntryOut]}, 401, 403, 404, 422),
+                 url_name="quota_rule_history")
+def quota_rule_history(request, rule_id: Id):
+    """Who changed the parameters, what and when, newest first."""
+    return _history(_quota_rule(request, rule_id))
 

@@ -9,8 +9,8 @@ from bangfu.employers.permissions import Perm
 EMPLOYERS = Export(
     name="employers",
     title=_("用人单位"),
-    perm=Perm.VIEW_EMPLOYERS,
-    queryset=lambda user: selectors.employers_for_user(user).select_related("industry"),
+    perm=Perm.EXPORT_EMPLOYERS,
+    queryset=lambda user: selectors.employers_for_user(user, Perm.EXPORT_EMPLOYERS).select_related("industry"),
     filters=filters.EMPLOYERS,
     columns=(
         Column(_("编号"), lambda e: e.pk),

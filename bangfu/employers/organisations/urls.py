@@ -5,6 +5,7 @@ from bangfu.employers.organisations import views
 urlpatterns = [
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/new/", views.employer_create, name="employer_create"),
+    path("employers/options/", views.employer_options, name="employer_options"),
     path("employers/<int:pk>/", views.employer_detail, name="employer_detail"),
     path("employers/<int:pk>/edit/", views.employer_edit, name="employer_edit"),
     path("employers/<int:pk>/history/", views.employer_history, name="employer_history"),

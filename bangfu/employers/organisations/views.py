@@ -18,7 +18,7 @@ from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
 from bangfu.employers.industries import SECTIONS
 from bangfu.employers.models import EmployerOperator, Industry, QuotaRule
-from bangfu.employers.organisations import actions, filters, quota, selectors
+from bangfu.employers.organisations import actions, filters, picker, quota, selectors
 from bangfu.employers.organisations.forms import BindOperatorForm, EmployerForm, QuotaRuleForm
 from bangfu.employers.organisations.rules import percent
 from bangfu.employers.permissions import Perm
@@ -195,6 +195,14 @@ def employer_unbind(request, pk, user_id):
     return redirect("employer_operators", pk=employer.pk)
 
 
+@requires(Perm.VIEW_EMPLOYERS)
+def employer_options(request):
+    """The <option>s of the employer picker for what was typed into its search box (htmx)."""
+    text = next((v for k, v in request.GET.items() if k == "q" or k.endswith("_q")), "")
+    return render(request, "employers/organisations/_employer_options.html", {
+        "q": text.strip()[:50], "employers": [(e.pk, picker.label(e)) for e in picker.matching(request.user, text)]})
+
+
 # --- the quota parameters -------------------------------------------------------------------------
 
 @requires(Perm.MANAGE_POLICY)
@@ -221,12 +229,12 @@ def _quota_rule_form(request, rule=None):
                 return redirect("quota_rule_list")
         else:
             changed = _attempt(form, lambda: actions.do_update_quota_rule(
-                request.user, rule, form.data_for_rules(), request=request))
+                request.user, rule, form.data_for_rules(), version=posted_version(request), request=request))
             if changed is not None:
                 _saved(request, changed)
                 return redirect("quota_rule_list")
     return render(request, "employers/organisations/quota_rule_form.html",
-                  {"form": form, "rule": rule, **write_guard(request)})
+                  {"form": form, "rule": rule, **write_guard(request, rule)})
 
 
 @requires(Perm.MANAGE_POLICY)

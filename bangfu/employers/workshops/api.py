@@ -5,7 +5,8 @@ the rules answer through bangfu.api's handlers (422, 403, 404, 412).
 """
 
 import datetime
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -16,6 +17,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import ConfigDict
 
+from bangfu.core.history import history_entries
 from bangfu.core.permissions import organisation_of, require
 from bangfu.core.schemas import (
     MAX_ID,
@@ -34,11 +36,14 @@ from bangfu.employers import choices as c
 from bangfu.employers.models import CriteriaSet, Purpose
 from bangfu.employers.permissions import Perm
 from bangfu.employers.workshops import evaluation as ev
-from bangfu.employers.workshops import filters, lifecycle, selectors
+from bangfu.employers.workshops import filters, lifecycle, rent, selectors
+from bangfu.employers.workshops.rules import MAX_RENT_YEARS
 from bangfu.registry.api import Pages
+from bangfu.registry.schemas import HistoryEntryOut
 
 workshops = Router(tags=["workshops"])
 criteria = Router(tags=["workshop criteria"])
+rent_rules = Router(tags=["rent rules"])
 
 WorkshopFilters = filters.WORKSHOPS.schema()
 WorkshopSort = filters.WORKSHOP_SORTS.schema()
@@ -282,3 +287,85 @@ def list_criteria(request):
     return CriteriaSet.objects.prefetch_related("criteria").order_by("region_prefix", "purpose", "-effective_from")
 
 
+# --- site rent relief rules ------------------------------------------------------------------------
+
+class RentRuleOut(Schema):
+    id: int
+    region_prefix: str
+    name: str
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    shares: list[float] = Field(description="share of the rent payable in each year from the start date "
+                                            "(0 free, 0.5 half); full rent after the years listed")
+    note: str
+    version: int
+
+
+RegionPrefixOrAll = Annotated[str, Field(pattern=r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$",
+                                         description="a region code prefix; \"\" for the whole country")]
+Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
+
+
+class RentRulePatch(Schema):
+    region_prefix: RegionPrefixOrAll = None
+    name: text(100, min_length=1) = None
+    effective_from: IsoDate = None
+    effective_to: IsoDate | None = None
+    shares: list[Share] = Field(None, min_length=1, max_length=MAX_RENT_YEARS,
+                                description="fractions: [0, 0, 0, 0.5, 0.5] is 三免两减半")
+    note: text(2000, multiline=True) = None
+
+
+class RentRuleCreate(RentRulePatch):
+    region_prefix: RegionPrefixOrAll  # said even for the whole country: never by leaving it out
+    name: text(100, min_length=1)
+    effective_from: IsoDate
+    shares: list[Share] = Field(min_length=1, max_length=MAX_RENT_YEARS,
+                                description="fractions: [0, 0, 0, 0.5, 0.5] is 三免两减半")
+
+
+@rent_rules.get("", response=responses({200: list[RentRuleOut]}, 400, 401, 403), url_name="rent_rule_list")
+@paginate(Pages)
+def list_rent_rules(request):
+    """The rules of your region and below, and those above it that apply there too (MANAGE_POLICY)."""
+    return rent.rent_rules_for_user(request.auth).order_by("region_prefix", "-effective_from", "id")
+
+
+@rent_rules.get("/{rule_id}", response=responses({200: RentRuleOut}, 401, 403, 404, 422), url_name="rent_rule")
+def get_rent_rule(request, rule_id: Id, response: HttpResponse):
+    """One rule; the ETag is its version (for `If-Match` on PATCH)."""
+    rule = rent.get_rent_rule_for_user(request.auth, rule_id)
+    set_etag(response, rule)
+    return rule
+
+
+@rent_rules.post("", response=responses({201: RentRuleOut}, 400, 401, 403, 422))
+def create_rent_rule(request, payload: RentRuleCreate, response: HttpResponse):
+    """A rule of a region within yours. Two rules of one region may not be in force on the same day.
+    The same `Idempotency-Key` again answers with the rule made."""
+    require(request.auth, Perm.MANAGE_POLICY)
+    rule = rent.do_create_rent_rule(request.auth, payload.model_dump(exclude_unset=True),
+                                    key=idempotency_key(request), request=request)
+    set_etag(response, rule)
+    return Status(201, rule)
+
+
+@rent_rules.patch("/{rule_id}", response=responses({200: RentRuleOut}, 400, 401, 403, 404, 412, 422))
+def update_rent_rule(request, rule_id: Id, payload: RentRulePatch, response: HttpResponse):
+    """Change the fields sent (`shares` replaces the list). Send the ETag of your GET as `If-Match`: a
+    rule changed since answers 412 with what changed. A rule above your region answers 403."""
+    rule = rent.get_rent_rule_for_user(request.auth, rule_id)
+    rent.do_update_rent_rule(request.auth, rule, payload.model_dump(exclude_unset=True),
+                             version=expected_version(request), request=request)
+    set_etag(response, rule)
+    return rule
+
+
+@rent_rules.get("/{rule_id}/history", response=responses({200: list[HistoryEntryOut]}, 401, 403, 404, 422),
+                url_name="rent_rule_history")
+def rent_rule_history(request, rule_id: Id):
+    """Who changed the rule, what and when, newest first."""
+    rule = rent.get_rent_rule_for_user(request.auth, rule_id)
+    return [{"at": e.at, "user": e.user, "kind": e.kind, "reason": e.reason,
+             "changes": [{"field": ch.field, "label": ch.label, "old": ch.old, "new": ch.new} for ch in e.changes]}
+            for e in history_entries(rule)]

@@ -9,8 +9,8 @@ from bangfu.employers.workshops import filters, selectors
 WORKSHOPS = Export(
     name="workshops",
     title=_("就业帮扶车间"),
-    perm=Perm.VIEW_EMPLOYERS,
-    queryset=lambda user: selectors.workshops_for_user(user),
+    perm=Perm.EXPORT_EMPLOYERS,
+    queryset=lambda user: selectors.workshops_for_user(user, Perm.EXPORT_EMPLOYERS),
     filters=filters.WORKSHOPS,
     columns=(
         Column(_("编号"), lambda w: w.pk),

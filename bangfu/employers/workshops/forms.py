@@ -1,5 +1,7 @@
 """Page forms of the workshops part: they parse what was typed; the rules are in rules.py and the actions."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +97,46 @@ class CriterionForm(forms.Form):
     kinds = forms.MultipleChoiceField(label=_("适用车间类型"), choices=list(c.WorkshopKind.choices), required=False,
                                       widget=forms.CheckboxSelectMultiple, help_text=_("不选则适用于全部类型"))
     label = forms.CharField(label=_("条件"), max_length=200, required=False)
+
+
+def _percentages(text: str) -> list[str]:
+    """"0、0、0、50、50" (percent) as the fractions the rules take; a part that is not a number is
+    passed on as typed, for the rules to name it."""
+    parts = [p for p in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if p.strip()]
+    shares = []
+    for part in parts:
+        try:
+            shares.append(str(Decimal(part.strip().rstrip("%％")) / 100))
+        except InvalidOperation:
+            shares.append(part.strip())
+    return shares
+
+
+class RentRuleForm(forms.Form):
+    """A site rent relief rule: what was typed; the rules (rules.clean_rent_rule) judge it."""
+
+    region_prefix = forms.CharField(label=_("适用区划"), required=False, max_length=12,
+                                    help_text=_("区划代码前缀，如 45（广西）、522633（从江县）；留空为全国"))
+    name = forms.CharField(label=_("名称"), required=False, max_length=100, help_text=_("如 三免两减半"))
+    effective_from = forms.CharField(label=_("施行日期"), required=False, widget=DATE_INPUT)
+    effective_to = forms.CharField(label=_("失效日期"), required=False, widget=DATE_INPUT,
+                                   help_text=_("不填为长期有效；此后投产的车间不再适用，已适用的车间不受影响"))
+    shares = forms.CharField(label=_("各年应缴比例（%）"), required=False, max_length=300,
+                             help_text=_("自投产日起每年应缴租金的百分比，用顿号或逗号分隔："
+                                         "三免两减半为 0、0、0、50、50；所列年份以后全额缴纳"))
+    note = forms.CharField(label=_("依据"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("文件名称和文号"))
+
+    def __init__(self, *args, rule=None, **kwargs):
+        if rule is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "region_prefix": rule.region_prefix, "name": rule.name, "note": rule.note,
+                "effective_from": rule.effective_from.isoformat(),
+                "effective_to": rule.effective_to.isoformat() if rule.effective_to else "",
+                "shares": "、".join(f"{(Decimal(str(s)) * 100).normalize():f}" for s in rule.shares)}
+        super().__init__(*args, **kwargs)
+
+    def data_for_rules(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["shares"] = _percentages(data.get("shares") or "")
+        return data

@@ -20,7 +20,8 @@ def register() -> None:
         name="workshops",
         urls="bangfu.employers.workshops.urls",
         api=(("/workshops", "bangfu.employers.workshops.api:workshops"),
-             ("/workshop-criteria", "bangfu.employers.workshops.api:criteria")),
+             ("/workshop-criteria", "bangfu.employers.workshops.api:criteria"),
+             ("/rent-rules", "bangfu.employers.workshops.api:rent_rules")),
         nav=(
             plugins.NavItem(_("就业帮扶车间"), "workshop_list", Perm.VIEW_EMPLOYERS, 60,
                             active=("workshop_detail", "workshop_apply", "workshop_move", "workshop_history",
@@ -28,7 +29,8 @@ def register() -> None:
             plugins.NavItem(_("车间监测"), "workshop_monitoring", Perm.MONITOR_WORKSHOP, 61),
             plugins.NavItem(_("车间认定标准"), "criteria_list", Perm.MANAGE_POLICY, 62,
                             active=("criteria_set_detail", "criteria_set_edit", "criteria_set_create",
-                                    "criterion_edit", "criterion_create", "criteria_set_history")),
+                                    "criterion_edit", "criterion_create", "criteria_set_history",
+                                    "rent_rule_list", "rent_rule_create", "rent_rule_edit", "rent_rule_history")),
         ),
         exports=(exports.WORKSHOPS,),
         surfaces=(

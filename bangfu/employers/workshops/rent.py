@@ -10,15 +10,20 @@ import dataclasses
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from bangfu.audit import log
 from bangfu.audit.models import Action
-from bangfu.core.permissions import require
+from bangfu.core import writes
+from bangfu.core.history import changes_since
+from bangfu.core.permissions import check, prefix_q, reach_of, require
 from bangfu.employers.models import RentRule, Workshop
 from bangfu.employers.permissions import Perm
+from bangfu.employers.workshops import rules
+from bangfu.regions import codes
 
 CENT = Decimal("0.01")
 
@@ -54,8 +59,8 @@ def anniversary(start: datetime.date, years: int) -> datetime.date:
 
 
 def rule_for(region_code: str, on: datetime.date) -> RentRule | None:
-    rules = RentRule.objects.filter(effective_from__lte=on).exclude(effective_to__lt=on)
-    covering = [rule for rule in rules if region_code.startswith(rule.region_prefix)]
+    in_force = RentRule.objects.filter(effective_from__lte=on).exclude(effective_to__lt=on)
+    covering = [rule for rule in in_force if region_code.startswith(rule.region_prefix)]
     return max(covering, key=lambda rule: (len(rule.region_prefix), rule.effective_from), default=None)
 
 
@@ -80,36 +85,82 @@ def schedule(workshop: Workshop) -> Schedule:
     return Schedule(rule, years, note)
 
 
-def clean_shares(value) -> list[float]:
-    if not isinstance(value, list) or not value or len(value) > 30:
-        raise ValidationError({"shares": [_("各年应缴比例应为 1 至 30 个数的列表，如 [0, 0, 0, 0.5, 0.5]")]})
-    shares = []
-    for i, share in enumerate(value, 1):
-        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-            raise ValidationError({"shares": [_("第 %(n)d 年的应缴比例“%(v)s”应为 0 至 1 之间的数") % {
-                "n": i, "v": share}]})
-        shares.append(float(share))
-    return shares
+# --- the rules: kept by the holders of MANAGE_POLICY, each within their region ------------------------
+
+def rent_rules_for_user(user):
+    """The rules a policy keeper sees: those of their region and below, and those above it that apply
+    there too (read only). Policy data, not personal: no organisation scope."""
+    require(user, Perm.MANAGE_POLICY)
+    reach = reach_of(user)
+    found = RentRule.objects.all()
+    if reach.everything:
+        return found
+    if reach.region_prefix is None:
+        return found.none()
+    prefix = reach.region_prefix
+    above = {prefix[:digits] for digits in (0, *codes.LEVEL_DIGITS.values()) if digits < len(prefix)}
+    return found.filter(prefix_q("region_prefix", prefix) | Q(region_prefix__in=above))
+
+
+def get_rent_rule_for_user(user, pk) -> RentRule:
+    """One rule the user sees, or 404 alike for absent and not theirs."""
+    try:
+        return rent_rules_for_user(user).get(pk=int(pk))
+    except (RentRule.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def _save(user, rule: RentRule, reason: str) -> None:
+    rule._history_user = user
+    rule._change_reason = reason
+    rule.save()
 
 
 @transaction.atomic
-def do_save_rent_rule(user, data: dict, rule: RentRule | None = None) -> RentRule:
-    """Create or change a rent rule (administrators: MANAGE_POLICY)."""
+def do_create_rent_rule(user, data: dict, *, key: str | None = None, request=None) -> RentRule:
+    """A new rule of a region within the user's (the same key again returns the rule made)."""
+    def create() -> RentRule:
+        require(user, Perm.MANAGE_POLICY)
+        values = rules.clean_rent_rule(data)
+        check(user, Perm.MANAGE_POLICY, values["region_prefix"])
+        rule = RentRule(**values)
+        _save(user, rule, _("新增"))
+        log.record(user, Action.CREATE, rule, request=request, region_code=rule.region_prefix)
+        return rule
+
+    return writes.once(user, key, create)[0]
+
+
+@transaction.atomic
+def do_update_rent_rule(user, rule: RentRule, data: dict, *, version: int | None = None,
+                        request=None) -> list[str]:
+    """Change the fields given; returns their names. An edit made on an older version than the stored
+    one is refused (StaleEdit); a rule above the user's region is not theirs to change."""
     require(user, Perm.MANAGE_POLICY)
-    prefix = str(data.get("region_prefix") or "")
-    if not prefix.isdigit() or len(prefix) > 12:
-        raise ValidationError({"region_prefix": [_("适用区划应为 1 至 12 位数字")]})
-    start, end = data.get("effective_from"), data.get("effective_to")
-    if not isinstance(start, datetime.date):
-        raise ValidationError({"effective_from": [_("请填写施行日期")]})
-    if end is not None and end < start:
-        raise ValidationError({"effective_to": [_("失效日期早于施行日期")]})
-    rule = rule or RentRule()
-    rule.region_prefix, rule.effective_from, rule.effective_to = prefix, start, end
-    rule.name = str(data.get("name") or "").strip()[:100] or _("场地租金减免")
-    rule.shares = clean_shares(data.get("shares"))
-    rule.note = str(data.get("note") or "")
-    rule._history_user = user
-    rule.save()
-    log.record(user, Action.UPDATE, rule, region_code=prefix)
+    current = writes.lock(RentRule, rule.pk)
+    check(user, Perm.MANAGE_POLICY, current.region_prefix)
+    writes.check_version(current, version, changes_since)
+    values = rules.clean_rent_rule(data, current)
+    changed = [k for k, v in values.items() if getattr(current, k) != v]
+    if not changed:
+        return []
+    if "region_prefix" in changed:
+        check(user, Perm.MANAGE_POLICY, values["region_prefix"])
+    for k in changed:
+        setattr(current, k, values[k])
+    current.version += 1
+    _save(user, current, _("修改"))
+    for field in RentRule._meta.concrete_fields:
+        setattr(rule, field.attname, getattr(current, field.attname))
+    log.record(user, Action.UPDATE, rule, request=request, region_code=rule.region_prefix,
+               detail={"fields": changed})
+    return changed
+
+
+def do_save_rent_rule(user, data: dict, rule: RentRule | None = None, *, version: int | None = None,
+                      request=None) -> RentRule:
+    """Create a rule, or change one (for the demo and the commands)."""
+    if rule is None:
+        return do_create_rent_rule(user, data, request=request)
+    do_update_rent_rule(user, rule, data, version=version, request=request)
     return rule

@@ -18,4 +18,8 @@ urlpatterns = [
     path("workshop-criteria/<int:pk>/criteria/new/", views.criterion_create, name="criterion_create"),
     path("workshop-criteria/criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
     path("workshop-criteria/criteria/<int:pk>/delete/", views.criterion_delete, name="criterion_delete"),
+    path("rent-rules/", views.rent_rule_list, name="rent_rule_list"),
+    path("rent-rules/new/", views.rent_rule_create, name="rent_rule_create"),
+    path("rent-rules/<int:pk>/edit/", views.rent_rule_edit, name="rent_rule_edit"),
+    path("rent-rules/<int:pk>/history/", views.rent_rule_history, name="rent_rule_history"),
 ]

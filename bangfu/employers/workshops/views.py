@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,15 +13,23 @@ from django.views.decorators.http import require_POST
 from bangfu.core.filters import FilterError
 from bangfu.core.history import history_entries
 from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
-from bangfu.core.permissions import Forbidden, has_perm, organisation_of
+from bangfu.core.permissions import Forbidden, can, has_perm, organisation_of
 from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
 from bangfu.employers.models import CriteriaSet, Criterion, Employer, Purpose
+from bangfu.employers.organisations.rules import percent
 from bangfu.employers.permissions import Perm
 from bangfu.employers.workshops import actions, filters, lifecycle, rent, selectors
 from bangfu.employers.workshops import criteria as cr
 from bangfu.employers.workshops import evaluation as ev
-from bangfu.employers.workshops.forms import CriteriaSetForm, CriterionForm, MoveForm, ReportForm, WorkshopForm
+from bangfu.employers.workshops.forms import (
+    CriteriaSetForm,
+    CriterionForm,
+    MoveForm,
+    RentRuleForm,
+    ReportForm,
+    WorkshopForm,
+)
 from bangfu.regions.picker import region_options, village_labels
 
 
@@ -100,7 +109,7 @@ def workshop_detail(request, pk):
         "reports": selectors.reports_for_user(request.user).filter(workshop=workshop),
         "evaluations": evaluations, "quarter": ev.quarter_label(on),
         "workers": row.get("workers", 0), "tuopin": row.get("tuopin", 0),
-        "rent": rent.schedule(workshop),
+        "rent": rent.schedule(workshop), "can_manage_policy": has_perm(request.user, Perm.MANAGE_POLICY),
         "moves": lifecycle.allowed_moves(request.user, workshop),
         "can_report": has_perm(request.user, Perm.APPLY_WORKSHOP),
         "who": who, "who_label": cr.MEASURES[who].label if who else "", "people": people,
@@ -237,7 +246,7 @@ def criteria_list(request):
     sets = CriteriaSet.objects.annotate(count=Count("criteria")).order_by("region_prefix", "purpose",
                                                                            "-effective_from")
     return render(request, "employers/workshops/criteria_list.html", {
-        "sets": sets, "measures": cr.MEASURES.values(), "rent_rules": rent.RentRule.objects.all()})
+        "sets": sets, "measures": cr.MEASURES.values(), "rent_rules": rent.rent_rules_for_user(request.user)})
 
 
 @requires(Perm.MANAGE_POLICY)
@@ -321,3 +330,59 @@ def criteria_set_history(request, pk):
         row.kind_label = kinds.get(row.history_type, row.history_type)
     return render(request, "employers/workshops/criteria_history.html", {
         "set": criteria_set, "entries": entries, "criteria_rows": criteria_rows})
+
+
+# --- site rent relief rules (policy pages) -------------------------------------------------------
+
+def _shares_label(rule) -> str:
+    return "、".join(percent(share, 2) for share in rule.shares)
+
+
+@requires(Perm.MANAGE_POLICY)
+def rent_rule_list(request):
+    """The rent relief rules of the user's region (and those above it that apply there too)."""
+    rules = rent.rent_rules_for_user(request.user).order_by("region_prefix", "-effective_from", "id")
+    page = paginate(request, rules)
+    for rule in page:
+        rule.shares_label = _shares_label(rule)
+        rule.can_edit = can(request.user, Perm.MANAGE_POLICY, rule.region_prefix)
+    return render(request, "employers/workshops/rent_rule_list.html", {"page": page})
+
+
+def _rent_rule_form(request, rule=None):
+    form = RentRuleForm(request.POST or None, rule=rule)
+    if request.method == "POST" and form.is_valid():
+        if rule is None:
+            saved = _attempt(form, lambda: rent.do_create_rent_rule(
+                request.user, form.data_for_rules(), key=posted_key(request), request=request))
+        else:
+            saved = _attempt(form, lambda: rent.do_update_rent_rule(
+                request.user, rule, form.data_for_rules(), version=posted_version(request), request=request))
+        if saved == []:  # an edit that changed nothing
+            messages.info(request, _("没有修改，未保存"))
+        elif saved is not None:
+            messages.success(request, _("已保存"))
+        if saved is not None:
+            return redirect("rent_rule_list")
+    return render(request, "employers/workshops/rent_rule_form.html", {
+        "form": form, "rule": rule, **write_guard(request, rule)})
+
+
+@requires(Perm.MANAGE_POLICY)
+def rent_rule_create(request):
+    return _rent_rule_form(request)
+
+
+@requires(Perm.MANAGE_POLICY)
+def rent_rule_edit(request, pk):
+    rule = rent.get_rent_rule_for_user(request.user, pk)
+    if not can(request.user, Perm.MANAGE_POLICY, rule.region_prefix):
+        raise Forbidden(_("该规则由上级区划维护"))
+    return _rent_rule_form(request, rule)
+
+
+@requires(Perm.MANAGE_POLICY)
+def rent_rule_history(request, pk):
+    rule = rent.get_rent_rule_for_user(request.user, pk)
+    return render(request, "employers/workshops/history.html", {
+        "object": rule, "back": reverse("rent_rule_list"), "entries": history_entries(rule)})

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from bangfu.employers.groups import actions
 from bangfu.employers.groups.tests.conftest import coop, dispatch_data  # noqa: F401 (a fixture)
-from bangfu.employers.testing import make_site
+from bangfu.employers.testing import make_employer, make_site
 from bangfu.registry.testing import make_disabled_person, make_person
 from bangfu.tests.browser.conftest import login
 
@@ -83,7 +83,7 @@ def test_a_cooperative_records_a_dispatch_and_an_appraisal(page, world, coop):  
     _shot(page, "cooperative-list")
     page.goto("/appraisals/")
     page.locator("select[name=region_code]").select_option("522633")
-    page.locator("input[name=year]").fill("2025")
+    page.locator("form.form input[name=year]").fill("2025")  # not the list filter's year
     page.locator("select[name=half]").select_option("1")
     page.locator("input[name=note]").fill("2025年上半年先进劳务合作社和优秀劳务队长")
     page.get_by_role("button", name="统计").click()
@@ -99,3 +99,25 @@ def test_a_cooperative_records_a_dispatch_and_an_appraisal(page, world, coop):  
     expect(page.locator("main")).to_contain_text("杭州市萧山区")
     expect(page.locator("main")).to_contain_text("5000")
     _shot(page, "cooperative")
+
+
+def test_the_employer_picker_finds_an_employer_as_one_types(page, world):
+    mine = make_employer(world.alice, VILLAGE, "从江绣娘服饰有限公司")
+    make_employer(world.alice, "522633102001", "贯洞木业")
+    make_employer(world.bob, "522631101001", "黎平绣娘公司")  # not alice's to see
+    login(page, "alice")
+    page.goto("/sites/new/")
+    page.locator("input[name=name]").fill("绣娘就业基地")
+    page.locator("select[name=kind]").select_option("employment_base")
+    page.locator("select[name=level]").select_option("county")
+    page.locator("select[name=region_code]").select_option(VILLAGE)
+    employer = page.locator("select[name=employer]")
+    page.locator("input[name=employer_q]").press_sequentially("绣娘")
+    # htmx loads the matches into the select: only the one alice may see, chosen as the only match.
+    expect(employer.locator("option")).to_have_count(2)
+    expect(employer.locator("option").nth(1)).to_contain_text("从江绣娘服饰有限公司")
+    expect(employer).to_have_value(str(mine.pk))
+    _shot(page, "employer-picker")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("已保存")
+    expect(page.locator("main")).to_contain_text("从江绣娘服饰有限公司")

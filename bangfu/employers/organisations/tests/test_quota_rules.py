@@ -10,6 +10,7 @@ from django.test import Client
 from bangfu.accounts.models import ApiToken
 from bangfu.audit.models import Action, AuditEntry
 from bangfu.core.permissions import Forbidden
+from bangfu.core.writes import StaleEdit
 from bangfu.employers.models import QuotaRule
 from bangfu.employers.organisations import actions
 from bangfu.employers.organisations.rules import clean_quota_rule
@@ -197,3 +198,59 @@ def test_the_api_asks_for_the_region_even_for_a_national_rule(world):
     national = api.post("/api/quota-rules", json.dumps({**body, "region_prefix": ""}),
                         content_type="application/json")
     assert national.status_code == 201 and national.json()["region_prefix"] == ""
+
+
+# --- two officers editing at once -----------------------------------------------------------------
+
+def test_an_edit_made_on_an_older_version_is_refused_and_names_what_changed(world):
+    rule = make_rule(world.admin)
+    assert rule.version == 1
+    assert actions.do_update_quota_rule(world.admin, rule, {"ratio": "0.016"}, version=1) == ["ratio"]
+    rule.refresh_from_db()
+    assert rule.version == 2
+    with pytest.raises(StaleEdit) as caught:
+        actions.do_update_quota_rule(world.admin, rule, {"local_average_wage": 120_000}, version=1)
+    assert "安排比例" in str(caught.value) and "版本 1 → 2" in str(caught.value)
+    rule.refresh_from_db()
+    assert (rule.local_average_wage, rule.version) == (100_000, 2)
+    # An edit that changes nothing keeps the version; one made on the current version goes through.
+    assert actions.do_update_quota_rule(world.admin, rule, {"ratio": "0.016"}, version=2) == []
+    assert actions.do_update_quota_rule(world.admin, rule, {"local_average_wage": 120_000}, version=2)
+    rule.refresh_from_db()
+    assert (rule.local_average_wage, rule.version) == (120_000, 3)
+
+
+def test_the_edit_page_refuses_a_stale_form_and_keeps_the_other_edit(world):
+    rule = make_rule(world.admin)
+    admin = _client(world.admin)
+    page = admin.get(f"/quota-rules/{rule.pk}/edit/").content.decode()
+    assert 'name="version" value="1"' in page
+    form = {"region_prefix": "52", "year": "2025", "ratio": "1.5", "local_average_wage": "100000",
+            "wage_cap_multiple": "2", "exempt_up_to_staff": "30", "reduced_from_ratio": "1",
+            "share_from_reduced": "50", "share_below_reduced": "90", "retirement_age_male": "60",
+            "retirement_age_female": "50", "note": "", "version": "1"}
+    assert admin.post(f"/quota-rules/{rule.pk}/edit/", {**form, "ratio": "1.6"}).status_code == 302
+    stale = admin.post(f"/quota-rules/{rule.pk}/edit/", {**form, "local_average_wage": "90000"})
+    assert stale.status_code == 200
+    assert "该记录已被他人修改" in stale.content.decode()
+    rule.refresh_from_db()
+    assert (rule.ratio, rule.local_average_wage) == (Decimal("0.016"), 100_000)
+
+
+def test_the_api_answers_412_to_a_stale_if_match(world):
+    api = _api(world.admin)
+    rule = make_rule(world.admin)
+    got = api.get(f"/api/quota-rules/{rule.pk}")
+    assert got.status_code == 200 and got["ETag"] == '"1"' and got.json()["version"] == 1
+    patched = api.patch(f"/api/quota-rules/{rule.pk}", json.dumps({"ratio": "0.016"}),
+                        content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert patched.status_code == 200 and patched["ETag"] == '"2"'
+    stale = api.patch(f"/api/quota-rules/{rule.pk}", json.dumps({"local_average_wage": 90000}),
+                      content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 412
+    assert stale.json()["version"] == 2 and stale.json()["changes"][0]["field"] == "ratio"
+    rule.refresh_from_db()
+    assert rule.local_average_wage == 100_000
+    history = api.get(f"/api/quota-rules/{rule.pk}/history").json()
+    assert history[0]["changes"][0]["label"] == "安排比例"
+    assert _api(world.alice).get(f"/api/quota-rules/{rule.pk}").status_code == 403

@@ -37,5 +37,6 @@ def grant_roles() -> None:
           Perm.SUBMIT_ROSTER)
     grant([Role.AUDITOR], Perm.VIEW_EMPLOYERS, Perm.VIEW_EMPLOYMENT)
     # Export goes where the ledger's goes (the officers and the auditors), and to the operators, who
-    # export their own organisation's records only (the organisation scope) and no one's names.
+    # export their own organisation's records only (the organisation scope): their own employees by
+    # name, as their pages show them, and no other person's name.
     grant([*OFFICE_ROLES, Role.AUDITOR, Role.EMPLOYER], Perm.EXPORT_EMPLOYERS)

@@ -1,4 +1,5 @@
-"""The employment list's export: columns as the page shows them (ID numbers masked)."""
+"""The employment list's export: columns as the page shows them (ID numbers masked), under the employer
+side's export permission; the rows are those the user's employment list holds."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from bangfu.employers.permissions import Perm
 EMPLOYMENTS = Export(
     name="employments",
     title=_("用工记录"),
-    perm=Perm.VIEW_EMPLOYMENT,
+    perm=Perm.EXPORT_EMPLOYERS,
     queryset=lambda user: selectors.employments_for_user(user),
     filters=filters.EMPLOYMENTS,
     columns=(

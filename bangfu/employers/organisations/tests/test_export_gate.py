@@ -19,14 +19,15 @@ from bangfu.employers.groups import actions as groups
 from bangfu.employers.groups.tests.conftest import coop, dispatch_data  # noqa: F401 (a fixture)
 from bangfu.employers.organisations.actions import do_bind_operator
 from bangfu.employers.permissions import Perm
-from bangfu.employers.testing import make_employer, make_site, make_workshop
+from bangfu.employers.testing import make_employer, make_employment, make_site, make_workshop
 from bangfu.registry.permissions import Perm as LedgerPerm
 from bangfu.registry.testing import make_disabled_person, make_person
 
 VILLAGE = "522633101001"
 D = datetime.date
-# The employer side's exports this gate covers (the employment records' export is the employment part's).
-OWN = ("employers", "workshops", "sites", "cooperatives")
+# The employer side's exports that need its permission alone (the employment records' names the
+# operator's own employees, as its pages do).
+OWN = ("employers", "workshops", "sites", "cooperatives", "employments")
 NAMING_PEOPLE = ("site_members", "dispatches", "appraisal_results")
 
 
@@ -58,6 +59,7 @@ def records(world, coop):  # noqa: F811 (the fixture)
                               {"relation": "manager", "start_date": D(2025, 1, 1)})
     groups.do_record_dispatch(world.alice, coop, dispatch_data(coop))
     groups.do_compute_appraisal(world.alice, {"region_code": "522633", "year": 2025, "half": 1})
+    make_employment(world.alice, VILLAGE, "绣娘")
     return employer
 
 
@@ -98,7 +100,7 @@ def test_the_exports_naming_people_need_the_ledgers_export_too(world, records, m
 
 
 def test_the_lists_offer_export_only_to_who_may(world, records, monkeypatch):
-    pages = ("employer_list", "workshop_list", "site_list", "cooperative_list", "appraisal_list")
+    pages = ("employer_list", "workshop_list", "site_list", "cooperative_list", "appraisal_list", "employment_list")
     client = _client(world.alice)
     for page in pages:
         assert "/export/" in client.get(reverse(page)).content.decode(), page

@@ -63,7 +63,7 @@ def _region_options(user, prefix: str) -> list[tuple[str, str]]:
 
 def village_labels(region_codes) -> dict[str, str]:
     """Code -> "township village" names for the village codes on one page (one query for the
-    names not kept yet)."""
+    names not kept yet); a township's (or a county's) own code gives its name once."""
     wanted = set(region_codes)
     townships = {codes.full_code(code[:9]) for code in wanted}
     names = _fresh().setdefault("names", {})
@@ -72,6 +72,7 @@ def village_labels(region_codes) -> dict[str, str]:
         found = dict(Region.objects.filter(code__in=missing).values_list("code", "name"))
         names.update({code: found.get(code) for code in missing})
     return {
-        code: " ".join(n for n in (names.get(codes.full_code(code[:9])), names.get(code)) if n) or code
+        code: " ".join(names.get(part) or "" for part in dict.fromkeys((codes.full_code(code[:9]), code))).strip()
+        or code
         for code in wanted
     }

@@ -26,3 +26,8 @@ def test_what_is_kept_expires(world, monkeypatch):
     Region.objects.filter(code="522633101001").update(name="新塘村")
     monkeypatch.setattr(picker, "KEEP_SECONDS", -1)
     assert picker.village_labels(["522633101001"])["522633101001"] == "丙妹镇 新塘村"
+
+
+def test_a_townships_own_code_is_named_once(world):
+    labels = picker.village_labels(["522633101000", "522633101001"])
+    assert labels == {"522633101000": "丙妹镇", "522633101001": "丙妹镇 大塘村"}

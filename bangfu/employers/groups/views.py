@@ -205,9 +205,12 @@ def cooperative_list(request):
 def cooperative_detail(request, pk):
     coop = selectors.get_cooperative_for_user(request.user, pk)
     _label([coop])
-    members = list(selectors.coop_members_for_user(request.user).filter(cooperative=coop).select_related("person")
-                   .order_by("left_on", "joined_on", "id"))
-    selectors.label_people(request.user, members)
+    in_coop = selectors.coop_members_for_user(request.user).filter(cooperative=coop).select_related("person")
+    # A county's cooperative has hundreds of members: the table is paged; the leader form offers
+    # every current one.
+    members = paginate(request, in_coop.order_by("joined_on", "id"))
+    current = list(in_coop.filter(left_on__isnull=True).order_by("joined_on", "id"))
+    selectors.label_people(request.user, [*members.rows, *current])
     leaders = list(selectors.leaders_for_user(request.user).filter(member__cooperative=coop)
                    .select_related("member__person").order_by("end_date", "start_date", "id"))
     for leader in leaders:
@@ -227,7 +230,6 @@ def cooperative_detail(request, pk):
     selectors.label_people(request.user, [e for e in entries if e.person_id])
     today = timezone.localdate()
     can_manage = can(request.user, MANAGE, coop.region_code)
-    current = [m for m in members if m.left_on is None]
     leader_form = forms.LeaderForm(members=[(m.pk, m.shown_name) for m in current],
                                    initial={"start_date": today.isoformat()})
     return render(request, "employers/groups/cooperative_detail.html", {

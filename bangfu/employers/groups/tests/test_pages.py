@@ -183,3 +183,23 @@ def test_it_shows_an_operator_its_cooperative_with_members_and_leaders_masked(wo
     assert "吴老大" not in detail and "石阿妹" not in detail
     api = _api(world.ed).get(reverse("api:cooperative", args=[coop.pk])).json()
     assert {m["name"] for m in api["members"]} == {"吴**", "石**"}
+
+
+def test_a_cooperatives_members_are_paged_and_every_current_one_may_lead(world, coop):
+    for n in range(20):
+        actions.do_add_coop_member(world.alice, coop, make_person(world.alice, VILLAGE, f"社员{n:02d}"),
+                                   {"joined_on": D(2025, 1, 1)})
+    actions.do_end_coop_member(world.alice, coop.second, {"left_on": D(2025, 6, 1)})
+    client = _client(world.alice)
+    url = reverse("cooperative_detail", args=[coop.pk])
+
+    def table(page: str) -> str:  # the members' table and its pager
+        return page.split("<h2>成员")[1].split("<h2>")[0]
+
+    first = client.get(url, {"size": 20}).content.decode()
+    assert "社员17" in table(first) and "社员18" not in table(first) and 'rel="next"' in table(first)
+    second = client.get(url, {"size": 20, "page": 2}).content.decode()
+    assert "社员18" in table(second) and "社员19" in table(second) and "社员00" not in table(second)
+    # the leader form, on every page, offers each current member and not the one who left
+    leader_options = second.split('name="member"')[1].split("</select>")[0]
+    assert "社员00" in leader_options and "吴老大" in leader_options and "石阿妹" not in leader_options

@@ -29,35 +29,37 @@ def label(employer: Employer) -> str:
     return f"{employer.name}（{employer.credit_code}）"
 
 
-def matching(user, text: str, limit: int = MAX_OPTIONS) -> list[Employer]:
-    """The employers the user sees whose name holds the text or whose credit code starts with it."""
+def matching(user, text: str, limit: int = MAX_OPTIONS, among=None) -> list[Employer]:
+    """The employers the user sees (or those of `among`) whose name holds the text or whose credit
+    code starts with it."""
     text = (text or "").strip()[:50]
     if not text:
         return []
-    found = filters.search_employers(selectors.employers_for_user(user), text)
+    found = filters.search_employers(selectors.employers_for_user(user) if among is None else among, text)
     return list(found.order_by("name", "id")[:limit])
 
 
-def visible(user, value) -> Employer | None:
+def visible(user, value, among=None) -> Employer | None:
     """The employer of this id if the user sees it (a form re-shown keeps its name in the select)."""
-    value = str(value or "").strip()
+    value = str(getattr(value, "pk", value) or "").strip()
     if not (value.isascii() and value.isdigit() and len(value) < 18):
         return None
-    return selectors.employers_for_user(user).filter(pk=int(value)).first()
+    return (selectors.employers_for_user(user) if among is None else among).filter(pk=int(value)).first()
 
 
 def attach(form: forms.Form, user, current: Employer | None = None, *, options_url: str,
-           field: str = "employer") -> None:
+           field: str = "employer", among=None) -> None:
     """Make `field` the select and `<field>_q` its search box. `current` is the record's employer
-    (an edit starts from it); `options_url` answers the options of a search (htmx)."""
+    (an edit starts from it); `options_url` answers the options of a search (htmx); `among`, the
+    employers to offer when not all those the user sees."""
     query = f"{field}_q"
     form.fields[query].widget = forms.TextInput(attrs={
         "type": "search", "autocomplete": "off", "placeholder": _("单位名称或信用代码"),
         "hx-get": options_url, "hx-trigger": "input changed delay:300ms, search",
         "hx-target": f"#id_{field}", "hx-swap": "innerHTML"})
     text = (form.data.get(query) or "").strip() if form.is_bound else ""
-    chosen = visible(user, form.data.get(field) if form.is_bound else getattr(current, "pk", ""))
-    found = matching(user, text)
+    chosen = visible(user, form.data.get(field) if form.is_bound else getattr(current, "pk", ""), among)
+    found = matching(user, text, among=among)
     shown = ([chosen] if chosen else []) + [e for e in found if e != chosen]
     form.fields[field].widget = forms.Select(choices=[BLANK, *((e.pk, label(e)) for e in shown)])
     form.fields[field].initial = getattr(current, "pk", "")

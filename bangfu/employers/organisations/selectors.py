@@ -12,6 +12,11 @@ def employers_for_user(user, perm: str = Perm.VIEW_EMPLOYERS):
     return scope(user, Employer.objects.all(), perm)
 
 
+def employers_for_applying(user):
+    """The employers the user may apply for a workshop of (an operator: its own), active ones."""
+    return scope(user, Employer.objects.filter(active=True), Perm.APPLY_WORKSHOP)
+
+
 def get_employer_for_user(user, pk, perm: str = Perm.VIEW_EMPLOYERS) -> Employer:
     """One employer, or 404 alike for absent, not yours and not allowed."""
     return get_for_user(user, Employer.objects.select_related("industry"), pk, perm)

@@ -199,8 +199,11 @@ def employer_unbind(request, pk, user_id):
 def employer_options(request):
     """The <option>s of the employer picker for what was typed into its search box (htmx)."""
     text = next((v for k, v in request.GET.items() if k == "q" or k.endswith("_q")), "")
+    # A workshop's application offers the employers that may apply (active, in the applicant's reach).
+    among = selectors.employers_for_applying(request.user) if request.GET.get("for") == "workshop" else None
+    found = picker.matching(request.user, text, among=among)
     return render(request, "employers/organisations/_employer_options.html", {
-        "q": text.strip()[:50], "employers": [(e.pk, picker.label(e)) for e in picker.matching(request.user, text)]})
+        "q": text.strip()[:50], "employers": [(e.pk, picker.label(e)) for e in found]})
 
 
 # --- the quota parameters -------------------------------------------------------------------------

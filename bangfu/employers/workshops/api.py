@@ -34,6 +34,7 @@ from bangfu.core.schemas import (
 )
 from bangfu.employers import choices as c
 from bangfu.employers.models import CriteriaSet, Purpose
+from bangfu.employers.organisations import selectors as employer_selectors
 from bangfu.employers.permissions import Perm
 from bangfu.employers.workshops import evaluation as ev
 from bangfu.employers.workshops import filters, lifecycle, rent, selectors
@@ -220,7 +221,8 @@ def apply_workshop(request, payload: WorkshopIn, response: HttpResponse):
     employer_id, comment = data.pop("employer_id", None), data.pop("comment", "")
     if employer_id is None:
         employer_id = organisation_of(request.auth)
-    employer = selectors.employers_for_applying(request.auth).filter(pk=employer_id).first() if employer_id else None
+    applying = employer_selectors.employers_for_applying(request.auth)
+    employer = applying.filter(pk=employer_id).first() if employer_id else None
     if employer is None:
         raise ValidationError({"employer_id": [_("经营主体不存在")]})
     if data.get("region_code") is None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.employers import choices as c
 from bangfu.employers.models import Comparison, Purpose
+from bangfu.employers.organisations import picker
 from bangfu.employers.workshops import criteria as cr
 
 BLANK = [("", "—")]
@@ -17,6 +18,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class WorkshopForm(forms.Form):
     """申报 (and 重新申报): an operator picks no employer (its own); an officer picks one of their region."""
 
+    employer_q = picker.search_field()
     employer = forms.ModelChoiceField(label=_("经营主体"), queryset=None, required=True)
     name = forms.CharField(label=_("车间名称"), max_length=200)
     kind = forms.ChoiceField(label=_("车间类型"), choices=BLANK + list(c.WorkshopKind.choices))
@@ -38,12 +40,15 @@ class WorkshopForm(forms.Form):
                     "site_rent")})
         super().__init__(*args, **kwargs)
         if employers is None:
-            del self.fields["employer"]
+            del self.fields["employer"], self.fields["employer_q"]
         else:
             self.fields["employer"].queryset = employers
 
+    def clean_employer(self):
+        return picker.check_pick(self, self.cleaned_data.get("employer"))
+
     def workshop_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("employer", "comment")}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("employer", "employer_q", "comment")}
         if not data.get("region_code"):
             data.pop("region_code", None)
         return data

@@ -1,7 +1,7 @@
 """Reads of workshops and what hangs on them, through the user's scope."""
 
 from bangfu.core.permissions import get_for_user, scope
-from bangfu.employers.models import Employer, Workshop, WorkshopEvent, WorkshopReport
+from bangfu.employers.models import Workshop, WorkshopEvent, WorkshopReport
 from bangfu.employers.permissions import Perm
 
 
@@ -20,7 +20,3 @@ def events_for_user(user, perm: str = Perm.VIEW_EMPLOYERS):
 def reports_for_user(user, perm: str = Perm.VIEW_EMPLOYERS):
     return scope(user, WorkshopReport.objects.all(), perm)
 
-
-def employers_for_applying(user):
-    """The employers the user may apply for a workshop of (an operator: its own)."""
-    return scope(user, Employer.objects.filter(active=True), Perm.APPLY_WORKSHOP).order_by("region_code", "name")

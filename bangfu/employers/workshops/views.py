@@ -17,6 +17,8 @@ from bangfu.core.permissions import Forbidden, can, has_perm, organisation_of
 from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
 from bangfu.employers.models import CriteriaSet, Criterion, Employer, Purpose
+from bangfu.employers.organisations import picker
+from bangfu.employers.organisations import selectors as employer_selectors
 from bangfu.employers.organisations.rules import percent
 from bangfu.employers.permissions import Perm
 from bangfu.employers.workshops import actions, filters, lifecycle, rent, selectors
@@ -128,8 +130,10 @@ def workshop_history(request, pk):
 @requires(Perm.APPLY_WORKSHOP)
 def workshop_apply(request):
     own = organisation_of(request.user) if request.user.role == "employer" else None
-    employers = None if own else selectors.employers_for_applying(request.user)
+    employers = None if own else employer_selectors.employers_for_applying(request.user)
     form = WorkshopForm(request.POST or None, employers=employers)
+    if employers is not None:
+        picker.attach(form, request.user, options_url=reverse("employer_options") + "?for=workshop", among=employers)
     if request.method == "POST" and form.is_valid():
         employer = (Employer.objects.get(pk=own) if own else form.cleaned_data["employer"])
         workshop = _attempt(form, lambda: lifecycle.do_apply_workshop(

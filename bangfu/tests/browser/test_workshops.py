@@ -94,3 +94,23 @@ def test_an_operator_applies_and_an_officer_reviews_and_certifies(open_page, wor
     admin.get_by_role("link", name="修改历史").click()
     expect(admin.locator("main")).to_contain_text("年营业收入不低于 50 万元")
     look(admin, "workshop-criteria-history")
+
+
+def test_an_officer_applies_for_an_employer_found_by_the_picker(open_page, world):
+    mine = make_employer(world.alice, VILLAGE, "从江县竹编有限公司")
+    make_employer(world.bob, "522631101001", "黎平竹编公司")  # not alice's region
+    officer = open_page()
+    login(officer, "alice")
+    officer.goto("/workshops/apply/")
+    employer = officer.locator("select[name=employer]")
+    officer.locator("input[name=employer_q]").press_sequentially("竹编")
+    # htmx asks for the options of employers that may apply: hers only, chosen as the only match
+    expect(employer.locator("option")).to_have_count(2)
+    expect(employer).to_have_value(str(mine.pk))
+    officer.locator("input[name=name]").fill("大塘竹编帮扶车间")
+    officer.locator("select[name=kind]").select_option("home")
+    officer.locator("select[name=site]").select_option("relocation")
+    look(officer, "workshop-apply-officer")
+    officer.get_by_role("button", name="提交申报").click()
+    expect(officer.locator(".messages")).to_contain_text("已申报就业帮扶车间 大塘竹编帮扶车间")
+    assert Workshop.objects.get(name="大塘竹编帮扶车间").employer == mine

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bangfu.accounts.models import ApiToken
-from bangfu.employers.models import EmployerOperator, Workshop
+from bangfu.employers.models import Employer, EmployerOperator, Workshop
 from bangfu.employers.testing import make_employer, make_workshop
 from bangfu.employers.workshops import lifecycle
 from bangfu.employers.workshops.tests.helpers import VILLAGE, load_guangxi, quarter_months, worker
@@ -100,10 +100,24 @@ def test_an_operator_applies_without_picking_an_employer(world):
 
 
 def test_an_officer_picks_among_the_employers_of_their_region(world):
-    make_employer(world.alice, VILLAGE, "从江公司")
-    make_employer(world.bob, "522631101001", "黎平公司")
-    form = _pages(world.alice).get(reverse("workshop_apply")).content.decode()
-    assert "从江公司" in form and "黎平公司" not in form
+    ours = make_employer(world.alice, VILLAGE, "从江公司")
+    theirs = make_employer(world.bob, "522631101001", "黎平公司")
+    closed = make_employer(world.alice, VILLAGE, "停业公司")
+    Employer.objects.filter(pk=closed.pk).update(active=False)
+    client = _pages(world.alice)
+    assert 'name="employer_q"' in client.get(reverse("workshop_apply")).content.decode()
+    # the picker's search offers the active employers of her region only
+    options = client.get(reverse("employer_options"), {"employer_q": "公司", "for": "workshop"}).content.decode()
+    assert "从江公司" in options and "黎平公司" not in options and "停业公司" not in options
+    fields = {"name": "新车间", "kind": "home", "site": "community"}
+    # without JavaScript: a search with nothing chosen shows the matches and saves nothing
+    searched = client.post(reverse("workshop_apply"), {**fields, "employer_q": "从江"})
+    assert searched.status_code == 200 and "从江公司" in searched.content.decode()
+    for refused in (theirs, closed):
+        assert client.post(reverse("workshop_apply"), {**fields, "employer": refused.pk}).status_code == 200
+    assert not Workshop.objects.filter(name="新车间").exists()
+    assert client.post(reverse("workshop_apply"), {**fields, "employer": ours.pk}).status_code == 302
+    assert Workshop.objects.get(name="新车间").employer == ours
 
 
 def test_the_monitoring_page_lists_the_workshops_below_the_standard(world):

@@ -48,7 +48,7 @@ def test_declaring_adds_the_four_columns_sized_by_what_the_mask_keeps(db):
     columns = {f.name: f for f in Card._meta.concrete_fields}
     enc, hash_, head, tail = (columns[name] for name in Card.number.columns)
     assert (type(enc), enc.blank, enc.editable) == (models.TextField, True, False)
-    assert (type(hash_), hash_.max_length, hash_.blank, hash_.editable) == (models.CharField, 32, True, True)
+    assert (type(hash_), hash_.max_length, hash_.blank, hash_.editable) == (sensitive.WholeValueField, 32, True, True)
     assert (hash_.unique, hash_.db_index) == (True, False)
     assert (head.max_length, head.blank, head.editable) == (1, True, False)  # keeps none: one still
     assert (tail.max_length, tail.blank, tail.editable, tail.db_index) == (6, True, False, False)

@@ -5,6 +5,7 @@ organisation, an officer the employers of their region), history rows with the a
 import collections
 import dataclasses
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -283,17 +284,18 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
         person = item.person
         if person is None:
             continue
-        other = first.get(person.pk)
+        other = first.get(person.id)
         if other is None:
-            first[person.pk] = item
+            first[person.id] = item
             continue
         item.fail("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": other.r["row"]})
         if not any("同一人" in m for m in other.errors.get("id_number", [])):
             other.fail("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": item.r.get("row")})
     people = set(first)
     # The people the rows name: those found, and the holder of a valid number given with another name.
-    named = people | {holder.pk for holder in (rules.holder_of(number, found) for number, problem in numbers
-                                               if number and problem is None) if holder is not None}
+    valid = [number for number, problem in numbers if number and problem is None]
+    holder_of = found.get if type(found) is rules.Holders else functools.partial(rules.holder_of, found=found)
+    named = people | {holder.id for holder in map(holder_of, valid) if holder is not None}
     by_person: dict[int, list] = {person: list(started) for person, started in (carried or {}).items()
                                   if person in people}
     if people:
@@ -313,10 +315,10 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
                     and employment.end_date.replace(day=1) < month:
                 item.fail("month", _("该用工记录已于 %(day)s 结束") % {"day": employment.end_date.isoformat()})
         elif person is not None and not errors:
-            employment = _covering(by_person.get(person.pk, []), month)
+            employment = _covering(by_person.get(person.id, []), month)
             if employment is None:
                 start = item.start
-                still_open = next((e for e in by_person.get(person.pk, []) if e.end_date is None), None)
+                still_open = next((e for e in by_person.get(person.id, []) if e.end_date is None), None)
                 if still_open is not None:
                     rules.month_before_start(month, still_open.start_date, item.fail)
                 elif start is not None and start.replace(day=1) > month:
@@ -324,10 +326,10 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
                         "day": start.isoformat(), "month": month_label(month)})
                 else:
                     row_workshop = item.r.get("workshop") or workshop
-                    employment = Employment(person_id=person.pk, employer=employer, workshop=row_workshop,
+                    employment = Employment(person_id=person.id, employer=employer, workshop=row_workshop,
                                             region_code=_workplace(employer, row_workshop),
                                             start_date=start or month)
-                    by_person.setdefault(person.pk, []).append(employment)
+                    by_person.setdefault(person.id, []).append(employment)
                     new_employments.append(employment)
         if errors:
             outcomes.append(RowOutcome(item.r.get("row"), REJECTED, errors, item.who, [], employment))

@@ -28,11 +28,24 @@ class Among(Func):
             # The array in the column's own type: psycopg sends small ints as int4[], and bigint =
             # ANY(int4[]) is compared element by element, where one type is looked up in a hash.
             kind = self.source_expressions[0].output_field.cast_db_type(connection)
-            if all(type(v) is int or (type(v) is str and v and "," not in v) for v in self.values):
+            text = _joined(self.values)
+            if text is not None:
                 # One text, split by the server: quoting thousands of array items is psycopg's
                 # slowest step under client-side binding.
-                text = ",".join(map(str, self.values))
                 return f"{column} = ANY(string_to_array(%s, ',')::{kind}[])", [*params, text]
             return f"{column} = ANY(%s::{kind}[])", [*params, self.values]
         sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (a compiled column; values a parameter)
         return sql, [*params, json.dumps(self.values)]
+
+
+def _joined(values: list) -> str | None:
+    """The values as one comma-separated text, when they are all whole numbers, or all non-empty
+    texts without a comma (ID hashes); else None."""
+    types = set(map(type, values))
+    if types <= {int}:
+        return ",".join(map(str, values))
+    if types == {str} and all(values):
+        text = ",".join(values)
+        if text.count(",") == len(values) - 1:
+            return text
+    return None

@@ -500,11 +500,12 @@ def _repeated(state: Pass, kind: str, row: bulk.Row, record: Record, source: str
     """None for the first row of its key in this import; else unchanged (it says the same) or
     refused (it says something else), naming the first row."""
     values = record.values
-    key = (kind, *[_hashable(values.get(name)) for name in _KEYS[kind]])
+    key = (kind, *map(values.get, _KEYS[kind]))
     try:
         digest = hash(tuple(sorted(values.items())))  # names are distinct: values are never compared
     except TypeError:  # a list among the values
         digest = hash(tuple((name, _hashable(values[name])) for name in sorted(values)))
+        key = (kind, *[_hashable(values.get(name)) for name in _KEYS[kind]])
     first = state.seen.get(key)
     if first is None:
         state.seen[key] = (source, record.row, digest)

@@ -78,6 +78,7 @@ class RosterPass:
     def __init__(self, user):
         self.user = user
         self.own = _own(user)  # the operator's organisation (None for an officer)
+        self.codes: dict = {}  # credit code as given → as its employer is known (see `row`)
         self.months: dict[tuple[int, object], Employer] = {}  # (employer id, month) the file replaces
         # (employer id | ANY, month | ANY) → the people (ids) named there, refused rows included
         self.named: dict[tuple, set[int]] = collections.defaultdict(set)
@@ -100,9 +101,11 @@ class RosterPass:
         known by (upper case, no spaces; an operator's own when the file has none), so that the
         engine's check of repeated rows (same ID number, month and code) sees one employer as one."""
         values = record.values
-        code = str(values.get("credit_code") or "").strip().upper()
-        if not code and self.own is not None:
-            code = self.own.credit_code
+        given = values.get("credit_code")
+        code = self.codes.get(given)
+        if code is None:
+            code = str(given or "").strip().upper() or (self.own.credit_code if self.own is not None else "")
+            self.codes[given] = code
         if code:
             values["credit_code"] = code
         data = dict(values)      # the roster's fields (FIELDS), as the reader gave them

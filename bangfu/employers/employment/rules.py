@@ -295,6 +295,8 @@ def clean_month_figures(data: dict, month: datetime.date | None, fail) -> dict:
             number = Decimal(str(days).strip())
         except InvalidOperation:
             number = None
+        if number is not None and number.is_snan():  # "sNaN" would raise on comparison: no number
+            number = None
         if number is None or number != number.to_integral_value():
             fail("days_worked", _("出勤天数应为整数"))
         elif not 0 <= number <= high:

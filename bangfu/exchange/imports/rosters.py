@@ -141,25 +141,29 @@ class RosterPass:
         found = rules.holders(r.data["id_number"] for r in rows)
         outcomes: dict[object, bulk.Outcome] = {}
         groups: dict[tuple, list[dict]] = collections.defaultdict(list)
-        # Each distinct credit code and month is checked once: (employer, month, errors).
+        # Each distinct credit code and month is checked once: (employer, errors, the group's key,
+        # the people it names).
         answers: dict[tuple, tuple] = {}
         for given in rows:
             data = given.data
             key = (data.get("credit_code"), data.get("month"))
             answer = answers.get(key)
             if answer is None:
-                answer = answers[key] = _employer_and_month(own, named, *key)
-                self._note(answer[0] if "credit_code" not in answer[2] else None, answer[1] or ANY, None, 0)
-            employer, month, errors = answer
+                employer, month, errors = _employer_and_month(own, named, *key)
+                known = employer if "credit_code" not in errors else None
+                self._note(known, month or ANY, None, 0)
+                group = (employer.pk, month) if not errors else None
+                answer = answers[key] = (employer, errors, group, self.named[known.pk if known else ANY, month or ANY])
+            employer, errors, group, people = answer
             holder = found.get(data["id_number"])
             if holder is not None:  # the number is valid here: a holder, or nobody with a record
-                self.named[employer.pk if "credit_code" not in errors else ANY, month or ANY].add(holder.id)
+                people.add(holder.id)
             if errors:
                 outcomes[given.ref] = bulk.Outcome(given.ref, bulk.REJECTED, {f: list(m) for f, m in errors.items()},
                                                    who=str(data.get("name") or ""))
                 continue
             data["ref"], data["employer"] = given.ref, employer
-            groups[employer.pk, month].append(data)
+            groups[group].append(data)
         workshops = _workshops({r["employer"].pk for group in groups.values() for r in group},
                                {r["workshop"] for group in groups.values() for r in group if r.get("workshop")})
         results, started = [], {}

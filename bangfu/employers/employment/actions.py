@@ -5,6 +5,7 @@ organisation, an officer the employers of their region), history rows with the a
 import collections
 import dataclasses
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from bangfu.core import inserts, writes
 from bangfu.core.history import bulk_history, changes_since, record_baselines
 from bangfu.core.permissions import Forbidden, check_reaches, reaches, require
 from bangfu.employers.employment import rules, spells
+from bangfu.employers.employment.among import Among
 from bangfu.employers.models import Employer, Employment, MonthlyRecord, RosterSubmission, Workshop
 from bangfu.employers.permissions import Perm
 from bangfu.registry.models import Person, month_label
@@ -136,12 +138,12 @@ def do_end_employment(user, employment: Employment, end_date, *, version: int | 
 
 # --- rosters -------------------------------------------------------------------------------------
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class RowOutcome:
     row: object                      # the row's number as the submitter sees it
     action: str
     errors: dict = dataclasses.field(default_factory=dict)   # field → messages
-    who: str = ""
+    who: str = ""                    # set for refused and updated rows (what is shown of them)
     changes: list = dataclasses.field(default_factory=list)  # (label, old, new)
     employment: Employment | None = None
 
@@ -154,6 +156,13 @@ class RosterResult:
     warnings: list = dataclasses.field(default_factory=list)
     submission: RosterSubmission | None = None
     named: set = dataclasses.field(default_factory=set)  # the people (ids) the rows name, refused rows too
+    writes: "_Writes | None" = None  # what `write` writes (roster_outcomes writes it itself when told to)
+
+    def write(self, user, reason: str) -> None:
+        """Write what was checked (once): the caller holds the transaction."""
+        writes, self.writes = self.writes, None
+        if writes is not None:
+            self.warnings = writes.write(user, reason)
 
     def count(self, action: str) -> int:
         return sum(o.action == action for o in self.outcomes)
@@ -176,20 +185,73 @@ class _Span(collections.namedtuple("_Span", _SPAN)):
 
 def _covering(employments: list[Employment], month: datetime.date) -> Employment | None:
     """The employment (of one person at one employer) whose time includes the month, the open one first."""
+    if len(employments) == 1:  # most people have one: no list to sort
+        e = employments[0]
+        fits = e.start_date.replace(day=1) <= month and (e.end_date is None or e.end_date.replace(day=1) >= month)
+        return e if fits else None
     fitting = [e for e in employments if e.start_date.replace(day=1) <= month
                and (e.end_date is None or e.end_date.replace(day=1) >= month)]
     fitting.sort(key=lambda e: (e.end_date is not None, -e.start_date.toordinal()))
     return fitting[0] if fitting else None
 
 
-def _changes(record: MonthlyRecord, values: dict) -> list[tuple[str, str, str]]:
-    return [(str(MonthlyRecord._meta.get_field(name).verbose_name), str(getattr(record, name)), str(values[name]))
-            for name in FIGURES if getattr(record, name) != values[name]]
+def _labels() -> dict[str, str]:
+    return {name: str(MonthlyRecord._meta.get_field(name).verbose_name) for name in FIGURES}
+
+
+class _Checked:
+    """One roster row as checked: its person, figures, start date and errors (field → messages)."""
+
+    __slots__ = ("r", "person", "figures", "start", "errors", "chosen", "number")
+
+    def __init__(self, r, person, figures, start, errors, chosen, number):
+        self.r, self.person, self.figures, self.start = r, person, figures, start
+        self.errors, self.chosen, self.number = errors, chosen, number
+
+    def fail(self, field: str, message) -> None:
+        self.errors.setdefault(field, []).append(str(message))
+
+    @property
+    def who(self) -> str:
+        """How the row's person is shown (the ID number masked)."""
+        if self.person is not None:
+            return f"{self.person.name}（{self.person.id_number_masked}）"
+        name = self.r.get("name") or ""
+        return f"{name}（{_masked(self.number)}）" if self.number else str(name)
+
+
+def _check(r: dict, given_number: tuple, found, given: dict, employer: Employer, month, days: int) -> _Checked:
+    """A row's own checks: its person (by ID number and name, or by the employment it names), the
+    month's figures, the start date. The common row (a valid number of a person of that name, whole
+    days, amounts in range, no start date) takes a short path with the same answers."""
+    number, problem = given_number
+    if problem is None and "employment" not in r and not r.get("start_date"):
+        person = found.get(number) if type(found) is rules.Holders else rules.holder_of(number, found)
+        name = r.get("name")
+        figures = rules.plain_month_figures(r, days)
+        if person is not None and figures is not None and name and rules.same_name(name, person):
+            return _Checked(r, person, figures, None, {}, None, number)
+    item = _Checked(r, None, None, None, {}, None, number)
+    fail = item.fail
+    chosen = None
+    if str(r.get("employment") or "").isdigit():
+        # A row of the form's own list names its employment (the page never holds the whole ID number).
+        chosen = given.get(int(r["employment"]))
+        if chosen is None or chosen.employer_id != employer.pk:
+            fail("employment", _("该用工记录属于其他单位，不能在本单位的花名册中报送"))
+        person = chosen.person if chosen is not None and chosen.employer_id == employer.pk else None
+    else:
+        person = rules.find_person(r.get("id_number"), r.get("name"), fail, found, checked=given_number)
+    item.person = person
+    item.figures = rules.clean_month_figures(r, month, fail)
+    item.start = rules._day(r.get("start_date"), "start_date", _("入职日期"), fail) if r.get("start_date") else None
+    item.chosen = chosen if person is not None else None
+    return item
 
 
 def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: datetime.date, rows: list[dict], *,
                     write: bool, reason: str, replace: bool, numbers_checked: bool = False,
-                    found: rules.Holders | None = None) -> RosterResult:
+                    found: rules.Holders | None = None, carried: dict | None = None) -> RosterResult:
     """The heart of a roster submission (form, API, importer): each row matched to its person (by ID
     number and name) and to their employment at the employer covering the month (one started when
     there is none), checked, then compared with the month's record. With `write` the records are
@@ -198,7 +260,12 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
     transaction and has checked the gate. Rows: dicts with row, id_number, name, days_worked, pay,
     insurance, and optionally start_date, workshop (a Workshop of the employer), employment (an id).
     `numbers_checked`: the rows' ID numbers are normalised and valid already (the importer's reader);
-    `found`: their holders, when the caller has looked them up already."""
+    `found`: their holders, when the caller has looked them up already; `carried`: employments at
+    this employer that a roster checked before this one starts and has not written yet (person id →
+    list), which this one's rows then fall in (their records are written after those employments).
+
+    Rows are rows of values throughout (people, employments and records as tuples, not model
+    instances): a chunk of an import has thousands."""
     if numbers_checked:  # the importer's reader has normalised and verified every ID number
         numbers = [(r.get("id_number") or "", None) for r in rows]
     else:
@@ -206,102 +273,95 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
                    else ("", None) for r in rows]
     if found is None:
         found = rules.holders(number for number, problem in numbers if problem is None)
-    given = {e.pk: e for e in Employment.objects.filter(
-        pk__in=[int(r["employment"]) for r in rows if str(r.get("employment") or "").isdigit()]
-    ).select_related("person")}
-    checked = []
-    for r, given_number in zip(rows, numbers, strict=True):
-        errors, fail = rules._collector()
-        chosen = None
-        if str(r.get("employment") or "").isdigit():
-            # A row of the form's own list names its employment (the page never holds the whole ID number).
-            chosen = given.get(int(r["employment"]))
-            if chosen is None or chosen.employer_id != employer.pk:
-                fail("employment", _("该用工记录属于其他单位，不能在本单位的花名册中报送"))
-            person = chosen.person if chosen is not None and chosen.employer_id == employer.pk else None
-        else:
-            person = rules.find_person(r.get("id_number"), r.get("name"), fail, found, checked=given_number)
-        figures = rules.clean_month_figures(r, month, fail)
-        start = rules._day(r.get("start_date"), "start_date", _("入职日期"), fail) if r.get("start_date") else None
-        number = given_number[0]
-        if person is not None:
-            who = f"{person.name}（{person.id_number_masked}）"
-        else:
-            who = f"{r.get('name') or ''}（{_masked(number)}）" if number else str(r.get("name") or "")
-        r = {**r, "chosen": chosen if person is not None else None}
-        checked.append([r, person, figures, start, errors, fail, who])
+    given_ids = [int(r["employment"]) for r in rows if str(r.get("employment") or "").isdigit()]
+    given = {e.pk: e for e in Employment.objects.filter(pk__in=given_ids).select_related("person")} if given_ids else {}
+    days = rules.days_in(month)
+    checked = [_check(r, given_number, found, given, employer, month, days)
+               for r, given_number in zip(rows, numbers, strict=True)]
     # The same person twice: both rows refused, each naming the other (nothing is guessed).
-    first: dict[int, dict] = {}
+    first: dict[int, _Checked] = {}
     for item in checked:
-        r, person = item[0], item[1]
+        person = item.person
         if person is None:
             continue
-        if person.pk in first:
-            other = first[person.pk]
-            item[5]("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": other["row"]})
-            for peer in checked:
-                if peer[0] is other and not any("同一人" in m for m in peer[4].get("id_number", [])):
-                    peer[5]("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": r.get("row")})
-        else:
-            first[person.pk] = r
-    people = {item[1].pk for item in checked if item[1] is not None}
+        other = first.get(person.id)
+        if other is None:
+            first[person.id] = item
+            continue
+        item.fail("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": other.r["row"]})
+        if not any("同一人" in m for m in other.errors.get("id_number", [])):
+            other.fail("id_number", _("与第 %(n)s 行是同一人：一个月的花名册每人只能有一行") % {"n": item.r.get("row")})
+    people = set(first)
     # The people the rows name: those found, and the holder of a valid number given with another name.
-    named = people | {holder.pk for holder in (rules.holder_of(number, found) for number, problem in numbers
-                                               if number and problem is None) if holder is not None}
-    by_person: dict[int, list] = {}
-    for values in Employment.objects.filter(employer=employer, person_id__in=people).values_list(*_SPAN):
-        employment = _Span(*values)
-        by_person.setdefault(employment.person_id, []).append(employment)
+    valid = [number for number, problem in numbers if number and problem is None]
+    holder_of = found.get if type(found) is rules.Holders else functools.partial(rules.holder_of, found=found)
+    named = people | {holder.id for holder in map(holder_of, valid) if holder is not None}
+    by_person: dict[int, list] = {person: list(started) for person, started in (carried or {}).items()
+                                  if person in people}
+    if people:
+        for values in Employment.objects.filter(Among("person_id", people), employer=employer).values_list(*_SPAN):
+            employment = _Span(*values)
+            by_person.setdefault(employment.person_id, []).append(employment)
     result = RosterResult([], named=named)
+    outcomes = result.outcomes
     new_employments: list[Employment] = []
-    matched: list[tuple[RowOutcome, Employment, dict]] = []
-    for r, person, figures, start, errors, fail, who in checked:
+    matched: list[tuple[RowOutcome, Employment, dict, _Checked]] = []
+    for item in checked:
+        person, errors = item.person, item.errors
         employment = None
-        if person is not None and not errors and r["chosen"] is not None:
-            employment = r["chosen"]
-            if not rules.month_before_start(month, employment.start_date, fail) and employment.end_date \
+        if person is not None and not errors and item.chosen is not None:
+            employment = item.chosen
+            if not rules.month_before_start(month, employment.start_date, item.fail) and employment.end_date \
                     and employment.end_date.replace(day=1) < month:
-                fail("month", _("该用工记录已于 %(day)s 结束") % {"day": employment.end_date.isoformat()})
+                item.fail("month", _("该用工记录已于 %(day)s 结束") % {"day": employment.end_date.isoformat()})
         elif person is not None and not errors:
-            employment = _covering(by_person.get(person.pk, []), month)
+            employment = _covering(by_person.get(person.id, []), month)
             if employment is None:
-                still_open = next((e for e in by_person.get(person.pk, []) if e.end_date is None), None)
+                start = item.start
+                still_open = next((e for e in by_person.get(person.id, []) if e.end_date is None), None)
                 if still_open is not None:
-                    rules.month_before_start(month, still_open.start_date, fail)
+                    rules.month_before_start(month, still_open.start_date, item.fail)
                 elif start is not None and start.replace(day=1) > month:
-                    fail("start_date", _("入职日期 %(day)s 晚于报送月份 %(month)s") % {
+                    item.fail("start_date", _("入职日期 %(day)s 晚于报送月份 %(month)s") % {
                         "day": start.isoformat(), "month": month_label(month)})
                 else:
-                    row_workshop = r.get("workshop") or workshop
-                    employment = Employment(person_id=person.pk, employer=employer, workshop=row_workshop,
+                    row_workshop = item.r.get("workshop") or workshop
+                    employment = Employment(person_id=person.id, employer=employer, workshop=row_workshop,
                                             region_code=_workplace(employer, row_workshop),
                                             start_date=start or month)
-                    by_person.setdefault(person.pk, []).append(employment)
+                    by_person.setdefault(person.id, []).append(employment)
                     new_employments.append(employment)
         if errors:
-            result.outcomes.append(RowOutcome(r.get("row"), REJECTED, errors, who, employment=employment))
+            outcomes.append(RowOutcome(item.r.get("row"), REJECTED, errors, item.who, [], employment))
             continue
-        outcome = RowOutcome(r.get("row"), ADD, who=who, employment=employment)
-        result.outcomes.append(outcome)
-        matched.append((outcome, employment, figures))
+        outcome = RowOutcome(item.r.get("row"), ADD, errors, "", [], employment)
+        outcomes.append(outcome)
+        matched.append((outcome, employment, item.figures, item))
     # The month's records as rows of values; a model instance only for a record that changes.
+    on_file = [e.pk for _o, e, _f, _i in matched if e.pk]
     existing = {values[1]: values for values in MonthlyRecord.objects.filter(
-        employment_id__in=[e.pk for _o, e, _f in matched if e.pk], month=month).values_list("id", *_RECORD)}
-    added, updated = [], []
-    for outcome, employment, figures in matched:
-        values = existing.get(employment.pk) if employment.pk else None
-        if values is None:
-            added.append((employment, figures))
+        Among("employment_id", on_file), month=month).values_list("id", *_RECORD)} if on_file else {}
+    added, started, updated = [], [], []  # records as rows; (employment, figures) of employments started
+    labels = None
+    for outcome, employment, figures, item in matched:
+        if not employment.pk:
+            started.append((employment, figures))
             continue
-        record = MonthlyRecord(values[0], *values[1:])
-        outcome.changes = _changes(record, figures)
-        if not outcome.changes:
+        values = existing.get(employment.pk)
+        if values is None:
+            added.append((employment.pk, month, figures["days_worked"], figures["pay"], figures["insurance"]))
+            continue
+        _id, _employment, _month, days_worked, pay, insurance = values
+        if days_worked == figures["days_worked"] and pay == figures["pay"] and insurance == figures["insurance"]:
             outcome.action = UNCHANGED
             continue
+        labels = labels or _labels()
+        outcome.changes = [(labels[name], str(old), str(figures[name]))
+                           for name, old in zip(FIGURES, values[3:], strict=True) if old != figures[name]]
         outcome.action = UPDATE
-        for name in FIGURES:
-            setattr(record, name, figures[name])
-        updated.append(record)
+        outcome.who = item.who
+        updated.append(MonthlyRecord(_id, _employment, _month, figures["days_worked"], figures["pay"],
+                                     figures["insurance"]))
     removed = []
     if replace:
         # Whoever a row names keeps their record, refused rows too: a bad row never loses data.
@@ -311,25 +371,45 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
         removed = [values[:-1] for values in month_records.values_list("id", *_RECORD, "employment__person_id")
                    if values[-1] not in result.named]
     result.removed, result.started = len(removed), len(new_employments)
+    result.writes = _Writes(month, new_employments, started, added, updated, removed)
     if write:
-        if new_employments:
-            people_of = Person.objects.in_bulk([e.person_id for e in new_employments])
-            for employment in new_employments:
-                employment.person = people_of[employment.person_id]
-            result.warnings = spells.open_spells(user, new_employments, _("随用工记录登记"))
-            now = timezone.now()
-            for employment in new_employments:
-                employment.created_at = employment.updated_at = now
-            inserts.insert_new(Employment, new_employments)
-            inserts.insert_history(Employment, new_employments, user, reason, created=True)
-        records = [MonthlyRecord(employment_id=e.pk, month=month, **f) for e, f in added]
-        inserts.insert_new(MonthlyRecord, records)
-        inserts.insert_history(MonthlyRecord, records, user, reason, created=True)
-        if updated:
-            MonthlyRecord.objects.bulk_update(updated, list(FIGURES), batch_size=1000)
-            bulk_history(MonthlyRecord, updated, user, reason)
-        remove_month_records(user, removed, reason)
+        result.write(user, reason)
     return result
+
+
+@dataclasses.dataclass
+class _Writes:
+    """What a checked roster writes: employments to start, records to add (rows of values; those
+    of employments started with them as (employment, figures)), to update and to remove."""
+
+    month: datetime.date
+    new_employments: list
+    started: list
+    added: list
+    updated: list
+    removed: list
+
+    def write(self, user, reason: str) -> list:
+        """Write it set-based with history rows; the ledger's warnings of the spells opened."""
+        warnings = []
+        if self.new_employments:
+            people_of = Person.objects.in_bulk([e.person_id for e in self.new_employments])
+            for employment in self.new_employments:
+                employment.person = people_of[employment.person_id]
+            warnings = spells.open_spells(user, self.new_employments, _("随用工记录登记"))
+            now = timezone.now()
+            for employment in self.new_employments:
+                employment.created_at = employment.updated_at = now
+            inserts.insert_new(Employment, self.new_employments)
+            inserts.insert_history(Employment, self.new_employments, user, reason, created=True)
+        added = self.added + [(e.pk, self.month, f["days_worked"], f["pay"], f["insurance"])
+                              for e, f in self.started]  # their employments' ids drawn just now
+        inserts.insert_rows(MonthlyRecord, list(_RECORD), added, user, reason)
+        if self.updated:
+            MonthlyRecord.objects.bulk_update(self.updated, list(FIGURES), batch_size=1000)
+            bulk_history(MonthlyRecord, self.updated, user, reason)
+        remove_month_records(user, self.removed, reason)
+        return warnings
 
 
 def remove_month_records(user, records: list[tuple], reason: str) -> None:
@@ -372,7 +452,9 @@ def unnamed_month_records(employer: Employer, month: datetime.date, named: set[i
     roster naming only those people replaces. One query for the month's (record, person) pairs,
     then the details of those it would remove."""
     month_records = MonthlyRecord.objects.filter(employment__employer=employer, month=month)
-    gone = [pk for pk, person in month_records.values_list("id", "employment__person_id") if person not in named]
+    if named:  # the server leaves them out (one array), so only the records to remove come back
+        month_records = month_records.exclude(Among("employment__person_id", named))
+    gone = list(month_records.values_list("id", flat=True))
     removals = []
     person = "employment__person__"
     for start in range(0, len(gone), _IN_BATCH):

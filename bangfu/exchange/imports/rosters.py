@@ -47,10 +47,6 @@ ANY = None  # the employer or month of a refused row that could not be read: it 
 UNKNOWN_LISTED = 5  # rows named in the warning about a month kept whole
 
 
-def row(record: Record) -> bulk.Row:
-    return bulk.Row(record, {name: record.values[name] for name in FIELDS if name in record.values})
-
-
 def is_error_workbook(headers: list) -> bool:
     """The header of an import's error workbook (原行号 first, 错误原因 last), in either language."""
     names = [header_key(h) for h in headers if str(h or "").strip()]
@@ -77,11 +73,12 @@ class RosterPass:
     """One pass over an import's roster tables: writes each chunk, and remembers which months of
     which employers the file holds and whom it names there, for the finishing step."""
 
-    row = staticmethod(row)
     removes = True  # its counts have a "remove" besides add, update, unchanged and rejected
 
     def __init__(self, user):
         self.user = user
+        self.own = _own(user)  # the operator's organisation (None for an officer)
+        self.codes: dict = {}  # credit code as given → as its employer is known (see `row`)
         self.months: dict[tuple[int, object], Employer] = {}  # (employer id, month) the file replaces
         # (employer id | ANY, month | ANY) → the people (ids) named there, refused rows included
         self.named: dict[tuple, set[int]] = collections.defaultdict(set)
@@ -99,6 +96,22 @@ class RosterPass:
             self.warnings.append(_("%(source)s 是导入的错误报告：只新增和更新其中的行，不移除所在月份的其他记录")
                                  % {"source": source})
 
+    def row(self, record: Record) -> bulk.Row:
+        """The record as the rows `write` takes. Its credit code is made the one its employer is
+        known by (upper case, no spaces; an operator's own when the file has none), so that the
+        engine's check of repeated rows (same ID number, month and code) sees one employer as one."""
+        values = record.values
+        given = values.get("credit_code")
+        code = self.codes.get(given)
+        if code is None:
+            code = str(given or "").strip().upper() or (self.own.credit_code if self.own is not None else "")
+            self.codes[given] = code
+        if code:
+            values["credit_code"] = code
+        data = dict(values)      # the roster's fields (FIELDS), as the reader gave them
+        data["row"] = record.row  # its number in the file, which messages and refusals give
+        return bulk.Row(record, data)
+
     def _note(self, employer: Employer | None, month, holder, row_number) -> None:
         """A row of this employer and month (either ANY when unreadable) naming `holder` (a person,
         None when nobody holds its number, "?" when its number is not known)."""
@@ -111,32 +124,50 @@ class RosterPass:
             self.months.setdefault(key, employer)
 
     def write(self, user, rows: list[bulk.Row], *, reason: str, write: bool) -> list[bulk.Outcome]:
-        own, named = _employers(user, {r.data.get("credit_code") for r in rows})
+        """Check the rows and (with `write`) write them; the outcome of each row."""
+        outcomes, written, _settle = self.plan(user, rows, reason=reason)
+        if write:
+            written()
+        return outcomes
+
+    def plan(self, user, rows: list[bulk.Row], *, reason: str):
+        """Check the rows against the ledger: (the outcome of each row, a function that writes
+        them, whether the next chunk must wait for that writing before it is checked). The engine
+        may call the function later, in a transaction of another connection, while it checks the
+        next chunk: the rows of a chunk touch records no other chunk does (the engine refuses a
+        second row of the same ID number, month and employer), except the employments a row
+        starts, which the next chunk's rows of that person must see (hence the wait)."""
+        own, named = self.own, _named_employers(user, {r.data.get("credit_code") for r in rows})
         found = rules.holders(r.data["id_number"] for r in rows)
         outcomes: dict[object, bulk.Outcome] = {}
         groups: dict[tuple, list[dict]] = collections.defaultdict(list)
-        months: dict = {}
+        # Each distinct credit code and month is checked once: (employer, errors, the group's key,
+        # the people it names).
+        answers: dict[tuple, tuple] = {}
         for given in rows:
             data = given.data
-            errors, fail = rules._collector()
-            employer = _employer_of(own, named, data.get("credit_code"), fail)
-            given_month = data.get("month")
-            if given_month not in months:  # checked once per distinct month (today's date is looked up)
-                month_errors, month_fail = rules._collector()
-                months[given_month] = (rules.clean_month(given_month, month_fail), month_errors)
-            month, month_errors = months[given_month]
-            for field, messages in month_errors.items():
-                for message in messages:
-                    fail(field, message)
-            self._note(employer if "credit_code" not in errors else None, month if month else ANY,
-                       found.get(data["id_number"]), given.ref)
+            key = (data.get("credit_code"), data.get("month"))
+            answer = answers.get(key)
+            if answer is None:
+                employer, month, errors = _employer_and_month(own, named, *key)
+                known = employer if "credit_code" not in errors else None
+                self._note(known, month or ANY, None, 0)
+                group = (employer.pk, month) if not errors else None
+                answer = answers[key] = (employer, errors, group, self.named[known.pk if known else ANY, month or ANY])
+            employer, errors, group, people = answer
+            holder = found.get(data["id_number"])
+            if holder is not None:  # the number is valid here: a holder, or nobody with a record
+                people.add(holder.id)
             if errors:
-                outcomes[given.ref] = bulk.Outcome(given.ref, bulk.REJECTED, errors, who=str(data.get("name") or ""))
+                outcomes[given.ref] = bulk.Outcome(given.ref, bulk.REJECTED, {f: list(m) for f, m in errors.items()},
+                                                   who=str(data.get("name") or ""))
                 continue
-            groups[employer.pk, month].append({**data, "ref": given.ref, "row": given.ref, "employer": employer})
+            data["ref"], data["employer"] = given.ref, employer
+            groups[group].append(data)
         workshops = _workshops({r["employer"].pk for group in groups.values() for r in group},
                                {r["workshop"] for group in groups.values() for r in group if r.get("workshop")})
-        for (_employer_id, month), group in groups.items():
+        results, started = [], {}
+        for (_employer_id, month), group in groups.items():  # in the order the file gives them first
             employer = group[0]["employer"]
             ready = []
             for item in group:
@@ -149,22 +180,31 @@ class RosterPass:
                         continue
                     item["workshop"] = workshop
                 ready.append(item)
-            result = employment.roster_outcomes(user, employer, None, month, ready, write=write, reason=reason,
-                                                replace=False, numbers_checked=True, found=found)
+            # A month's rows may start employments the chunk's next month's rows of that person fall in.
+            carried = started.setdefault(employer.pk, {})
+            result = employment.roster_outcomes(user, employer, None, month, ready, write=False, reason=reason,
+                                                replace=False, numbers_checked=True, found=found, carried=carried)
+            for new in result.writes.new_employments:
+                carried.setdefault(new.person_id, []).append(new)
             for item, outcome in zip(ready, result.outcomes, strict=True):
                 outcomes[item["ref"]] = bulk.Outcome(item["ref"], outcome.action, outcome.errors, outcome.changes,
-                                                     who=outcome.who)
-            if write and (result.count(employment.ADD) or result.count(employment.UPDATE)):
-                _submission(user, employer, month, reason, result=result)
-        # The refs are the rows' places in the chunk: their numbers in the file are the records'.
-        return [outcomes[given.ref] for given in rows]
+                                                     outcome.who)
+            results.append((employer, month, result))
+
+        def written():
+            for employer, month, result in results:
+                result.write(user, reason)
+                if result.count(employment.ADD) or result.count(employment.UPDATE):
+                    _submission(user, employer, month, reason, result=result)
+
+        return [outcomes[given.ref] for given in rows], written, any(result.started for *_, result in results)
 
     def refused(self, records: list[Record]) -> None:
         """Rows refused before they reach `write` (a cell the reader could not read, a repeated row,
         a hidden row): whom they name is remembered all the same."""
         if not records:
             return
-        own, named = _employers(self.user, {r.values.get("credit_code") for r in records})
+        own, named = self.own, _named_employers(self.user, {r.values.get("credit_code") for r in records})
         found = rules.holders(r.values["id_number"] for r in records if r.values.get("id_number"))
         months: dict = {}
         for record in records:
@@ -204,15 +244,29 @@ class RosterPass:
         return done
 
 
-def _employers(user, codes: set) -> tuple[Employer | None, dict[str, Employer]]:
-    """The operator's own organisation (None for an officer), and the employers named by these
-    credit codes that the user may submit for."""
+def _own(user) -> Employer | None:
+    """The operator's own organisation, if the user may submit its rosters (None for an officer)."""
     own_id = reach_of(user).organisation_id
+    if own_id is None:
+        return None
+    return scope(user, Employer.objects.all(), Perm.SUBMIT_ROSTER).filter(pk=own_id).first()
+
+
+def _named_employers(user, codes: set) -> dict[str, Employer]:
+    """The employers named by these credit codes that the user may submit for."""
     codes = {str(code).strip().upper() for code in codes if code}
-    reachable = scope(user, Employer.objects.all(), Perm.SUBMIT_ROSTER)
-    named = {e.credit_code: e for e in reachable.filter(credit_code__in=codes)} if codes else {}
-    own = reachable.filter(pk=own_id).first() if own_id is not None else None
-    return own, named
+    if not codes:
+        return {}
+    return {e.credit_code: e for e in scope(user, Employer.objects.all(), Perm.SUBMIT_ROSTER)
+            .filter(credit_code__in=codes)}
+
+
+def _employer_and_month(own, named, code, given_month) -> tuple:
+    """A row's employer and month, and what is wrong with them (field → messages)."""
+    errors, fail = rules._collector()
+    employer = _employer_of(own, named, code, fail)
+    month = rules.clean_month(given_month, fail)
+    return employer, month, errors
 
 
 def _employer_of(own: Employer | None, named: dict[str, Employer], code, fail) -> Employer | None:

@@ -83,6 +83,7 @@ def test_a_resubmitted_month_keeps_the_record_of_a_person_whose_row_is_refused(w
     ({"name": "张三"}, "id_number"),                                           # name does not match
     ({"days_worked": -1}, "days_worked"),
     ({"days_worked": 32}, "days_worked"),
+    ({"days_worked": "sNaN"}, "days_worked"),                                 # no number (it raised before)
     ({"pay": "-5"}, "pay"),
     ({"pay": "5000000"}, "pay"),
     ({"insurance": "-1"}, "insurance"),

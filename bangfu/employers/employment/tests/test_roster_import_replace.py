@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from bangfu.audit.models import AuditEntry
-from bangfu.employers.models import MonthlyRecord, RosterSubmission
+from bangfu.employers.models import Employment, MonthlyRecord, RosterSubmission
 from bangfu.employers.testing import make_employer
 from bangfu.exchange.imports import engine, jobs
 
@@ -199,3 +199,12 @@ def test_a_commit_stopped_before_its_finishing_step_removes_when_resumed(world, 
     done = jobs.run_commit(job.pk)
     assert done.counts["commit"]["roster"]["update"] == 4 and done.counts["commit"]["roster"]["remove"] == 1
     assert months_of() == {"赵一", "钱二", "孙三", "周四"} and done.chunks_done == 2
+
+
+def test_new_people_in_two_months_of_one_chunk_start_one_employment_each(world, shop, workers, tmp_path):
+    rows = [line(w, month) for w in workers[:3] for month in ("2024年04月", "2024年05月")]
+    job = run(world.ed, tmp_path, rows, "新.xlsx")
+    assert job.counts["commit"]["roster"]["add"] == 6
+    assert sorted(Employment.objects.values_list("person__name", "start_date")) == [
+        ("孙三", APRIL), ("赵一", APRIL), ("钱二", APRIL)]
+    assert months_of(month=MAY) == {"赵一", "钱二", "孙三"}

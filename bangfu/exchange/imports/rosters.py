@@ -1,8 +1,9 @@
 """The roster import (月度用工花名册): each chunk's rows grouped by employer and month and handed to
 the employer side's set-based roster function (employers.employment.actions.roster_outcomes), the
 same one the roster form uses. The engine makes one RosterPass per pass and calls it through its
-table of writers: `row` and `write` for each chunk, `refused` for the rows refused before they
-reach it, `finish` once every table has been read.
+table of writers: `row` and `write` for each chunk (a commit on PostgreSQL: `plan`, whose writing
+the engine does beside the next chunk's check), `refused` for the rows refused before they reach
+it, `finish` once every table has been read.
 
 An operator imports its own organisation's rosters (a 统一社会信用代码 column, if given, must be
 its own); an officer names the employer of each row by that column. A row naming a workshop by

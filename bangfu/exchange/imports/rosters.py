@@ -85,6 +85,9 @@ class RosterPass:
         self.named: dict[tuple, set[int]] = collections.defaultdict(set)
         # (employer id | ANY, month | ANY) → refused rows whose person is unknown: (source, row)
         self.unknown: dict[tuple, list] = collections.defaultdict(list)
+        # (employer id, month) → the employments its accepted rows were matched to (their records stay;
+        # those of the same people's other employments there go, as a month's submission does)
+        self.accepted: dict[tuple, list] = collections.defaultdict(list)
         self.correcting = False
         self.source = ""
         self.warnings: list[str] = []
@@ -187,6 +190,8 @@ class RosterPass:
                                                 replace=False, numbers_checked=True, found=found, carried=carried)
             for new in result.writes.new_employments:
                 carried.setdefault(new.person_id, []).append(new)
+            self.accepted[employer.pk, month] += [outcome.employment for outcome in result.outcomes
+                                                  if outcome.action != employment.REJECTED]
             for item, outcome in zip(ready, result.outcomes, strict=True):
                 outcomes[item["ref"]] = bulk.Outcome(item["ref"], outcome.action, outcome.errors, outcome.changes,
                                                      outcome.who)
@@ -237,7 +242,9 @@ class RosterPass:
                                      % {"where": where, "rows": rows})
                 continue
             named = set().union(*(self.named.get(key, ()) for key in keys))
-            removals = employment.unnamed_month_records(employer, month, named)
+            accepted = self.accepted.get((employer_id, month), ())  # employments written by now: their ids drawn
+            protected = named - {e.person_id for e in accepted}
+            removals = employment.unnamed_month_records(employer, month, {e.pk for e in accepted}, protected)
             if write and removals:
                 employment.remove_month_records(user, [removal.values for removal in removals], reason)
                 _submission(user, employer, month, reason, removed=len(removals))

@@ -43,9 +43,9 @@ from bangfu.exchange.imports.values import header_key
 from bangfu.registry import bulk
 from bangfu.registry.models import month_label
 
-FIELDS = ("id_number", "name", "month", "days_worked", "pay", "insurance", "workshop", "start_date", "credit_code")
 ANY = None  # the employer or month of a refused row that could not be read: it stands for every one
 UNKNOWN_LISTED = 5  # rows named in the warning about a month kept whole
+NOBODY_KNOWN = object()  # the person of a refused row whose ID number could not be read
 
 
 def is_error_workbook(headers: list) -> bool:
@@ -112,15 +112,15 @@ class RosterPass:
             self.codes[given] = code
         if code:
             values["credit_code"] = code
-        data = dict(values)      # the roster's fields (FIELDS), as the reader gave them
+        data = dict(values)      # the roster's fields (roster_kind.ROSTER), as the reader gave them
         data["row"] = record.row  # its number in the file, which messages and refusals give
         return bulk.Row(record, data)
 
     def _note(self, employer: Employer | None, month, holder, row_number) -> None:
         """A row of this employer and month (either ANY when unreadable) naming `holder` (a person,
-        None when nobody holds its number, "?" when its number is not known)."""
+        None when nobody holds its number, NOBODY_KNOWN when its number could not be read)."""
         key = (employer.pk if employer is not None else ANY, month)
-        if holder == "?":
+        if holder is NOBODY_KNOWN:
             self.unknown[key].append((self.source, row_number))
         elif holder is not None:
             self.named[key].add(holder.pk)
@@ -222,7 +222,7 @@ class RosterPass:
                 months[given_month] = rules.clean_month(given_month, rules._collector()[1]) if given_month else None
             number = values.get("id_number")
             self._note(None if errors else employer, months[given_month] or ANY,
-                       found.get(number) if number else "?", record.row)
+                       found.get(number) if number else NOBODY_KNOWN, record.row)
 
     def finish(self, user, *, reason: str, write: bool) -> Finished:
         """Remove (or, in the preview, list) the records of each month the file holds of the people

@@ -364,12 +364,15 @@ def roster_outcomes(user, employer: Employer, workshop: Workshop | None, month: 
                                      figures["insurance"]))
     removed = []
     if replace:
-        # Whoever a row names keeps their record, refused rows too: a bad row never loses data.
+        # The month's records but those of the rows' employments go, except a person's whose row was
+        # refused: whoever a refused row names keeps their records (a bad row never loses data).
+        kept = {o.employment.pk for o in outcomes if o.employment is not None and o.employment.pk}
+        protected = result.named - {o.employment.person_id for o in outcomes if o.action != REJECTED}
         month_records = MonthlyRecord.objects.filter(employment__employer=employer, month=month)
         if workshop is not None:
             month_records = month_records.filter(employment__workshop=workshop)
         removed = [values[:-1] for values in month_records.values_list("id", *_RECORD, "employment__person_id")
-                   if values[-1] not in result.named]
+                   if values[1] not in kept and values[-1] not in protected]
     result.removed, result.started = len(removed), len(new_employments)
     result.writes = _Writes(month, new_employments, started, added, updated, removed)
     if write:
@@ -447,13 +450,17 @@ class Removal:
                 for name, value in zip(FIGURES, self.values[3:], strict=True)]
 
 
-def unnamed_month_records(employer: Employer, month: datetime.date, named: set[int]) -> list[Removal]:
-    """The employer's records of the month whose person is not among `named` (person ids): what a
-    roster naming only those people replaces. One query for the month's (record, person) pairs,
-    then the details of those it would remove."""
+def unnamed_month_records(employer: Employer, month: datetime.date, employments: set[int],
+                          protected: set[int]) -> list[Removal]:
+    """The employer's records of the month that a roster replaces: all but those of `employments`
+    (ids: the ones its rows were matched to) and of the `protected` people (ids: those only
+    refused rows name). One query for the ids (the server leaves out the kept ones, each set sent
+    as one array), then the details of the records it would remove."""
     month_records = MonthlyRecord.objects.filter(employment__employer=employer, month=month)
-    if named:  # the server leaves them out (one array), so only the records to remove come back
-        month_records = month_records.exclude(Among("employment__person_id", named))
+    if employments:
+        month_records = month_records.exclude(Among("employment_id", employments))
+    if protected:
+        month_records = month_records.exclude(Among("employment__person_id", protected))
     gone = list(month_records.values_list("id", flat=True))
     removals = []
     person = "employment__person__"

@@ -100,12 +100,13 @@ class Pass:
 
 
 class _Writer:
-    """Writes chunks of people in a thread of its own (its own database connection), one chunk at a
-    time, while the pass reads and checks the next chunk: the database's share of the work (the
-    COPY into a table with some twenty indexes, the history rows, the commit) runs on one core
-    while Python's (reading, the rules, encryption) runs on the other. Each chunk is still one
-    transaction with the job's `chunks_done`; the next is checked against the ledger with the
-    households this one adds carried over (the pass's own repeated-row check covers people)."""
+    """Writes chunks of people (and of another app's kinds: rosters) in a thread of its own (its own
+    database connection), one chunk at a time, while the pass reads and checks the next chunk: the
+    database's share of the work (the COPY into a table with some twenty indexes, the history rows,
+    the commit) runs on one core while Python's (reading, the rules, encryption) runs on the other.
+    Each chunk is still one transaction with the job's `chunks_done`; the next is checked against
+    the ledger with the households this one adds carried over (the pass's own repeated-row check
+    covers people), or, for a kind's chunk that its next chunk must see, once it is written."""
 
     def __init__(self):
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")

@@ -1,8 +1,9 @@
 """The roster import (月度用工花名册): each chunk's rows grouped by employer and month and handed to
 the employer side's set-based roster function (employers.employment.actions.roster_outcomes), the
 same one the roster form uses. The engine makes one RosterPass per pass and calls it through its
-table of writers: `row` and `write` for each chunk, `refused` for the rows refused before they
-reach it, `finish` once every table has been read.
+table of writers: `row` and `write` for each chunk (a commit on PostgreSQL: `plan`, whose writing
+the engine does beside the next chunk's check), `refused` for the rows refused before they reach
+it, `finish` once every table has been read.
 
 An operator imports its own organisation's rosters (a 统一社会信用代码 column, if given, must be
 its own); an officer names the employer of each row by that column. A row naming a workshop by
@@ -42,9 +43,9 @@ from bangfu.exchange.imports.values import header_key
 from bangfu.registry import bulk
 from bangfu.registry.models import month_label
 
-FIELDS = ("id_number", "name", "month", "days_worked", "pay", "insurance", "workshop", "start_date", "credit_code")
 ANY = None  # the employer or month of a refused row that could not be read: it stands for every one
 UNKNOWN_LISTED = 5  # rows named in the warning about a month kept whole
+NOBODY_KNOWN = object()  # the person of a refused row whose ID number could not be read
 
 
 def is_error_workbook(headers: list) -> bool:
@@ -84,6 +85,9 @@ class RosterPass:
         self.named: dict[tuple, set[int]] = collections.defaultdict(set)
         # (employer id | ANY, month | ANY) → refused rows whose person is unknown: (source, row)
         self.unknown: dict[tuple, list] = collections.defaultdict(list)
+        # (employer id, month) → the employments its accepted rows were matched to (their records stay;
+        # those of the same people's other employments there go, as a month's submission does)
+        self.accepted: dict[tuple, list] = collections.defaultdict(list)
         self.correcting = False
         self.source = ""
         self.warnings: list[str] = []
@@ -108,15 +112,15 @@ class RosterPass:
             self.codes[given] = code
         if code:
             values["credit_code"] = code
-        data = dict(values)      # the roster's fields (FIELDS), as the reader gave them
+        data = dict(values)      # the roster's fields (roster_kind.ROSTER), as the reader gave them
         data["row"] = record.row  # its number in the file, which messages and refusals give
         return bulk.Row(record, data)
 
     def _note(self, employer: Employer | None, month, holder, row_number) -> None:
         """A row of this employer and month (either ANY when unreadable) naming `holder` (a person,
-        None when nobody holds its number, "?" when its number is not known)."""
+        None when nobody holds its number, NOBODY_KNOWN when its number could not be read)."""
         key = (employer.pk if employer is not None else ANY, month)
-        if holder == "?":
+        if holder is NOBODY_KNOWN:
             self.unknown[key].append((self.source, row_number))
         elif holder is not None:
             self.named[key].add(holder.pk)
@@ -186,6 +190,8 @@ class RosterPass:
                                                 replace=False, numbers_checked=True, found=found, carried=carried)
             for new in result.writes.new_employments:
                 carried.setdefault(new.person_id, []).append(new)
+            self.accepted[employer.pk, month] += [outcome.employment for outcome in result.outcomes
+                                                  if outcome.action != employment.REJECTED]
             for item, outcome in zip(ready, result.outcomes, strict=True):
                 outcomes[item["ref"]] = bulk.Outcome(item["ref"], outcome.action, outcome.errors, outcome.changes,
                                                      outcome.who)
@@ -216,7 +222,7 @@ class RosterPass:
                 months[given_month] = rules.clean_month(given_month, rules._collector()[1]) if given_month else None
             number = values.get("id_number")
             self._note(None if errors else employer, months[given_month] or ANY,
-                       found.get(number) if number else "?", record.row)
+                       found.get(number) if number else NOBODY_KNOWN, record.row)
 
     def finish(self, user, *, reason: str, write: bool) -> Finished:
         """Remove (or, in the preview, list) the records of each month the file holds of the people
@@ -236,7 +242,9 @@ class RosterPass:
                                      % {"where": where, "rows": rows})
                 continue
             named = set().union(*(self.named.get(key, ()) for key in keys))
-            removals = employment.unnamed_month_records(employer, month, named)
+            accepted = self.accepted.get((employer_id, month), ())  # employments written by now: their ids drawn
+            protected = named - {e.person_id for e in accepted}
+            removals = employment.unnamed_month_records(employer, month, {e.pk for e in accepted}, protected)
             if write and removals:
                 employment.remove_month_records(user, [removal.values for removal in removals], reason)
                 _submission(user, employer, month, reason, removed=len(removals))

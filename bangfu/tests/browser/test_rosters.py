@@ -77,6 +77,6 @@ def test_an_operator_uploads_a_roster_workbook(page, world, employer, tmp_path):
     _run_worker()
     result = page.locator("section.result")
     expect(result.locator("table.counts tbody tr").first.locator("td")).to_have_text(
-        ["月度用工花名册", "1", "0", "0", "1"])
+        ["月度用工花名册", "1", "0", "0", "1", "0"])  # 新增 更新 无变化 未通过 移除
     picture(page, "roster-import")
     assert MonthlyRecord.objects.get().pay == 2400

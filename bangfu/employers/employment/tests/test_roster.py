@@ -167,3 +167,33 @@ def test_the_yearly_figures_count_months_with_days_and_sum_the_pay(world, shop, 
         submit(world.ed, employer, rows_of(workers[:1], days=days, pay="1000"), month=datetime.date(2024, month, 1))
     employment = Employment.objects.get(person=workers[0][0])
     assert services.employment_years(employment) == [{"year": 2024, "months": 2, "pay": 3000, "days": 38}]
+
+
+def _left_and_came_back(world, employer, worker):
+    """The worker left in mid-April and came back a week later: a record on each employment."""
+    person, number = worker
+    before = actions.do_start_employment(world.ed, employer, {"id_number": number, "name": person.name,
+                                                              "start_date": datetime.date(2024, 3, 1)})
+    actions.do_end_employment(world.ed, before, datetime.date(2024, 4, 10))
+    after = actions.do_start_employment(world.ed, employer, {"id_number": number, "name": person.name,
+                                                             "start_date": datetime.date(2024, 4, 20)})
+    for employment, days in ((before, 8), (after, 9)):
+        MonthlyRecord.objects.create(employment=employment, month=datetime.date(2024, 4, 1), days_worked=days,
+                                     pay=900)
+    return before, after
+
+
+def test_a_resubmitted_month_keeps_a_persons_record_on_the_employment_their_row_falls_in(world, shop, workers):
+    employer, _workshop = shop
+    before, after = _left_and_came_back(world, employer, workers[0])
+    result = submit(world.ed, employer, rows_of(workers[:1], days=17, pay="1800"), month=datetime.date(2024, 4, 1))
+    assert (result.count("update"), result.removed) == (1, 1)
+    assert list(MonthlyRecord.objects.values_list("employment", "days_worked")) == [(after.pk, 17)]
+
+
+def test_a_refused_row_keeps_every_record_of_its_person(world, shop, workers):
+    employer, _workshop = shop
+    _left_and_came_back(world, employer, workers[0])
+    result = submit(world.ed, employer, rows_of(workers[:1], days=40), month=datetime.date(2024, 4, 1))
+    assert (len(result.refused), result.removed) == (1, 0)
+    assert MonthlyRecord.objects.count() == 2

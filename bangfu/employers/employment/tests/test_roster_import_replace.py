@@ -208,3 +208,16 @@ def test_new_people_in_two_months_of_one_chunk_start_one_employment_each(world, 
     assert sorted(Employment.objects.values_list("person__name", "start_date")) == [
         ("孙三", APRIL), ("赵一", APRIL), ("钱二", APRIL)]
     assert months_of(month=MAY) == {"赵一", "钱二", "孙三"}
+
+
+def test_an_import_keeps_one_record_of_a_person_as_a_submission_does(world, shop, workers, tmp_path):
+    from bangfu.employers.employment.tests.test_roster import _left_and_came_back
+
+    employer, _workshop = shop
+    _before, after = _left_and_came_back(world, employer, workers[0])
+    job = run(world.ed, tmp_path, [line(workers[0], days=17, pay=1800)], "四月.xlsx")
+    counts = job.counts["commit"]["roster"]
+    assert (counts["update"], counts["remove"]) == (1, 1)
+    assert list(MonthlyRecord.objects.values_list("employment", "days_worked")) == [(after.pk, 17)]
+    job = run(world.ed, tmp_path, [line(workers[0], days=40)], "四月又.xlsx")   # refused: nothing removed
+    assert job.counts["commit"]["roster"]["remove"] == 0 and MonthlyRecord.objects.count() == 1

@@ -41,7 +41,7 @@ def matching(user, text: str, limit: int = MAX_OPTIONS, among=None) -> list[Empl
 
 def visible(user, value, among=None) -> Employer | None:
     """The employer of this id if the user sees it (a form re-shown keeps its name in the select)."""
-    value = str(getattr(value, "pk", value) or "").strip()
+    value = str(value or "").strip()
     if not (value.isascii() and value.isdigit() and len(value) < 18):
         return None
     return (selectors.employers_for_user(user) if among is None else among).filter(pk=int(value)).first()

@@ -13,14 +13,13 @@ import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import F, Lookup, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.core import crypto, inserts, sensitive
+from bangfu.core.among import Among
 from bangfu.core.history import bulk_history, record_baselines
 from bangfu.core.history import display_value as display
 from bangfu.core.pages import forget_counts
@@ -83,27 +82,6 @@ def _messages(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
 
 
-class _AnyOf(Lookup):
-    """`column = ANY(%s)` with the texts as one array parameter (PostgreSQL): Django would resolve
-    an IN list of a batch's five thousand values one by one, and the driver parse as many
-    placeholders."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = compiler.compile(self.lhs)
-        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
-
-
-def _among(field: str, texts) -> Q | Lookup:
-    """Rows whose text `field` is one of `texts` (a filter)."""
-    texts = list(texts)
-    if connection.vendor == "postgresql":
-        return _AnyOf(F(field), texts)
-    return Q(**{f"{field}__in": texts})
-
-
 def _villages(region_codes) -> frozenset[str]:
     wanted = {code for code in region_codes if code}
     return frozenset(Region.objects.filter(code__in=wanted, level=codes.VILLAGE).values_list("code", flat=True))
@@ -153,7 +131,7 @@ def import_households(user, rows: list[Row], *, reason: str, write: bool) -> lis
     """Households by their number (户编号): new ones added with it, known ones updated with what the
     row gives (a household moved to another village takes its members with it)."""
     numbers = [row.household_number for row in rows]
-    existing = {h.number: h for h in Household.objects.filter(_among("number", numbers))}
+    existing = {h.number: h for h in Household.objects.filter(Among("number", numbers))}
     known = Known(_villages(row.data.get("region_code") for row in rows), {})
     outcomes, added, updated = [], [], []
     for row in rows:
@@ -230,7 +208,7 @@ def _holders(numbers, known: Known | None = None) -> dict[str, Person]:
     it computed, for its holder() to use again."""
     hashing = known.hashes if known is not None else crypto.lookup_hashes
     hashes = {h for number in numbers if number for h in hashing(number)}
-    people = Person.objects.filter(_among("id_number_hash", hashes)).select_related("household")
+    people = Person.objects.filter(Among("id_number_hash", hashes)).select_related("household")
     return {person.id_number_hash: person for person in people}
 
 
@@ -291,7 +269,7 @@ def plan_people(user, rows: list[Row], *, existing_only: bool = False, pending: 
     holders = _holders(numbers, known)
     writable = _writable(user, holders.values())
     asked = {row.household_number for row in rows if row.household_number}
-    households = {h.number: h for h in Household.objects.filter(_among("number", asked))}
+    households = {h.number: h for h in Household.objects.filter(Among("number", asked))}
     for number in asked & set(carried or ()) - set(households):
         households[number] = carried[number]
     villages = [row.data.get("region_code") for row in rows] + [

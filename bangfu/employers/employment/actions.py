@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _l
 from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.core import inserts, writes
+from bangfu.core.among import Among
 from bangfu.core.history import bulk_history, changes_since, record_baselines
 from bangfu.core.permissions import Forbidden, check_reaches, reaches, require
 from bangfu.employers.employment import rules, spells
-from bangfu.employers.employment.among import Among
 from bangfu.employers.models import Employer, Employment, MonthlyRecord, RosterSubmission, Workshop
 from bangfu.employers.permissions import Perm
 from bangfu.registry.models import Person, month_label

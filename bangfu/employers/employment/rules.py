@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bangfu.core import crypto
+from bangfu.core.among import Among
 from bangfu.employers import choices as c
-from bangfu.employers.employment.among import Among
 from bangfu.employers.models import Employer, Workshop
 from bangfu.employers.models.records import EARLIEST_MONTH, MAX_MONTHLY_PAY
 from bangfu.registry.identifiers import IdentifierError, normalise_identifier, parse_resident_id

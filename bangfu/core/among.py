@@ -1,5 +1,5 @@
 """`Among(field, values)`: a filter "field is one of these values" sent as one parameter, however
-many values a roster's chunk has (thousands of ID hashes, people, employments).
+many values a chunk of an import has (thousands of ID hashes, household numbers, people, employments).
 
 Django's `field__in=[…]` writes one placeholder per value: with psycopg's client-side binding the
 query text is split and every value quoted in Python, and SQLite refuses more than 32,766

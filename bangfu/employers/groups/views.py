@@ -72,6 +72,23 @@ def _saved(request, changed) -> None:
         messages.info(request, _("没有修改，未保存"))
 
 
+def _save(request, form, record, detail: str, data: dict, create, update):
+    """Create (no record yet) or update the record with the form's data through its action:
+    `create(data, key)`, `update(data, version)`. The redirect to the record's page once saved,
+    else None (the form shows why)."""
+    if record is None:
+        saved = _attempt(request, form, lambda: create(data, posted_key(request)))
+        if not saved:
+            return None
+        messages.success(request, _("已保存"))
+        return redirect(detail, pk=saved.pk)
+    changed = _attempt(request, form, lambda: update(data, posted_version(request)))
+    if changed is None:
+        return None
+    _saved(request, changed)
+    return redirect(detail, pk=record.pk)
+
+
 # --- sites ---------------------------------------------------------------------------------------
 
 @requires(VIEW)
@@ -108,19 +125,12 @@ def _site_form(request, site=None):
     form = forms.SiteForm(request.POST or None, initial=initial, places=_places(request.user))
     _pick_employer(form, request, site)
     if request.method == "POST" and form.is_valid():
-        data = form.data_for_rules()
-        if site is None:
-            saved = _attempt(request, form, lambda: actions.do_create_site(
-                request.user, data, key=posted_key(request), request=request))
-            if saved:
-                messages.success(request, _("已保存"))
-                return redirect("site_detail", pk=saved.pk)
-        else:
-            changed = _attempt(request, form, lambda: actions.do_update_site(
-                request.user, site, data, version=posted_version(request), request=request))
-            if changed is not None:
-                _saved(request, changed)
-                return redirect("site_detail", pk=site.pk)
+        user = request.user
+        done = _save(request, form, site, "site_detail", form.data_for_rules(),
+                     lambda data, key: actions.do_create_site(user, data, key=key, request=request),
+                     lambda data, version: actions.do_update_site(user, site, data, version=version, request=request))
+        if done is not None:
+            return done
     return render(request, "employers/groups/site_form.html",
                   {"form": form, "site": site, **write_guard(request, site)})
 
@@ -248,19 +258,13 @@ def _coop_form(request, coop=None):
     form = forms.CooperativeForm(request.POST or None, initial=initial, places=_places(request.user))
     _pick_employer(form, request, coop)
     if request.method == "POST" and form.is_valid():
-        data = form.data_for_rules()
-        if coop is None:
-            saved = _attempt(request, form, lambda: actions.do_create_cooperative(
-                request.user, data, key=posted_key(request), request=request))
-            if saved:
-                messages.success(request, _("已保存"))
-                return redirect("cooperative_detail", pk=saved.pk)
-        else:
-            changed = _attempt(request, form, lambda: actions.do_update_cooperative(
-                request.user, coop, data, version=posted_version(request), request=request))
-            if changed is not None:
-                _saved(request, changed)
-                return redirect("cooperative_detail", pk=coop.pk)
+        user = request.user
+        done = _save(request, form, coop, "cooperative_detail", form.data_for_rules(),
+                     lambda data, key: actions.do_create_cooperative(user, data, key=key, request=request),
+                     lambda data, version: actions.do_update_cooperative(user, coop, data, version=version,
+                                                                         request=request))
+        if done is not None:
+            return done
     return render(request, "employers/groups/cooperative_form.html",
                   {"form": form, "coop": coop, **write_guard(request, coop)})
 
@@ -370,18 +374,13 @@ def _dispatch_form(request, coop, dispatch=None):
         data = form.data_for_rules()
         data["leader"] = TeamLeader.objects.filter(pk=int(data["leader"])).select_related(
             "member__person").first() if data.get("leader") else None
-        if dispatch is None:
-            saved = _attempt(request, form, lambda: actions.do_record_dispatch(
-                request.user, coop, data, key=posted_key(request), request=request))
-            if saved:
-                messages.success(request, _("已保存"))
-                return redirect("dispatch_detail", pk=saved.pk)
-        else:
-            changed = _attempt(request, form, lambda: actions.do_update_dispatch(
-                request.user, dispatch, data, version=posted_version(request), request=request))
-            if changed is not None:
-                _saved(request, changed)
-                return redirect("dispatch_detail", pk=dispatch.pk)
+        user = request.user
+        done = _save(request, form, dispatch, "dispatch_detail", data,
+                     lambda data, key: actions.do_record_dispatch(user, coop, data, key=key, request=request),
+                     lambda data, version: actions.do_update_dispatch(user, dispatch, data, version=version,
+                                                                      request=request))
+        if done is not None:
+            return done
     return render(request, "employers/groups/dispatch_form.html",
                   {"form": form, "coop": coop, "dispatch": dispatch, **write_guard(request, dispatch)})
 

@@ -114,6 +114,8 @@ class TableOut(Schema):
     kind_label: str
     export: str = Field(description="the monitoring system's export recognised by its headers, or ''")
     header_row: int
+    rows: int | None = Field(description="rows below the header as the file declares them (blank rows included), "
+                                         "before they are read; null when the file does not say")
     headers: list[str]
     fields: dict[str, str] = Field(description="column index (from 0) → the field it is read as")
     unrecognised: list[ColumnOut]
@@ -157,7 +159,8 @@ class ImportJobOut(Schema):
     checks_run: int | None = Field(description="the check run made after the commit (GET /api/checks/runs)")
     changes: list[RowChangeOut] = Field(description="the first updates and removals, each field's old and new value")
     warnings: list[str]
-    rows_total: int
+    rows_total: int = Field(description="rows read by the last pass; before any pass, the rows the files declare")
+    rows_estimated: bool = Field(description="rows_total is the files' declared rows, not yet counted by a pass")
     rows_done: int
     percent: int
     rejected: int
@@ -190,7 +193,7 @@ def _table_out(job: ImportJob, index: int, table: dict) -> dict:
     return {
         "index": index, "file": job.files[table["file"]]["name"], "sheet": table["sheet"], "kind": kind.name,
         "kind_label": str(kind.label), "export": table["export"], "header_row": table["header_row"],
-        "headers": [_text(header) for header in table["headers"]], "fields": table["fields"],
+        "rows": table.get("rows"), "headers": [_text(header) for header in table["headers"]], "fields": table["fields"],
         "unrecognised": [{"index": column, "header": _text(header)} for column, header in table["unrecognised"]],
         "missing": missing_labels(table), "mapped": table.get("mapped", False),
     }
@@ -210,7 +213,8 @@ def _import_out(job: ImportJob) -> dict:
         "needs_mapping": job.needs_mapping, "preview": _counts(job.counts.get("preview")),
         "commit": _counts(job.counts.get("commit")), "checks_run": job.counts.get("checks_run"),
         "changes": changes, "warnings": [_text(warning) for warning in job.warnings],
-        "rows_total": job.rows_total, "rows_done": job.rows_done, "percent": job.percent, "rejected": job.rejected,
+        "rows_total": job.rows_total, "rows_estimated": not job.rows_counted, "rows_done": job.rows_done,
+        "percent": job.percent, "rejected": job.rejected,
         "errors_url": reverse("api:import_errors", args=[job.pk]) if jobs.errors_path(job) else None,
         "error": job.error, "created_at": job.created_at, "finished_at": job.finished_at,
     }

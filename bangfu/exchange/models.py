@@ -113,6 +113,11 @@ class ImportJob(Progress, models.Model):
         return self.status in (self.Status.PREVIEWING, self.Status.COMMITTING)
 
     @property
+    def rows_counted(self) -> bool:
+        """`rows_total` is what a pass counted; until then, the rows the files declare (an estimate)."""
+        return bool(self.counts)
+
+    @property
     def needs_mapping(self) -> bool:
         return any(table.get("missing") for table in self.tables)
 

@@ -8,7 +8,7 @@ hidden and total rows kept in `Sheet.skipped`, for the error report.
 Memory: python-calamine parses a sheet into its own (Rust) cell grid, several times smaller than
 Python objects; `iter_rows` then makes one Python list per row as it is consumed. Csv files are
 decoded and split as a stream. Hidden rows of an xlsx sheet are not exposed by calamine, so they
-are read from the sheet's XML with a streaming scan of the `<row …>` tags (`hidden_rows`). An xls
+are read from the sheet's XML with a streaming scan of the `<row …>` tags (`scan_sheet`). An xls
 (BIFF) file's hidden rows are not detected: they are read as ordinary rows (documented in
 docs/development.md).
 """
@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import python_calamine
 import python_calamine_plus
@@ -57,6 +57,9 @@ class Sheet:
     hidden: frozenset[int] = frozenset()
     first_column: int = 0  # calamine starts a row at the first used column (0 = column A)
     merged: list = dataclasses.field(default_factory=list)  # ((row, col), (row, col)), 0-based, from column A
+    # The number of its last row as the file declares it (None when unknown): what a progress bar
+    # counts towards before the rows are read (blank, hidden and 合计 rows are in it).
+    last_row: int | None = None
     blank: int = 0
     skipped: list[Skipped] = dataclasses.field(default_factory=list)
 
@@ -116,12 +119,23 @@ def read_file(source: str | Path | bytes | BinaryIO, filename: str = "") -> list
     magic = handle.read(8)
     handle.seek(0)
     if suffix in CSV_SUFFIXES or (not suffix and not _is_workbook(magic)):
-        return [Sheet(Path(name).stem or "csv", read_csv(handle, close=owned))]
+        lines = _line_count(handle)
+        return [Sheet(Path(name).stem or "csv", read_csv(handle, close=owned), last_row=lines)]
     try:
         return read_workbook(handle, Path(source) if owned else None)
     finally:
         if owned:
             handle.close()
+
+
+def _line_count(handle: BinaryIO) -> int:
+    """The lines of a csv file (a quoted cell that spans lines counts each): its rows, nearly."""
+    lines, last = 0, b"\n"
+    while chunk := handle.read(_CHUNK):
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    handle.seek(0)
+    return lines + (last != b"\n")
 
 
 def _is_workbook(magic: bytes) -> bool:
@@ -146,7 +160,7 @@ def read_workbook(handle: BinaryIO, path: Path | None = None) -> list[Sheet]:
     for meta in _visible(book, python_calamine):
         sheet = book.get_sheet_by_name(meta.name)
         sheets.append(Sheet(meta.name, _numbered(sheet.iter_rows()), first_column=sheet.start[1] if sheet.start else 0,
-                            merged=list(sheet.merged_cell_ranges or [])))
+                            merged=list(sheet.merged_cell_ranges or []), last_row=sheet.height))
     return sheets
 
 
@@ -160,7 +174,7 @@ def _visible(book, library) -> list:
             if meta.visible == library.SheetVisibleEnum.Visible and meta.typ == library.SheetTypeEnum.WorkSheet]
 
 
-def _streamed_workbook(handle: BinaryIO, path: Path | None, parts: dict[str, tuple[set[int], list]]) -> list[Sheet]:
+def _streamed_workbook(handle: BinaryIO, path: Path | None, parts: dict[str, "Scanned"]) -> list[Sheet]:
     # A workbook streams one sheet at a time, so each sheet after the first opens its own (from the
     # path, or from the bytes of an upload read once).
     data = None if path else handle.read()
@@ -177,9 +191,9 @@ def _streamed_workbook(handle: BinaryIO, path: Path | None, parts: dict[str, tup
     book = open_book()
     sheets = []
     for meta in _visible(book, python_calamine_plus):
-        hidden, merged = parts.get(meta.name, ((), []))
-        sheets.append(Sheet(meta.name, _stream(book if not sheets else None, open_book, meta.name), frozenset(hidden),
-                            merged=merged))
+        scanned = parts.get(meta.name, Scanned(set(), [], None))
+        sheets.append(Sheet(meta.name, _stream(book if not sheets else None, open_book, meta.name),
+                            frozenset(scanned.hidden), merged=scanned.merged, last_row=scanned.last_row))
     return sheets
 
 
@@ -276,8 +290,17 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]
 _CHUNK = 1 << 20
 
 
-def _xlsx_parts(handle: BinaryIO) -> dict[str, tuple[set[int], list]] | None:
-    """Sheet name → (hidden row numbers, merged ranges) of an xlsx/xlsm file; None for any other
+class Scanned(NamedTuple):
+    """What the scan of a sheet's XML found: the numbers of its hidden rows, its merged ranges as
+    ((row, column), (row, column)), 0-based as calamine gives them, and its last row's number."""
+
+    hidden: set[int]
+    merged: list
+    last_row: int | None
+
+
+def _xlsx_parts(handle: BinaryIO) -> dict[str, Scanned] | None:
+    """Sheet name → what its XML holds (`scan_sheet`) of an xlsx/xlsm file; None for any other
     file (xls, xlsb, ods, a damaged zip: calamine reads or refuses those)."""
     if handle.read(4) != b"PK\x03\x04":
         return None
@@ -317,17 +340,13 @@ def _unescape(text: str) -> str:
             .replace("&amp;", "&"))
 
 
-def hidden_rows(archive: zipfile.ZipFile, path: str) -> set[int]:
-    return scan_sheet(archive, path)[0]
-
-
-def scan_sheet(archive: zipfile.ZipFile, path: str) -> tuple[set[int], list]:
-    """The numbers of the rows marked hidden in a sheet's XML, and its merged ranges as
-    ((row, column), (row, column)), 0-based, as calamine gives them. Read in 1 MB chunks (a tag cut
-    by a chunk's end is read with the next chunk); a chunk without either word is passed over with
-    a plain search."""
+def scan_sheet(archive: zipfile.ZipFile, path: str) -> Scanned:
+    """The rows marked hidden in a sheet's XML, its merged ranges and the number of its last row.
+    Read in 1 MB chunks (a tag cut by a chunk's end is read with the next chunk); a chunk without
+    either word is passed over with a plain search, and only its last `<row …>` tag is read."""
     hidden: set[int] = set()
     merged = []
+    last_row = None
     tail = b""
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK):
@@ -343,7 +362,19 @@ def scan_sheet(archive: zipfile.ZipFile, path: str) -> tuple[set[int], list]:
             if b"mergeCell" in scan:
                 for left, top, right, bottom in _MERGE.findall(scan):
                     merged.append(((int(top) - 1, _column(left)), (int(bottom or top) - 1, _column(right or left))))
-    return hidden, merged
+            last_row = _last_row(scan, last_row)
+    return Scanned(hidden, merged, last_row)
+
+
+def _last_row(scan: bytes, before: int | None) -> int | None:
+    """The number of the last `<row r="…">` tag of the scanned text (rows come in order), else `before`."""
+    at = max(scan.rfind(b"<row "), scan.rfind(b":row "))
+    if at != -1:
+        match = _ROW_TAG.match(scan, scan.rfind(b"<", 0, at + 1))
+        number = _ROW_NUMBER.search(match.group(1)) if match else None
+        if number:
+            return int(number.group(1))
+    return before
 
 
 def _column(letters: bytes) -> int:

@@ -88,13 +88,15 @@ def open_job(user, uploads, *, kind: str = "") -> ImportJob:
             job.files.append({"name": Path(name).name[:200], "stored": stored, "size": size})
         opened = list(_tables_of(job))
         job.tables = [describe_table(table, index, prefix) for index, table in opened]
+        # Until a pass has counted them, the progress bar counts towards the rows the files declare.
+        job.rows_total = sum(table.estimated_rows or 0 for _index, table in opened)
     except BaseException as exc:
         job.delete()
         shutil.rmtree(folder, ignore_errors=True)
         if isinstance(exc, UnreadableFile | NoTable):
             raise ImportRefused(str(exc)) from None
         raise
-    job.save(update_fields=["files", "tables"])
+    job.save(update_fields=["files", "tables", "rows_total"])
     job.opened = [table for _index, table in opened]  # unread yet: a pass in this process may read them
     return job
 
@@ -165,7 +167,8 @@ def describe_table(table: Table, file_index: int, prefix: str) -> dict:
     return {
         "file": file_index, "sheet": table.sheet.name, "kind": table.kind.name,
         "export": table.export.name if table.export else "",
-        "header_row": table.header.row, "headers": table.header.names, "signature": table.signature,
+        "header_row": table.header.row, "rows": table.estimated_rows,
+        "headers": table.header.names, "signature": table.signature,
         "fields": {str(index): field for index, field in recognition.fields.items()},
         "unrecognised": [[index, header] for index, header in recognition.unrecognised],
         "duplicates": [[index, header, field] for index, header, field in recognition.duplicates],

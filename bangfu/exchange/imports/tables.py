@@ -45,6 +45,13 @@ class Table:
         return columns.signature(self.header.names)
 
     @property
+    def estimated_rows(self) -> int | None:
+        """The rows below the header as the file declares them (blank, hidden and 合计 rows
+        included), before they are read; None when the file does not say."""
+        last = self.sheet.last_row
+        return None if last is None else max(0, last - self.header.last_row)
+
+    @property
     def needs_mapping(self) -> bool:
         """The user must map columns before the rows can be read: a required field is missing.
         (Unrecognised columns of a monitoring export are ignored: its shape is known.)"""

@@ -178,9 +178,11 @@ def test_check_results_need_the_permission(found):
 def test_it_previews_commits_and_serves_the_error_workbook(world, alice):
     client = Client()
     rows = [HEADERS, ["丙妹镇", "大塘村", "王小二", valid_id(seq=31), "户主"],
-            ["丙妹镇", "大塘村", "王小三", "5226331985", "户主"]]
+            ["丙妹镇", "大塘村", "王小三", "5226331985", "户主"], [None], [None, None, None, None, None]]
     job = _upload(client, alice, ("a.xlsx", xlsx(rows))).json()
     base = f"/api/imports/{job['id']}"
+    # Before any pass, the rows the file declares below its header (blank ones too); then those read.
+    assert (job["rows_total"], job["rows_estimated"], job["tables"][0]["rows"]) == (4, True, 4)
     assert client.post(f"{base}/preview", **alice).json()["detail"].startswith("还有必填字段没有对应的列")
     assert client.post(f"{base}/commit", **alice).status_code == 400  # no preview yet
     client.put(f"{base}/tables/0/mapping", {"fields": {"3": "id_number"}}, content_type="application/json", **alice)
@@ -189,6 +191,7 @@ def test_it_previews_commits_and_serves_the_error_workbook(world, alice):
     _run_worker()
     job = client.get(base, **alice).json()
     assert job["status"] == "previewed" and job["rejected"] == 1 and job["rows_done"] == job["rows_total"] == 2
+    assert not job["rows_estimated"]
     assert job["preview"] == {"person": {"add": 1, "update": 0, "unchanged": 0, "rejected": 1, "remove": 0}}
     assert job["commit"] is None and job["errors_url"] == f"{base}/errors"
     book = client.get(job["errors_url"], **alice)

@@ -54,6 +54,7 @@ def test_an_upload_shows_the_tables_and_asks_for_the_missing_column(alice, world
     assert job.user == world.alice and job.files[0]["name"] == "乡镇台账.xlsx"
     page = alice.get(response["Location"]).content.decode()
     assert "乡镇台账.xlsx" in page and "人员信息" in page and "第 1 行" in page
+    assert "约 1 行（含空行，预览后给出准确行数）" in page
     assert "缺少必填字段：证件号码" in page and "未识别" in page
     # The mapping step: one select per column, "ignore" first, the recognised ones chosen.
     assert 'name="column-3"' in page and "忽略此列" in page
@@ -208,7 +209,8 @@ def test_my_imports_lists_the_users_own_jobs(alice, world):
     job = ImportJob.objects.get()
     page = alice.get(reverse("import_jobs")).content.decode()
     assert "一月.xlsx" in page and reverse("import_job", args=[job.pk]) in page and "待确认" in page
-    assert page.count('<td class="num">—</td>') == 2  # no rows counted before the preview
+    # Before the preview: the rows the file declares (its one data row), nothing refused yet.
+    assert '<td class="num">约 1</td>' in page and page.count('<td class="num">—</td>') == 1
 
 
 def test_an_upload_expires_the_jobs_left_for_too_long(alice, settings):
@@ -288,6 +290,8 @@ def test_the_progress_part_polls_until_the_pass_ends(alice):
     url = reverse("import_job", args=[job.pk])
     part = alice.get(url, headers={"HX-Request": "true"}).content.decode()
     assert part.startswith('<div id="import-progress"') and 'hx-trigger="every 1s"' in part and "正在预览" in part
+    # Before the pass has counted them, the bar counts towards the rows the file declares.
+    assert f'<progress max="{len(ROWS)}" value="0">' in part and f"已处理 0 / 约 {len(ROWS)} 行（0%）" in part
     _run_worker()
     done = alice.get(url, headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"  # the page loads again, with the preview

@@ -8,7 +8,9 @@ import warnings
 import openpyxl
 import pytest
 
+from bangfu.exchange.imports import files
 from bangfu.exchange.imports.files import UnreadableFile, read_file
+from bangfu.exchange.imports.tables import read_tables
 from bangfu.exchange.imports.tests.books import csv_bytes, xls, xlsx
 
 ROWS = [["姓名", "证件号码"], ["张三", "522633198503091234"], ["李四", "522633198503091250"]]
@@ -55,6 +57,33 @@ def test_it_skips_hidden_blank_and_total_rows_but_counts_them():
     assert sheet.blank == 1
     assert [(s.row, s.reason) for s in sheet.skipped] == [(5, "hidden"), (6, "total"), (7, "total"), (8, "total")]
     assert sheet.skipped[0].cells == ["王五", "x"]
+
+
+def test_a_sheet_declares_its_last_row_before_it_is_read(monkeypatch):
+    # xlsx: the number of the last <row> tag of its XML (blank, hidden and 合计 rows counted), read
+    # from the last tag of each chunk (a tag cut by a chunk's end read with the next chunk).
+    data = xlsx([["title"], *ROWS, [None], ["王五", "x"], ["合计", 2]], hidden_rows=[6])
+    assert read_file(data, "a.xlsx")[0].last_row == 7
+    monkeypatch.setattr(files, "_CHUNK", 37)
+    [sheet] = read_file(data, "a.xlsx")
+    assert (sheet.last_row, sheet.hidden) == (7, {6})
+    monkeypatch.undo()
+    assert read_file(xlsx([["a"]]), "a.xlsx")[0].last_row == 1
+    # csv: its lines, with or without a last line break (a quoted cell over two lines counts two).
+    assert read_file(csv_bytes(ROWS), "a.csv")[0].last_row == 3
+    assert read_file(csv_bytes(ROWS).rstrip(b"\r\n"), "a.csv")[0].last_row == 3
+    assert read_file(csv_bytes([["a"], ["b\nc"]]), "a.csv")[0].last_row == 3
+    assert read_file(b"", "a.csv")[0].last_row == 0
+    # A workbook calamine reads whole: its height.
+    assert read_file(xls([*ROWS, ["王五", "x"]]), "old.xls")[0].last_row == 4
+
+
+def test_a_table_counts_the_rows_below_its_header_before_reading_them():
+    [table] = read_tables(xlsx([["（自定义）监测对象信息"], ["导出时间：2026-06-30"], *ROWS, [None], ["王五", "x"]]),
+                          "a.xlsx")
+    assert table.header.last_row == 3 and table.estimated_rows == 4  # the blank row too
+    table.sheet.last_row = None  # a file that does not say
+    assert table.estimated_rows is None
 
 
 def test_it_leaves_hidden_sheets_out():

@@ -5,7 +5,9 @@ spell names a workshop (`…就业帮扶车间`) or an industrial-park firm (`�
 workshop's or firm's employees. The ledger names far more workshops than a county runs (a few per
 township and trade); the county keeps about one workshop per WORKERS_PER_WORKSHOP workers (seed 003:
 35 workshops, 1,386 workers), and the workers of the others move to a kept one of their township
-(their spell and the person's workplace follow). Workshops are spread over every lifecycle state.
+(their spell and the person's workplace follow). Workshops are spread over every lifecycle state;
+15 of 35 are at relocation sites (those with the most relocated workers; the registry's generator
+sends the relocated and the registered-poor to workshops more often, seed 003's shares).
 Each workshop gets its lifecycle events, consistent with its status (generator_timelines), and the
 certified ones their yearly reports; the county gets demonstration sites and labour cooperatives
 (generator_groups). Set-based, one transaction; generated records get no history rows, like the
@@ -40,6 +42,7 @@ WORKERS_PER_WORKSHOP = 40
 MONTHS = 12  # monthly records for the twelve months before this one
 BATCH = 2000
 TUOPIN = (rc.PovertyStatus.FORMERLY_POOR, rc.PovertyStatus.MONITORED)  # as the workshop criteria count them
+RELOCATION_SITES = 15 / 35  # of the workshops, at relocation sites (seed 003)
 
 # The trades the registry's generator gives workshops: (industry, workshop kind, job title).
 TRADES = {
@@ -251,14 +254,12 @@ def _make_workshops(builder: _Builder, kept: list[_Place], people, result: Emplo
     kept.sort(key=lambda p: (-sum(people[s.person_id].poverty_status in TUOPIN for s in p.spells), -len(p.spells),
                              p.name))
     statuses = _statuses(len(kept))
+    kinds = _kinds(kept)
+    at_sites = _at_relocation_sites(kept, kinds, people)
     employers, workshops = [], []
     trade_employer: dict[str, Employer] = {}
-    seen: Counter = Counter()
-    for index, (place, status) in enumerate(zip(kept, statuses, strict=True)):
-        industry, kind, _title = TRADES[place.trade]
-        if place.trade in OTHER_KIND:  # the first, third… workshop of these trades runs as the rarer kind
-            seen[OTHER_KIND[place.trade]] += 1
-            kind = OTHER_KIND[place.trade] if seen[OTHER_KIND[place.trade]] % 2 == 1 else kind
+    for index, (place, status, kind) in enumerate(zip(kept, statuses, kinds, strict=True)):
+        industry = TRADES[place.trade][0]
         township = builder.townships[place.township + "000"]
         village = _village_of(place.spells, people)
         # Every fourth workshop of a trade is run by the firm that runs an earlier one (two workshops of one employer).
@@ -281,9 +282,10 @@ def _make_workshops(builder: _Builder, kept: list[_Place], people, result: Emplo
             employers.append(employer)
             trade_employer[place.trade] = employer
         start = _month(min(_month_index(s.start_month) for s in place.spells) - rng.randint(0, 6))
+        site = WorkshopSite.RELOCATION if place.name in at_sites else _site(rng, kind)
         workshop = Workshop(
-            name=place.name, kind=kind, site=_site(rng, kind, seen), region_code=village,
-            address=f"{township}{rng.choice(('安置点', '村委旁', '产业园'))}{rng.randint(1, 30)}号",
+            name=place.name, kind=kind, site=site, region_code=village,
+            address=f"{township}{ADDRESS_OF_SITE.get(site, '村委旁')}{rng.randint(1, 30)}号",
             products=_products(place.trade), capacity=len(place.spells) + rng.randint(5, 30), start_date=start,
             site_rent=rng.choice((0, 12_000, 24_000, 36_000, 60_000)), status=status)
         workshop.employer_ref = employer
@@ -374,13 +376,34 @@ def _play_timelines(builder: _Builder, made: list, actor, result: EmployersResul
     result.statuses = dict(Counter(workshop.status for workshop, _timeline in builder.plans))
 
 
-def _site(rng: random.Random, kind: str, seen: Counter) -> str:
-    """Every other workshop not farming is at a relocation site (seed 003: 15 of 35)."""
+def _kinds(kept: list[_Place]) -> list[str]:
+    """The workshops' kinds: their trade's, the first, third… of the trades in OTHER_KIND the rarer kind."""
+    kinds, seen = [], Counter()
+    for place in kept:
+        kind = TRADES[place.trade][1]
+        if place.trade in OTHER_KIND:
+            seen[OTHER_KIND[place.trade]] += 1
+            kind = OTHER_KIND[place.trade] if seen[OTHER_KIND[place.trade]] % 2 == 1 else kind
+        kinds.append(kind)
+    return kinds
+
+
+def _at_relocation_sites(kept: list[_Place], kinds: list[str], people) -> set[str]:
+    """The workshops at relocation sites: RELOCATION_SITES of them, those not farming with the most
+    relocated workers (the sites brought workshops in for their people)."""
+    wanted = round(len(kept) * RELOCATION_SITES)
+    ranked = sorted((p for p, kind in zip(kept, kinds, strict=True) if kind != WorkshopKind.FARMING),
+                    key=lambda p: (-sum(people[s.person_id].relocated for s in p.spells), p.name))
+    return {place.name for place in ranked[:wanted]}
+
+
+ADDRESS_OF_SITE = {WorkshopSite.RELOCATION: "安置点", WorkshopSite.PARK: "产业园"}
+
+
+def _site(rng: random.Random, kind: str) -> str:
+    """Where a workshop not at a relocation site is: farming ones in the villages."""
     if kind == WorkshopKind.FARMING:
         return rng.choice((WorkshopSite.POOR_VILLAGE, WorkshopSite.POOR_VILLAGE, WorkshopSite.OTHER))
-    seen["not farming"] += 1
-    if seen["not farming"] % 2 == 1:
-        return WorkshopSite.RELOCATION
     return rng.choice((WorkshopSite.POOR_VILLAGE, WorkshopSite.PARK, WorkshopSite.COMMUNITY))
 
 

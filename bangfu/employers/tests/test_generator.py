@@ -9,7 +9,15 @@ from django.db.models import Count, Min, Q
 from bangfu.accounts.actors import system_account
 from bangfu.accounts.models import Role, User
 from bangfu.employers import uscc
-from bangfu.employers.choices import Destination, Level, SiteKind, SiteRelation, WorkshopKind, WorkshopStatus
+from bangfu.employers.choices import (
+    Destination,
+    Level,
+    SiteKind,
+    SiteRelation,
+    WorkshopKind,
+    WorkshopSite,
+    WorkshopStatus,
+)
 from bangfu.employers.generator import WORKERS_PER_WORKSHOP, CountyHasEmployers, generate_employers
 from bangfu.employers.groups import stats
 from bangfu.employers.groups.rules import last_day
@@ -239,15 +247,29 @@ def test_certified_workshops_report_their_years_since_certification(county, db):
 
 
 def test_the_workshops_keep_the_seeds_proportions(county, db):
-    """Seed 003: 35 workshops, 1,386 workers (about 40 each), 666 of them registered-poor (48 %), 15 of the
-    35 at relocation sites."""
+    """Seed 003: 35 workshops, 1,386 workers (about 40 each), 666 of them registered-poor (48 %), 329
+    relocated (24 %), 15 of the 35 at relocation sites (43 %)."""
     workers = Employment.objects.filter(workshop__isnull=False)
     # About one workshop per 40 workers, and at least one in each state to show (a county this small).
     assert Workshop.objects.count() == max(11, round(workers.count() / WORKERS_PER_WORKSHOP))
     poor = workers.filter(person__poverty_status__in=cr.TUOPIN_STATUSES).count() / workers.count()
-    assert 0.25 <= poor <= 0.6
-    relocation = Workshop.objects.filter(site="relocation").count() / Workshop.objects.count()
-    assert 0.15 <= relocation <= 0.7
+    assert 0.40 <= poor <= 0.56
+    relocated = workers.filter(person__relocated=True).count() / workers.count()
+    assert 0.18 <= relocated <= 0.30
+    relocation = Workshop.objects.filter(site=WorkshopSite.RELOCATION).count() / Workshop.objects.count()
+    assert 0.30 <= relocation <= 0.55
+
+
+def test_the_workshops_at_relocation_sites_have_the_most_relocated_workers(county, db):
+    relocated = dict(Workshop.objects.annotate(n=Count("employments", filter=Q(employments__person__relocated=True)))
+                     .values_list("pk", "n"))
+    at_sites = Workshop.objects.filter(site=WorkshopSite.RELOCATION)
+    elsewhere = Workshop.objects.exclude(site=WorkshopSite.RELOCATION).exclude(kind=WorkshopKind.FARMING)
+    assert at_sites.exists() and elsewhere.exists()
+    assert min(relocated[w.pk] for w in at_sites) >= max(relocated[w.pk] for w in elsewhere)
+    assert not at_sites.filter(kind=WorkshopKind.FARMING).exists()
+    for workshop in Workshop.objects.all():
+        assert ("安置点" in workshop.address) == (workshop.site == WorkshopSite.RELOCATION)
 
 
 # --- demonstration sites --------------------------------------------------------------------------

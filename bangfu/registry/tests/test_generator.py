@@ -83,6 +83,19 @@ def test_poverty_and_relocation_shares_are_like_a_deep_poverty_county(county):
     assert relocated.filter(relocation_site="县城易地扶贫搬迁安置点").exists()
 
 
+def test_workshops_take_a_quarter_of_the_county_workers_the_relocated_and_poor_first():
+    """Seed 003: of a workshop's workers 48 % registered-poor, 24 % relocated; the county's share at
+    workshops stays what it was (one of four in-county workplaces)."""
+    for profile in (generator.DEEP_POVERTY, generator.ORDINARY):
+        chances, shares = profile.workshop_chances(), profile.groups()
+        assert sum(shares.values()) == pytest.approx(1)
+        assert sum(shares[g] * chances[g] for g in shares) == pytest.approx(generator.WORKSHOP_SHARE)
+        assert chances["relocated"] > chances["poor"] > chances["other"]
+    chances, shares = generator.DEEP_POVERTY.workshop_chances(), generator.DEEP_POVERTY.groups()
+    relocated = shares["relocated"] * chances["relocated"] / generator.WORKSHOP_SHARE
+    assert 0.18 < relocated < 0.32
+
+
 def test_households_have_one_head_plausible_sizes_and_ages(county):
     members = defaultdict(list)
     for person in people().only("household_id", "relationship", "region_code", "birth_date"):

@@ -3,7 +3,6 @@ it is written in: the import's whole counts and refused rows, the removals of it
 one audit entry each; a commit killed midway and resumed counts each row once; the same file
 imported again is a new submission of each month."""
 
-
 import pytest
 from django.db import connection
 from django.urls import reverse

@@ -121,8 +121,13 @@ class RosterSubmission(models.Model):
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
     refused = models.PositiveIntegerField(_("未通过"), default=0)
     started = models.PositiveIntegerField(_("新建用工记录"), default=0)
-    # The refused rows as given, each with its reasons: [{"row", "id_number" (masked), "name", "errors"}].
+    # The refused rows as given, each with its reasons: [{"row", "who" (name, ID number masked), "errors"}].
     refusals = models.JSONField(_("未通过的行"), default=list, blank=True)
+    # Set by a caller that makes one submission in parts, each in a transaction of its own (an import:
+    # "import:<job id>", chunk by chunk): its later parts find and add to the submission of the
+    # employer's month. Opaque here, so that this app knows nothing of who makes them; "" for a
+    # submission made whole (form, API).
+    reference = models.CharField(_("报送批次"), max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -131,6 +136,11 @@ class RosterSubmission(models.Model):
         indexes = [
             models.Index(fields=["employer", "month"], name="roster_employer_month"),
             models.Index(fields=["region_code", "id"], name="roster_region"),
+        ]
+        constraints = [
+            # One submission per employer and month of a submission made in parts (an import's).
+            models.UniqueConstraint(fields=["reference", "employer", "month"], condition=~Q(reference=""),
+                                    name="roster_reference_month"),
         ]
 
     def __str__(self):

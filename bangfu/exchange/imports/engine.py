@@ -44,10 +44,12 @@ CHUNK = 5000            # rows per transaction: each chunk's lookups and refresh
 CHANGES_KEPT = 200      # updates listed on the preview page (all are counted)
 WARNINGS_KEPT = 100
 ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3, "roster": 4}
-# Kinds another app writes: kind → a class, made once per pass (`Writer(user)`), whose instance reads
+# Kinds another app writes: kind → a class, made once per pass (`Writer(user, job)`), whose instance reads
 # a record as a bulk.Row (`row(record)`), hears that a table starts (`begin(table, source)`), writes
 # each chunk set-based (`write(user, rows, reason=, write=)` → outcomes), is told of the rows
-# refused before they reach it (`refused(records)`), and finishes once every table has been read
+# refused before they reach it (`refused(records, reasons)`: each record's (column, reason) pairs, in
+# the chunk they belong to, before its `write` or `plan`; `reasons` is None for hidden rows, which are
+# not imported but name their person), and finishes once every table has been read
 # (`finish(user, reason=, write=)` → `removed`, a list of (where, removal), and `warnings`): in the
 # preview, and in the commit as its last transaction. `removes`: its counts have a REMOVE. A commit
 # on PostgreSQL calls `plan(user, rows, reason=)` instead of `write`: (outcomes, a function that
@@ -255,7 +257,7 @@ def _writer(state: Pass, kind: str, user):
     if kind not in WRITERS:
         return None
     if kind not in state.writers:
-        state.writers[kind] = WRITERS[kind](user)
+        state.writers[kind] = WRITERS[kind](user, state.job)
     return state.writers[kind]
 
 
@@ -324,11 +326,11 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
     kind = table.kind.name
     answers: dict[int, tuple[str, list]] = {}
     rows: list[bulk.Row] = []
-    refused: list[Record] = []
+    refused: list[int] = []  # rows refused before they reach a kind's writer
     for number, record in enumerate(chunk):
         if record.errors:
             answers[number] = (bulk.REJECTED, [(e.column, e.reason) for e in record.errors])
-            refused.append(record)
+            refused.append(number)
             continue
         row = _row(state, kind, record)
         if row is None:  # 是否已务工 = 否: nothing to record
@@ -338,7 +340,7 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
         if repeated is not None:
             answers[number] = repeated
             if repeated[0] == bulk.REJECTED:
-                refused.append(record)
+                refused.append(number)
             continue
         row.ref = number
         rows.append(row)
@@ -346,7 +348,7 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
             state.members.add(row.household_number)
             state.heads[row.household_number] += row.data.get("relationship") == c.Relationship.HEAD
     if kind in state.writers:
-        state.writers[kind].refused(refused)
+        state.writers[kind].refused([chunk[n] for n in refused], [answers[n][1] for n in refused])
     if write and kind == "person" and state.writer is not None:
         # Checked here, written by the writer while the next chunk is read and checked.
         plan = bulk.plan_people(user, rows, carried=state.carried)

@@ -9,9 +9,17 @@ An operator imports its own organisation's rosters (a 统一社会信用代码 c
 its own); an officer names the employer of each row by that column. A row naming a workshop by
 name (车间) starts new employments there.
 
+An import is one submission (RosterSubmission, source 导入, one audit entry) per employer and month
+it holds, as a submission of the month from the form is: made by the first chunk that writes to that
+month, in the chunk's transaction, and added to by each later chunk's (and the finishing step's), so
+that a commit killed midway and resumed counts each row once. `reference` ("import:<job id>") is how
+a later transaction finds the import's submission; a new import of the same file is a new
+submission. Rows refused before they reach `write` (a cell the reader could not read, a repeated row
+saying something else) count in it too, when their employer and month could be read.
+
 An import replaces each month it holds, as a submission of the whole month does: for every
 (employer, month) of its rows, the records of that month of people the file does not name at all
-are removed (with history rows and a RosterSubmission saying so). A file comes in chunks, so this
+are removed (with history rows, counted in the month's submission). A file comes in chunks, so this
 is the finishing step, run when every row has been read: in the commit's last transaction, and in
 the preview, which lists them. Never is a record lost because of a bad row:
 
@@ -41,11 +49,12 @@ from bangfu.employers.permissions import Perm
 from bangfu.exchange.imports.records import Record
 from bangfu.exchange.imports.values import header_key
 from bangfu.registry import bulk
-from bangfu.registry.models import month_label
+from bangfu.registry.models import Person, month_label
 
 ANY = None  # the employer or month of a refused row that could not be read: it stands for every one
 UNKNOWN_LISTED = 5  # rows named in the warning about a month kept whole
 NOBODY_KNOWN = object()  # the person of a refused row whose ID number could not be read
+COUNTS = ("added", "updated", "unchanged", "refused", "started", "removed")  # a submission's counts
 
 
 def is_error_workbook(headers: list) -> bool:
@@ -59,6 +68,27 @@ def is_error_workbook(headers: list) -> bool:
             firsts.add(header_key(_("原行号")))
             lasts.add(header_key(_("错误原因")))
     return names[0] in firsts and names[-1] in lasts
+
+
+@dataclasses.dataclass
+class Part:
+    """What one transaction adds to the import's submission of an employer's month: counts (COUNTS)
+    and refused rows (as RosterSubmission.refusals holds them)."""
+
+    employer: Employer
+    counts: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    refusals: list[dict] = dataclasses.field(default_factory=list)
+
+    def refuse(self, row: int, who: str, errors: dict[str, list[str]]) -> None:
+        self.counts["refused"] += 1
+        self.refusals.append({"row": row, "who": who, "errors": errors})
+
+    def add(self, result: employment.RosterResult) -> None:
+        for name, action in (("added", employment.ADD), ("updated", employment.UPDATE),
+                             ("unchanged", employment.UNCHANGED), ("refused", employment.REJECTED)):
+            self.counts[name] += result.count(action)
+        self.counts["started"] += result.started
+        self.refusals += employment._refusals(result)
 
 
 @dataclasses.dataclass
@@ -76,8 +106,12 @@ class RosterPass:
 
     removes = True  # its counts have a "remove" besides add, update, unchanged and rejected
 
-    def __init__(self, user):
+    def __init__(self, user, job):
         self.user = user
+        self.reference = f"import:{job.pk}"  # the import's submissions (RosterSubmission.reference)
+        # (employer id, month) → rows refused before `write`, which the next transaction that writes
+        # adds to the submission (the chunk's own, or the finishing step's when no later chunk writes)
+        self.pending: dict[tuple, Part] = {}
         self.own = _own(user)  # the operator's organisation (None for an officer)
         self.codes: dict = {}  # credit code as given → as its employer is known (see `row`)
         self.months: dict[tuple[int, object], Employer] = {}  # (employer id, month) the file replaces
@@ -143,6 +177,10 @@ class RosterPass:
         starts, which the next chunk's rows of that person must see (hence the wait)."""
         own, named = self.own, _named_employers(user, {r.data.get("credit_code") for r in rows})
         found = rules.holders(r.data["id_number"] for r in rows)
+        # What this chunk's transaction adds to the import's submissions: the rows refused before
+        # they got here first (taken in the preview and in a resumed commit's chunks written before
+        # alike, so that the transaction that wrote them is the one that counted them).
+        parts, self.pending = self.pending, {}
         outcomes: dict[object, bulk.Outcome] = {}
         groups: dict[tuple, list[dict]] = collections.defaultdict(list)
         # Each distinct credit code and month is checked once: (employer, errors, the group's key,
@@ -179,8 +217,11 @@ class RosterPass:
                 if name:
                     workshop = workshops.get((employer.pk, name))
                     if workshop is None:
-                        outcomes[item["ref"]] = bulk.Outcome(item["ref"], bulk.REJECTED, {"workshop": [
-                            _("本单位没有名为“%(name)s”的车间") % {"name": name}]}, who=str(item.get("name") or ""))
+                        message = _("本单位没有名为“%(name)s”的车间") % {"name": name}
+                        outcomes[item["ref"]] = bulk.Outcome(item["ref"], bulk.REJECTED, {"workshop": [message]},
+                                                             who=str(item.get("name") or ""))
+                        _part(parts, employer, month).refuse(item["row"], _who(item.get("name"), item["id_number"]),
+                                                             {str(employment.LABELS["workshop"]): [message]})
                         continue
                     item["workshop"] = workshop
                 ready.append(item)
@@ -196,24 +237,26 @@ class RosterPass:
                 outcomes[item["ref"]] = bulk.Outcome(item["ref"], outcome.action, outcome.errors, outcome.changes,
                                                      outcome.who)
             results.append((employer, month, result))
+            _part(parts, employer, month).add(result)
 
         def written():
-            for employer, month, result in results:
+            for _employer, _month, result in results:
                 result.write(user, reason)
-                if result.count(employment.ADD) or result.count(employment.UPDATE):
-                    _submission(user, employer, month, reason, result=result)
+            _add_to_submissions(user, self.reference, parts, reason)
 
         return [outcomes[given.ref] for given in rows], written, any(result.started for *_, result in results)
 
-    def refused(self, records: list[Record]) -> None:
+    def refused(self, records: list[Record], reasons: list[list[tuple[str, str]]] | None = None) -> None:
         """Rows refused before they reach `write` (a cell the reader could not read, a repeated row,
-        a hidden row): whom they name is remembered all the same."""
+        a hidden row): whom they name is remembered all the same. With their `reasons` ((column,
+        reason) pairs; hidden rows come without) each counts in its employer's month's submission,
+        when both could be read."""
         if not records:
             return
         own, named = self.own, _named_employers(self.user, {r.values.get("credit_code") for r in records})
         found = rules.holders(r.values["id_number"] for r in records if r.values.get("id_number"))
         months: dict = {}
-        for record in records:
+        for index, record in enumerate(records):
             values = record.values
             errors, fail = rules._collector()
             employer = _employer_of(own, named, values.get("credit_code"), fail)
@@ -223,11 +266,18 @@ class RosterPass:
             number = values.get("id_number")
             self._note(None if errors else employer, months[given_month] or ANY,
                        found.get(number) if number else NOBODY_KNOWN, record.row)
+            if reasons is not None and not errors and employer is not None and months[given_month]:
+                why: dict[str, list[str]] = {}
+                for column, message in reasons[index]:
+                    why.setdefault(column or _("整行"), []).append(str(message))
+                _part(self.pending, employer, months[given_month]).refuse(record.row, _who(values.get("name"), number),
+                                                                          why)
 
     def finish(self, user, *, reason: str, write: bool) -> Finished:
         """Remove (or, in the preview, list) the records of each month the file holds of the people
         it does not name; a month with a refused row of unknown person is kept whole."""
         done = Finished([], self.warnings)
+        parts, self.pending = self.pending, {}  # refused rows after the last chunk that wrote
         for (employer_id, month), employer in sorted(self.months.items(), key=lambda item: (item[0][0], item[0][1])):
             keys = [(employer_id, month), (employer_id, ANY), (ANY, month), (ANY, ANY)]
             unknown = sorted({place for key in keys for place in self.unknown.get(key, ())})
@@ -247,8 +297,10 @@ class RosterPass:
             removals = employment.unnamed_month_records(employer, month, {e.pk for e in accepted}, protected)
             if write and removals:
                 employment.remove_month_records(user, [removal.values for removal in removals], reason)
-                _submission(user, employer, month, reason, removed=len(removals))
+                _part(parts, employer, month).counts["removed"] += len(removals)
             done.removed.extend((where, removal) for removal in removals)
+        if write:
+            _add_to_submissions(user, self.reference, parts, reason)
         return done
 
 
@@ -300,17 +352,44 @@ def _workshops(employer_ids: set[int], names: set[str]) -> dict[tuple[int, str],
     return {(w.employer_id, w.name): w for w in found}
 
 
-def _submission(user, employer: Employer, month, reason: str, *, result=None, removed: int = 0) -> None:
-    """A chunk's part of the month, or what the finishing step removed from it, as one submission
-    of source 导入 (its audit entry with it)."""
-    counts = {"added": 0, "updated": 0, "unchanged": 0, "refused": 0, "started": 0, "refusals": []}
-    if result is not None:
-        counts = {"added": result.count(employment.ADD), "updated": result.count(employment.UPDATE),
-                  "unchanged": result.count(employment.UNCHANGED), "refused": result.count(employment.REJECTED),
-                  "started": result.started, "refusals": employment._refusals(result)}
-    submission = RosterSubmission.objects.create(
-        employer=employer, region_code=employer.region_code, month=month, submitted_by=user,
-        source=RosterSubmission.Source.IMPORT, removed=removed, **counts)
-    log.record(user, Action.BULK, submission, region_code=submission.region_code, detail={
-        "what": "roster", "month": month.isoformat(), "added": submission.added, "updated": submission.updated,
-        "removed": submission.removed, "reason": reason})
+def _who(name, number) -> str:
+    """A refused row's person as a submission shows them: the name given, the ID number masked."""
+    name = str(name or "")
+    return f"{name}（{Person.id_number.mask_text(number)}）" if number else name
+
+
+def _part(parts: dict[tuple, Part], employer: Employer, month) -> Part:
+    part = parts.get((employer.pk, month))
+    if part is None:
+        part = parts[employer.pk, month] = Part(employer)
+    return part
+
+
+def _add_to_submissions(user, reference: str, parts: dict[tuple, Part], reason: str) -> None:
+    """Add a transaction's parts to the import's submissions (`reference`): the submission of an
+    employer's month is made, with its audit entry, by the first transaction that has a part of it;
+    later ones add to its counts and refused rows, the row locked (the caller's transaction)."""
+    if not parts:
+        return
+    found = {(s.employer_id, s.month): s for s in RosterSubmission.objects.select_for_update().filter(
+        reference=reference, employer_id__in={key[0] for key in parts}, month__in={key[1] for key in parts})}
+    for (employer_id, month), part in parts.items():
+        refusals = sorted(part.refusals, key=lambda refusal: refusal["row"])
+        submission = found.get((employer_id, month))
+        if submission is None:
+            submission = RosterSubmission.objects.create(
+                employer=part.employer, region_code=part.employer.region_code, month=month, submitted_by=user,
+                source=RosterSubmission.Source.IMPORT, reference=reference, refusals=refusals,
+                **{name: part.counts[name] for name in COUNTS})
+            # One entry per submission, written with the first rows it writes (so that an import
+            # cancelled midway is logged too); its counts are the submission's, which it links to.
+            log.record(user, Action.BULK, submission, region_code=submission.region_code, detail={
+                "what": "roster", "month": month.isoformat(), "reason": reason})
+            continue
+        for name in COUNTS:
+            setattr(submission, name, getattr(submission, name) + part.counts[name])
+        changed = list(COUNTS)
+        if refusals:
+            submission.refusals = [*submission.refusals, *refusals]
+            changed.append("refusals")
+        submission.save(update_fields=changed)

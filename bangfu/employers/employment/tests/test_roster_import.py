@@ -58,7 +58,15 @@ def test_the_good_rows_land_and_every_bad_row_comes_back_in_the_error_workbook(w
     assert MonthlyRecord.objects.filter(month=datetime.date(2024, 4, 1)).count() == 3
     assert Employment.objects.get(person=qian).workshop == workshop
     assert Employment.objects.get(person=qian).start_date == datetime.date(2024, 4, 8)
-    assert RosterSubmission.objects.get().source == "import"
+    # One submission per month the rows name, with every refused row of that month: the roster rule's,
+    # the reader's (row 6) and the repeated one's (row 15); row 13's month could not be read.
+    assert sorted(RosterSubmission.objects.values_list("month", "source", "added", "refused")) == [
+        (datetime.date(2024, month, 1), "import", added, refused)
+        for month, added, refused in ((2, 0, 1), (3, 0, 1), (4, 3, 7), (5, 0, 1))]
+    april = RosterSubmission.objects.get(month=datetime.date(2024, 4, 1))
+    assert [refusal["row"] for refusal in april.refusals] == [6, 7, 8, 9, 10, 14, 15]
+    assert next(iter(april.refusals[0]["errors"])) == "证件号码" and april.refusals[0]["who"] == "某某"
+    assert "第 5 行" in april.refusals[-1]["errors"]["整行"][0] and april.refusals[-1]["who"].startswith("孙三（")
     sheet = CalamineWorkbook.from_path(str(jobs.errors_path(job))).get_sheet_by_index(0).to_python()
     header, *refused = sheet
     assert header[0] == "原行号" and header[-1] == "错误原因"

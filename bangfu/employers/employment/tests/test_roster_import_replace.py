@@ -64,10 +64,12 @@ def test_a_corrected_file_removes_the_month_of_whoever_it_leaves_out_with_histor
     gone = MonthlyRecord.history.get(history_type="-")
     assert (gone.employment.person.name, gone.history_user, gone.pay) == ("吴五", world.ed, 2000)
     assert f"导入任务 {job.pk}" in gone.history_change_reason
+    # The removal counts in the import's one submission of the month, beside its rows' counts.
     submission = RosterSubmission.objects.get(removed=1)
     assert (submission.source, submission.month, submission.employer) == ("import", APRIL, employer)
-    entry = AuditEntry.objects.filter(action="bulk").order_by("-id").first()
-    assert entry.detail["removed"] == 1
+    assert (submission.unchanged, submission.updated, submission.reference) == (3, 1, f"import:{job.pk}")
+    [entry] = AuditEntry.objects.filter(action="bulk", object_id=str(submission.pk))
+    assert f"导入任务 {job.pk}" in entry.detail["reason"]
     [removal] = [change for change in job.changes if change.get("action") == "remove"]
     assert removal["who"].startswith("吴五（") and removal["source"] == f"{employer.name} · 2024年04月"
 
@@ -122,14 +124,16 @@ def test_an_officers_file_replaces_each_employers_month_only(world, shop, worker
     assert months_of(untouched) == {"吴五"}    # its months are not in the file
 
 
-def test_the_same_file_twice_changes_nothing(world, shop, april, tmp_path):
+def test_the_same_file_twice_changes_nothing_and_is_a_submission_of_its_own(world, shop, april, tmp_path):
     rows = [line(w) for w in april[:4]]
     run(world.ed, tmp_path, rows, "改.xlsx")
     history, submissions = MonthlyRecord.history.count(), RosterSubmission.objects.count()
     job = run(world.ed, tmp_path, rows, "再改.xlsx")
     counts = job.counts["commit"]["roster"]
     assert (counts["unchanged"], counts["remove"]) == (4, 0)
-    assert (MonthlyRecord.history.count(), RosterSubmission.objects.count()) == (history, submissions)
+    assert (MonthlyRecord.history.count(), RosterSubmission.objects.count()) == (history, submissions + 1)
+    latest = RosterSubmission.objects.get(reference=f"import:{job.pk}")
+    assert [getattr(latest, name) for name in ("added", "updated", "unchanged", "removed")] == [0, 0, 4, 0]
 
 
 def test_the_preview_counts_and_lists_the_removals_and_removes_nothing(world, shop, april, tmp_path):

@@ -77,7 +77,7 @@ class _Column:
 
     def answer(self, value):
         """The parsed value, _BLANK or a _Refused reason, remembered for the next row that has the
-        same cell; never for a number (1, 1.0 and True are one key to a dict, and read differently)."""
+        same cell (under `key(value)`)."""
         if value is None or value == "" or is_blank(value):
             answer = _BLANK
         else:
@@ -86,10 +86,15 @@ class _Column:
             except ValueProblem as exc:
                 answer = _Refused(exc)
         cache = self.cache
-        if (cache is not None and len(cache) < CACHE_LIMIT and type(value) not in (bool, int, float)
-                and type(answer) not in (list, dict, set)):  # a list handed to two records would be shared
-            cache[value] = answer
+        if cache is not None and len(cache) < CACHE_LIMIT and type(answer) not in (list, dict, set):
+            cache[key(value)] = answer  # (a list handed to two records would be shared)
         return answer
+
+
+def key(value):
+    """A cell as its column's cache keys it: a text as itself, anything else with its type (1, 1.0
+    and True are one key to a dict, and read differently)."""
+    return value if type(value) is str else (type(value), value)
 
 
 class RowReader:
@@ -125,7 +130,8 @@ class RowReader:
         width = len(cells)
         for index, name, lookup, column in self._plan:
             value = cells[index] if index < width else None
-            answer = lookup(value, _MISSING) if lookup is not None else _MISSING
+            answer = lookup(value if type(value) is str else (type(value), value), _MISSING) if lookup is not None \
+                else _MISSING  # (key(value), inlined: the loop's every cell)
             if answer is _MISSING:
                 answer = column.answer(value)
             if answer is _BLANK:

@@ -208,6 +208,11 @@ EXPORTS = [
 ]
 
 
+def export_title(name: str) -> str:
+    """The title of the export a job's table was recognised as (its name as the job keeps it)."""
+    return next((str(export.title) for export in EXPORTS if export.name == name), name)
+
+
 def recognise_export(headers: list[str]) -> Export | None:
     """Which export a header row is, if any."""
     keys = {header_key(h) for h in headers}

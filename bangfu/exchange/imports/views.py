@@ -21,7 +21,7 @@ from bangfu.audit import log
 from bangfu.audit.models import Action
 from bangfu.exchange.checks import selectors as check_selectors
 from bangfu.exchange.checks.models import CheckRun
-from bangfu.exchange.imports import jobs
+from bangfu.exchange.imports import jobs, monitoring
 from bangfu.exchange.imports.access import kinds_for, requires_import
 from bangfu.exchange.imports.jobs import ImportRefused
 from bangfu.exchange.imports.kinds import KINDS
@@ -188,7 +188,7 @@ def table_view(job: ImportJob, index: int, table_error=None) -> dict:
             "unrecognised": column in unrecognised,
             "duplicate_of": labels.get(duplicates.get(column, ""), ""),
         })
-    export = table["export"]
+    export = monitoring.export_title(table["export"]) if table["export"] else ""
     return {
         "index": index, "number": index + 1, "file": job.files[table["file"]]["name"], "sheet": table["sheet"],
         "kind": kind, "export": export, "header_row": table["header_row"], "columns": columns,

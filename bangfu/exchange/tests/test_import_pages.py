@@ -392,3 +392,12 @@ def test_a_commit_whose_worker_stopped_is_resumed_from_the_page(alice, world):
     _run_worker()
     job.refresh_from_db()
     assert job.status == "done" and Person.objects.filter(name="王小二").count() == 1
+
+
+def test_a_monitoring_export_is_named_by_its_title(alice, tmp_path):
+    from bangfu.exchange.imports import samples
+
+    paths = samples.write_exports(tmp_path, "522633", 5, fmt="csv", only=("people",))
+    upload(alice, ("监测对象.csv", paths["people"].read_bytes()))
+    page = alice.get(reverse("import_job", args=[ImportJob.objects.get().pk])).content.decode()
+    assert "监测系统导出表“（自定义）监测对象信息”" in page and "monitoring_people" not in page

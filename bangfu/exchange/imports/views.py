@@ -193,7 +193,7 @@ def table_view(job: ImportJob, index: int, table_error=None) -> dict:
         "index": index, "number": index + 1, "file": job.files[table["file"]]["name"], "sheet": table["sheet"],
         "kind": kind, "export": export, "header_row": table["header_row"], "columns": columns,
         "missing": missing_labels(table), "unrecognised": len(unrecognised), "duplicates": len(duplicates),
-        "mapped": table.get("mapped", False), "rows": table.get("rows"),
+        "mapped": table.get("mapped", False), "rows": table.get("rows") if not job.rows_counted else None,
         "needs_step": bool(table["missing"] or unrecognised or duplicates or posted is not None),
         "choices": [(field.name, str(field.label), field.required) for field in kind.fields],
         "error": table_error[1] if table_error and table_error[0] == index else "",

@@ -274,6 +274,7 @@ def test_the_preview_shows_counts_updates_and_the_rejected_rows(alice, world):
     counts = re.search(r'<table class="list counts">.*?</table>', page, re.S).group(0)
     assert re.findall(r'<td class="num">(\d+)</td>', counts) == ["1", "1", "0", "2"]  # 新增 更新 无变化 未通过
     assert "新增" in counts and "无变化" in counts and "人员信息" in counts
+    assert "数据行" not in page  # the file's declared rows: counted by now
     changes = re.search(r'<table class="list changes">.*?</table>', page, re.S).group(0)
     assert "张三丰" in changes and "与户主关系" in changes and '<td class="old">户主</td>' in changes
     assert '<td class="new">子女</td>' in changes and "第 4 行" in changes

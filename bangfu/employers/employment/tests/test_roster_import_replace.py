@@ -183,6 +183,12 @@ def test_the_preview_page_shows_the_removals(client, world, shop, april, tmp_pat
     page = client.get(reverse("import_job", args=[job.pk])).content.decode()
     assert "将移除的记录" in page and "吴五（" in page and "并移除上面列出的记录" in page
     assert '<th class="num">移除</th>' in page
+    # A few removals are listed open; a long list folds under its count.
+    assert '<details class="removals" open><summary>查看这 1 条记录</summary>' in page
+    job.changes = job.changes + [{**job.changes[-1], "who": f"某人{n}"} for n in range(20)]
+    job.save(update_fields=["changes"])
+    page = client.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert '<details class="removals"><summary>查看这 21 条记录</summary>' in page
 
 
 def test_a_commit_stopped_before_its_finishing_step_removes_when_resumed(world, shop, april, tmp_path, monkeypatch):

@@ -46,10 +46,11 @@ WARNINGS_KEPT = 100
 ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3, "roster": 4}
 # Kinds another app writes: kind → a class, made once per pass (`Writer(user, job)`), whose instance reads
 # a record as a bulk.Row (`row(record)`), hears that a table starts (`begin(table, source)`), writes
-# each chunk set-based (`write(user, rows, reason=, write=)` → outcomes), is told of the rows
-# refused before they reach it (`refused(records, reasons)`: each record's (column, reason) pairs, in
-# the chunk they belong to, before its `write` or `plan`; `reasons` is None for hidden rows, which are
-# not imported but name their person), and finishes once every table has been read
+# each chunk set-based (`write(user, rows, reason=, write=)` → outcomes), is told of the rows the
+# engine answered before they reach it (`answered(records, answers)`: refused by the reader, repeated
+# rows; each answer (action, [(column, reason)]), in the chunk they belong to, before its `write` or
+# `plan`; None for hidden rows, which are not imported but name their person), and finishes once
+# every table has been read
 # (`finish(user, reason=, write=)` → `removed`, a list of (where, removal), and `warnings`): in the
 # preview, and in the commit as its last transaction. `removes`: its counts have a REMOVE. A commit
 # on PostgreSQL calls `plan(user, rows, reason=)` instead of `write`: (outcomes, a function that
@@ -248,8 +249,9 @@ def _tables(state: Pass, tables, book: ErrorBook, resume: int, user, reason: str
         if writer is not None and table.sheet.skipped:
             # A hidden row is not imported, but it names its person all the same.
             reader = RowReader(table.kind, headers, table.recognition, places)
-            writer.refused([reader.read(skipped.row, skipped.cells) for skipped in table.sheet.skipped
-                            if skipped.reason == "hidden"])
+            hidden = [reader.read(skipped.row, skipped.cells) for skipped in table.sheet.skipped
+                      if skipped.reason == "hidden"]
+            writer.answered(hidden, [None] * len(hidden))
 
 
 def _writer(state: Pass, kind: str, user):
@@ -326,11 +328,11 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
     kind = table.kind.name
     answers: dict[int, tuple[str, list]] = {}
     rows: list[bulk.Row] = []
-    refused: list[int] = []  # rows refused before they reach a kind's writer
+    answered: list[int] = []  # rows answered before they reach a kind's writer
     for number, record in enumerate(chunk):
         if record.errors:
             answers[number] = (bulk.REJECTED, [(e.column, e.reason) for e in record.errors])
-            refused.append(number)
+            answered.append(number)
             continue
         row = _row(state, kind, record)
         if row is None:  # 是否已务工 = 否: nothing to record
@@ -339,8 +341,7 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
         repeated = _repeated(state, kind, row, record, source)
         if repeated is not None:
             answers[number] = repeated
-            if repeated[0] == bulk.REJECTED:
-                refused.append(number)
+            answered.append(number)
             continue
         row.ref = number
         rows.append(row)
@@ -348,7 +349,7 @@ def _chunk(state: Pass, table: Table, source: str, chunk: list[Record], user, re
             state.members.add(row.household_number)
             state.heads[row.household_number] += row.data.get("relationship") == c.Relationship.HEAD
     if kind in state.writers:
-        state.writers[kind].refused([chunk[n] for n in refused], [answers[n][1] for n in refused])
+        state.writers[kind].answered([chunk[n] for n in answered], [answers[n] for n in answered])
     if write and kind == "person" and state.writer is not None:
         # Checked here, written by the writer while the next chunk is read and checked.
         plan = bulk.plan_people(user, rows, carried=state.carried)

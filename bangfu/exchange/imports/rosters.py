@@ -2,8 +2,8 @@
 the employer side's set-based roster function (employers.employment.actions.roster_outcomes), the
 same one the roster form uses. The engine makes one RosterPass per pass and calls it through its
 table of writers: `row` and `write` for each chunk (a commit on PostgreSQL: `plan`, whose writing
-the engine does beside the next chunk's check), `refused` for the rows refused before they reach
-it, `finish` once every table has been read.
+the engine does beside the next chunk's check), `answered` for the rows the engine answered before
+they reach it, `finish` once every table has been read.
 
 An operator imports its own organisation's rosters (a 统一社会信用代码 column, if given, must be
 its own); an officer names the employer of each row by that column. A row naming a workshop by
@@ -14,8 +14,9 @@ it holds, as a submission of the month from the form is: made by the first chunk
 month, in the chunk's transaction, and added to by each later chunk's (and the finishing step's), so
 that a commit killed midway and resumed counts each row once. `reference` ("import:<job id>") is how
 a later transaction finds the import's submission; a new import of the same file is a new
-submission. Rows refused before they reach `write` (a cell the reader could not read, a repeated row
-saying something else) count in it too, when their employer and month could be read.
+submission. Rows the engine answered before they reach `write` count in it too, when their employer
+and month could be read: refused (a cell the reader could not read, a repeated row saying something
+else) or unchanged (a repeated row saying the same as the first).
 
 An import replaces each month it holds, as a submission of the whole month does: for every
 (employer, month) of its rows, the records of that month of people the file does not name at all
@@ -109,7 +110,7 @@ class RosterPass:
     def __init__(self, user, job):
         self.user = user
         self.reference = f"import:{job.pk}"  # the import's submissions (RosterSubmission.reference)
-        # (employer id, month) → rows refused before `write`, which the next transaction that writes
+        # (employer id, month) → rows answered before `write`, which the next transaction that writes
         # adds to the submission (the chunk's own, or the finishing step's when no later chunk writes)
         self.pending: dict[tuple, Part] = {}
         self.own = _own(user)  # the operator's organisation (None for an officer)
@@ -177,7 +178,7 @@ class RosterPass:
         starts, which the next chunk's rows of that person must see (hence the wait)."""
         own, named = self.own, _named_employers(user, {r.data.get("credit_code") for r in rows})
         found = rules.holders(r.data["id_number"] for r in rows)
-        # What this chunk's transaction adds to the import's submissions: the rows refused before
+        # What this chunk's transaction adds to the import's submissions: the rows answered before
         # they got here first (taken in the preview and in a resumed commit's chunks written before
         # alike, so that the transaction that wrote them is the one that counted them).
         parts, self.pending = self.pending, {}
@@ -246,32 +247,37 @@ class RosterPass:
 
         return [outcomes[given.ref] for given in rows], written, any(result.started for *_, result in results)
 
-    def refused(self, records: list[Record], reasons: list[list[tuple[str, str]]] | None = None) -> None:
-        """Rows refused before they reach `write` (a cell the reader could not read, a repeated row,
-        a hidden row): whom they name is remembered all the same. With their `reasons` ((column,
-        reason) pairs; hidden rows come without) each counts in its employer's month's submission,
-        when both could be read."""
+    def answered(self, records: list[Record], answers: list[tuple | None]) -> None:
+        """Rows the engine answered before they reach `write` (a cell the reader could not read, a
+        repeated row, a hidden row): whom they name is remembered all the same, and each answer
+        ((action, [(column, reason)]); None for a hidden row) counts in its employer's month's
+        submission — a refusal with its reasons, a repetition of an earlier row as unchanged — when
+        both could be read."""
         if not records:
             return
         own, named = self.own, _named_employers(self.user, {r.values.get("credit_code") for r in records})
         found = rules.holders(r.values["id_number"] for r in records if r.values.get("id_number"))
         months: dict = {}
-        for index, record in enumerate(records):
+        for record, answer in zip(records, answers, strict=True):
             values = record.values
             errors, fail = rules._collector()
             employer = _employer_of(own, named, values.get("credit_code"), fail)
             given_month = values.get("month")
             if given_month not in months:
                 months[given_month] = rules.clean_month(given_month, rules._collector()[1]) if given_month else None
-            number = values.get("id_number")
-            self._note(None if errors else employer, months[given_month] or ANY,
-                       found.get(number) if number else NOBODY_KNOWN, record.row)
-            if reasons is not None and not errors and employer is not None and months[given_month]:
-                why: dict[str, list[str]] = {}
-                for column, message in reasons[index]:
-                    why.setdefault(column or _("整行"), []).append(str(message))
-                _part(self.pending, employer, months[given_month]).refuse(record.row, _who(values.get("name"), number),
-                                                                          why)
+            number, month = values.get("id_number"), months[given_month]
+            self._note(None if errors else employer, month or ANY, found.get(number) if number else NOBODY_KNOWN,
+                       record.row)
+            if answer is None or errors or employer is None or not month:
+                continue
+            action, reasons = answer
+            if action != bulk.REJECTED:
+                _part(self.pending, employer, month).counts["unchanged"] += 1
+                continue
+            why: dict[str, list[str]] = {}
+            for column, message in reasons:
+                why.setdefault(column or _("整行"), []).append(str(message))
+            _part(self.pending, employer, month).refuse(record.row, _who(values.get("name"), number), why)
 
     def finish(self, user, *, reason: str, write: bool) -> Finished:
         """Remove (or, in the preview, list) the records of each month the file holds of the people

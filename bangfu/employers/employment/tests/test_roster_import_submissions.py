@@ -153,3 +153,14 @@ def test_the_same_file_again_is_a_new_submission_of_each_month_all_unchanged(wor
     assert submissions_of(again, list(two)) == {(0, APRIL): [0, 0, 3, 0, 0, 0], (0, MAY): [0, 0, 1, 0, 0, 0],
                                                 (1, APRIL): [0, 0, 1, 0, 0, 0], (1, MAY): [0, 0, 2, 0, 0, 0]}
     assert len(submissions_of(first, list(two))) == 4 and entries_of(again) == [1] * 4
+
+
+def test_a_row_repeated_word_for_word_counts_unchanged_in_the_submission_as_in_the_job(
+        world, shop, workers, two, tmp_path):
+    a = two[0].credit_code
+    zhao, qian = workers[0], workers[1]
+    # 钱二's April twice, the same (chunks of three: the repeat in the second chunk), and 赵一 once.
+    job = run(world.alice, tmp_path, [[*line(qian, pay=2500), a], [*line(zhao), a], [*line(zhao), a],
+                                      [*line(qian, pay=2500), a]], "四月.xlsx")
+    assert job.counts["commit"]["roster"] == {"add": 0, "update": 1, "unchanged": 3, "rejected": 0, "remove": 0}
+    assert submissions_of(job, list(two)) == {(0, APRIL): [0, 1, 3, 0, 0, 0]}

@@ -63,6 +63,13 @@ def test_a_real_run_writes_the_ledger_and_runs_the_checks(world, workbook):
     assert out.splitlines()[2].split()[:2] == ["person", "0"]
 
 
+def test_the_bar_ends_on_the_rows_counted_not_those_the_file_declares(world, tmp_path):
+    path = tmp_path / "空行.xlsx"
+    path.write_bytes(xlsx([HEADERS, *ROWS, [None] * 5, [None] * 5]))  # the file declares 5 rows
+    _out, err = run(str(path), "--user", "alice")
+    assert err.splitlines()[-1].split() == ["written", "[" + "#" * 30 + "]", "100%", "3", "/", "3", "rows"]
+
+
 def test_it_refuses_with_a_message(world, workbook, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run(str(tmp_path / "nothing.xlsx"), "--user", "alice")

@@ -19,8 +19,9 @@ ACTIONS = ("add", "update", "unchanged", "rejected")  # the preview's counts, pe
 
 class ProgressBar:
     """`written [#########.....]  45%  4,500 / 10,000 rows` redrawn in place on a terminal (at most
-    five times a second); on a pipe or a file, a line at each tenth. Until the total is known (a
-    first pass over the files) it counts the rows: `checked 4,500 rows`."""
+    five times a second); on a pipe or a file, a line at each tenth. The total is the rows the files
+    declare (blank and 合计 rows too) until the pass has counted them, and the bar ends on that count;
+    a file that declares none is counted as it goes: `checked 4,500 rows`."""
 
     WIDTH = 30
     UNKNOWN_EVERY = 10_000  # rows between lines on a pipe while the total is unknown
@@ -107,6 +108,8 @@ class Command(BaseCommand):
             with acting_as(user):
                 job = jobs.import_files(user, [(path.name, path) for path in paths], kind=options["kind"],
                                         dry_run=options["dry_run"], progress=bar)
+            if job.rows_total:
+                bar(job.rows_done, job.rows_total)  # the rows as counted, not as the files declared them
         except jobs.ImportRefused as exc:
             raise CommandError(str(exc)) from None
         finally:

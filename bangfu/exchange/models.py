@@ -114,8 +114,9 @@ class ImportJob(Progress, models.Model):
 
     @property
     def rows_counted(self) -> bool:
-        """`rows_total` is what a pass counted; until then, the rows the files declare (an estimate)."""
-        return bool(self.counts)
+        """`rows_total` is what a whole pass counted (a preview, or a commit run without one, as
+        `bangfu import` does, once done); until then, the rows the files declare (an estimate)."""
+        return "preview" in self.counts or self.status == self.Status.DONE
 
     @property
     def needs_mapping(self) -> bool:

@@ -44,17 +44,17 @@ CHUNK = 5000            # rows per transaction: each chunk's lookups and refresh
 CHANGES_KEPT = 200      # updates listed on the preview page (all are counted)
 WARNINGS_KEPT = 100
 ORDER = {"household": 0, "person": 1, "job_spell": 2, "job_plan": 3, "roster": 4}
-# Kinds another app writes: kind → a class, made once per pass (`Writer(user, job)`), whose instance reads
-# a record as a bulk.Row (`row(record)`), hears that a table starts (`begin(table, source)`), writes
-# each chunk set-based (`write(user, rows, reason=, write=)` → outcomes), is told of the rows the
-# engine answered before they reach it (`answered(records, answers)`: refused by the reader, repeated
-# rows; each answer (action, [(column, reason)]), in the chunk they belong to, before its `write` or
-# `plan`; None for hidden rows, which are not imported but name their person), and finishes once
-# every table has been read
-# (`finish(user, reason=, write=)` → `removed`, a list of (where, removal), and `warnings`): in the
-# preview, and in the commit as its last transaction. `removes`: its counts have a REMOVE. A commit
-# on PostgreSQL calls `plan(user, rows, reason=)` instead of `write`: (outcomes, a function that
-# writes them, whether the next chunk must wait for it), and writes while it checks the next chunk.
+# Kinds another app writes: kind → a class, made once per pass (`Writer(user, job)`), whose instance
+# reads a record as a bulk.Row (`row(record)`), hears that a table starts (`begin(table, source)`),
+# writes each chunk set-based (`write(user, rows, reason=, write=)` → outcomes), is told of the rows
+# the engine answered before they reach it (`answered(records, answers)`: refused by the reader,
+# repeated rows; each answer (action, [(column, reason)]), in the chunk they belong to, before its
+# `write` or `plan`; None for hidden rows, which are not imported but name their person), and
+# finishes once every table has been read (`finish(user, reason=, write=)` → `removed`, a list of
+# (where, removal), and `warnings`): in the preview, and in the commit as its last transaction.
+# `removes`: its counts have a REMOVE. A commit on PostgreSQL calls `plan(user, rows, reason=)`
+# instead of `write`: (outcomes, a function that writes them, whether the next chunk must wait for
+# it), and writes while it checks the next chunk.
 WRITERS = {"roster": rosters.RosterPass}
 ACTIONS = (bulk.ADD, bulk.UPDATE, bulk.UNCHANGED, bulk.REJECTED)
 REMOVE = "remove"  # records a kind's finishing step removes (a roster's month replaced)

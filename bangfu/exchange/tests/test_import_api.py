@@ -218,3 +218,13 @@ def test_a_job_is_cancelled(world, alice):
     job = _upload(client, alice, ("a.xlsx", _book())).json()
     response = client.post(f"/api/imports/{job['id']}/cancel", **alice)
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
+
+
+def test_rows_are_counted_by_a_preview_or_by_a_whole_commit():
+    # A commit without a preview (`bangfu import`) counts towards the files' declared rows until done.
+    job = ImportJob(status=ImportJob.Status.COMMITTING, counts={"commit": {"person": {"add": 5000}}})
+    assert not job.rows_counted
+    job.status = ImportJob.Status.DONE
+    assert job.rows_counted
+    assert ImportJob(status=ImportJob.Status.COMMITTING, counts={"preview": {}}).rows_counted
+    assert not ImportJob(status=ImportJob.Status.UPLOADED).rows_counted

@@ -11,16 +11,18 @@ from collections import defaultdict
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from bangfu.core.filters import FilterError
-from bangfu.core.permissions import require
+from bangfu.core.permissions import Forbidden, require
 from bangfu.core.sorting import Sorting, reverse_fields, with_tiebreaker
+from bangfu.core.writes import StaleEdit
 
 
 def requires(perm: str):
@@ -234,6 +236,50 @@ def write_guard(request, record=None) -> dict:
         version = getattr(record, "version", "")
     key = posted_key(request) or uuid.uuid4().hex
     return {"guard_version": version or "", "guard_key": key}
+
+
+def attempt(form, write, aliases: dict | None = None):
+    """Run an action for a valid form: what it returns, or None when it refused — a rule's
+    ValidationError (each field's messages on that field when the form has it, else on the form;
+    `aliases`: the rules' name of a field → the form's), the gate's Forbidden or a stale version
+    become the form's errors, and nothing was saved."""
+    try:
+        return write()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                field = (aliases or {}).get(field, field)
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    except (Forbidden, StaleEdit) as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def report_saved(request, changed) -> None:
+    """Say what an edit did: "已保存" only when something changed."""
+    if changed:
+        messages.success(request, _("已保存"))
+    else:
+        messages.info(request, _("没有修改，未保存"))
+
+
+def save_form(request, form, record, data: dict, create, update, done):
+    """Create (no record yet) or update the record with a valid form's data through its action:
+    `create(data, key)`, `update(data, version)` (the posted submission key and version). Once saved,
+    says so and answers `done(record)`, the saved one; None when refused (the form shows why)."""
+    if record is None:
+        saved = attempt(form, lambda: create(data, posted_key(request)))
+        if not saved:
+            return None
+        messages.success(request, _("已保存"))
+        return done(saved)
+    changed = attempt(form, lambda: update(data, posted_version(request)))
+    if changed is None:
+        return None
+    report_saved(request, changed)
+    return done(record)
 
 
 def posted_version(request) -> int | None:

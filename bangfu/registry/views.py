@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.core.errors import announce_duplicate
-from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
+from bangfu.core.pages import (
+    paginate,
+    posted_key,
+    posted_version,
+    query_values,
+    report_saved,
+    requires,
+    write_guard,
+)
 from bangfu.core.permissions import Forbidden, can
 from bangfu.core.writes import StaleEdit
 from bangfu.regions import village_picker
@@ -112,14 +120,6 @@ def _save_person(request, form, person=None):
         request.user, person, data, skills=skills, version=posted_version(request), request=request))
 
 
-def _saved(request, changed) -> None:
-    """Say what happened: "已保存" only when something was saved."""
-    if changed:
-        messages.success(request, _("已保存"))
-    else:
-        messages.info(request, _("没有修改，未保存"))
-
-
 def _picker(request, form, current: str = "") -> None:
     village_picker.attach(form, request.user, current, options_url=reverse("village_options"))
 
@@ -157,7 +157,7 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         changed = _save_person(request, form, person)
         if changed is not None:
-            _saved(request, changed)
+            report_saved(request, changed)
             return redirect("person_detail", pk=person.pk)
     return _person_form_page(request, form, person)
 
@@ -238,7 +238,7 @@ def _household_form(request, household=None):
                 request.user, household, form.ledger_data(), version=posted_version(request),
                 request=request))
             if changed is not None:
-                _saved(request, changed)
+                report_saved(request, changed)
                 return redirect("household_detail", pk=household.pk)
     return render(request, "registry/household_form.html",
                   {"form": form, "household": household, **write_guard(request, household)})
@@ -320,7 +320,7 @@ def spell_edit(request, pk):
         changed = _attempt(request, form, lambda: actions.do_update_spell(
             request.user, spell, form.ledger_data(), version=posted_version(request), request=request))
         if changed is not None:
-            _saved(request, changed)
+            report_saved(request, changed)
             return redirect("person_detail", pk=person.pk)
     return _spell_page(request, form, person, spell)
 

@@ -12,24 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core.history import history_entries
-from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
+from bangfu.core.pages import (
+    attempt,
+    paginate,
+    posted_key,
+    posted_version,
+    query_values,
+    requires,
+    write_guard,
+)
 from bangfu.core.permissions import Forbidden, has_perm, scope
-from bangfu.core.writes import StaleEdit
 from bangfu.employers.employment import actions, filters, rules, selectors, services
 from bangfu.employers.employment.forms import EndForm, StartForm
 from bangfu.employers.models import Employer, MonthlyRecord, Workshop
 from bangfu.employers.permissions import Perm
 from bangfu.registry.models import month_label
-
-
-def _attempt(form, write):
-    try:
-        return write()
-    except ValidationError as exc:
-        form.add_error(None, exc)
-    except (Forbidden, StaleEdit) as exc:
-        form.add_error(None, str(exc))
-    return None
 
 
 def _employers(user, perm=Perm.SUBMIT_ROSTER):
@@ -70,7 +67,7 @@ def employment_start(request):
     form = StartForm(request.POST or None, employers=employers, workshops=workshops, initial=initial)
     if request.method == "POST" and form.is_valid():
         employer = next(e for e in employers if e.pk == form.cleaned_data["employer"])
-        employment = _attempt(form, lambda: actions.do_start_employment(
+        employment = attempt(form, lambda: actions.do_start_employment(
             request.user, employer, form.data_for_action(), key=posted_key(request), request=request))
         if employment is not None:
             messages.success(request, _("已登记 %(name)s 的用工记录") % {"name": employment.person.name})
@@ -85,7 +82,7 @@ def employment_end(request, pk):
     employment = selectors.get_employment_for_user(request.user, pk, Perm.SUBMIT_ROSTER)
     form = EndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        ended = _attempt(form, lambda: actions.do_end_employment(
+        ended = attempt(form, lambda: actions.do_end_employment(
             request.user, employment, form.cleaned_data["end_date"], version=posted_version(request),
             request=request))
         if ended is not None:

@@ -258,33 +258,6 @@ class EntryOut(Schema):
         return obj.cooperative.name
 
 
-class AppraisalOut(Schema):
-    id: int
-    region_code: str
-    year: int
-    half: int
-    period: str
-    note: str
-    awarded_at: datetime.datetime | None
-    version: int
-    entries: list[EntryOut]
-
-    @staticmethod
-    def resolve_period(obj):
-        return str(obj.period)
-
-    @staticmethod
-    def resolve_entries(obj):
-        return list(obj.entries.select_related("cooperative").order_by("subject", "rank", "id"))
-
-
-class AppraisalIn(Schema):
-    region_code: text(12, min_length=6)
-    year: number(2000, 2100)
-    half: number(1, 2)
-    note: text(200) = ""
-
-
 class AppraisalListOut(Schema):
     id: int
     region_code: str
@@ -298,6 +271,21 @@ class AppraisalListOut(Schema):
     @staticmethod
     def resolve_period(obj):
         return str(obj.period)
+
+
+class AppraisalOut(AppraisalListOut):
+    entries: list[EntryOut]
+
+    @staticmethod
+    def resolve_entries(obj):
+        return list(obj.entries.select_related("cooperative").order_by("subject", "rank", "id"))
+
+
+class AppraisalIn(Schema):
+    region_code: text(12, min_length=6)
+    year: number(2000, 2100)
+    half: number(1, 2)
+    note: text(200) = ""
 
 
 class AwardIn(Schema):

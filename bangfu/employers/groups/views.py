@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.core.history import history_entries
-from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
+from bangfu.core.pages import (
+    attempt,
+    paginate,
+    posted_version,
+    query_values,
+    requires,
+    save_form,
+    write_guard,
+)
 from bangfu.core.permissions import Forbidden, can, has_perm, reach_of
 from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
@@ -28,21 +36,6 @@ from bangfu.registry.permissions import Perm as LedgerPerm
 MANAGE = Perm.MANAGE_GROUPS
 VIEW = Perm.VIEW_EMPLOYERS
 MAX_PLACES = 3000
-
-
-def _attempt(request, form, write):
-    """Run an action; a refusal (rules, gate, stale version) becomes the form's errors."""
-    try:
-        return write()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-    except (Forbidden, StaleEdit) as exc:
-        form.add_error(None, str(exc))
-    return None
 
 
 def _places(user) -> list[tuple[str, str]]:
@@ -63,30 +56,6 @@ def _label(rows, attr: str = "region_code") -> None:
 def _pick_employer(form, request, record=None) -> None:
     """The employer picker on a form (a search among the employers the user sees)."""
     picker.attach(form, request.user, getattr(record, "employer", None), options_url=reverse("employer_options"))
-
-
-def _saved(request, changed) -> None:
-    if changed:
-        messages.success(request, _("已保存"))
-    else:
-        messages.info(request, _("没有修改，未保存"))
-
-
-def _save(request, form, record, detail: str, data: dict, create, update):
-    """Create (no record yet) or update the record with the form's data through its action:
-    `create(data, key)`, `update(data, version)`. The redirect to the record's page once saved,
-    else None (the form shows why)."""
-    if record is None:
-        saved = _attempt(request, form, lambda: create(data, posted_key(request)))
-        if not saved:
-            return None
-        messages.success(request, _("已保存"))
-        return redirect(detail, pk=saved.pk)
-    changed = _attempt(request, form, lambda: update(data, posted_version(request)))
-    if changed is None:
-        return None
-    _saved(request, changed)
-    return redirect(detail, pk=record.pk)
 
 
 # --- sites ---------------------------------------------------------------------------------------
@@ -126,9 +95,11 @@ def _site_form(request, site=None):
     _pick_employer(form, request, site)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        done = _save(request, form, site, "site_detail", form.data_for_rules(),
-                     lambda data, key: actions.do_create_site(user, data, key=key, request=request),
-                     lambda data, version: actions.do_update_site(user, site, data, version=version, request=request))
+        done = save_form(request, form, site, form.data_for_rules(),
+                         lambda data, key: actions.do_create_site(user, data, key=key, request=request),
+                         lambda data, version: actions.do_update_site(user, site, data, version=version,
+                                                                      request=request),
+                         lambda saved: redirect("site_detail", pk=saved.pk))
         if done is not None:
             return done
     return render(request, "employers/groups/site_form.html",
@@ -162,7 +133,7 @@ def site_member_add(request, pk):
     form = forms.SiteMemberForm(request.POST or None, initial={"start_date": timezone.localdate().isoformat()})
     if request.method == "POST" and form.is_valid():
         person = request.POST.get("person", "")
-        if _attempt(request, form, lambda: actions.do_add_site_member(
+        if attempt(form, lambda: actions.do_add_site_member(
                 request.user, site, person, form.cleaned_data, request=request)):
             messages.success(request, _("已添加"))
             return redirect("site_detail", pk=site.pk)
@@ -190,7 +161,7 @@ def site_member_end(request, pk):
 @requires(VIEW)
 def programme_list(request):
     form = forms.ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _attempt(request, form, lambda: actions.do_save_programme(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: actions.do_save_programme(
             request.user, form.cleaned_data, request=request)):
         messages.success(request, _("已保存"))
         return redirect("programme_list")
@@ -259,10 +230,11 @@ def _coop_form(request, coop=None):
     _pick_employer(form, request, coop)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        done = _save(request, form, coop, "cooperative_detail", form.data_for_rules(),
-                     lambda data, key: actions.do_create_cooperative(user, data, key=key, request=request),
-                     lambda data, version: actions.do_update_cooperative(user, coop, data, version=version,
-                                                                         request=request))
+        done = save_form(request, form, coop, form.data_for_rules(),
+                         lambda data, key: actions.do_create_cooperative(user, data, key=key, request=request),
+                         lambda data, version: actions.do_update_cooperative(user, coop, data, version=version,
+                                                                             request=request),
+                         lambda saved: redirect("cooperative_detail", pk=saved.pk))
         if done is not None:
             return done
     return render(request, "employers/groups/cooperative_form.html",
@@ -283,7 +255,7 @@ def cooperative_edit(request, pk):
 def coop_member_add(request, pk):
     coop = selectors.get_cooperative_for_user(request.user, pk, MANAGE)
     form = forms.CoopMemberForm(request.POST or None, initial={"joined_on": timezone.localdate().isoformat()})
-    if request.method == "POST" and form.is_valid() and _attempt(request, form, lambda: actions.do_add_coop_member(
+    if request.method == "POST" and form.is_valid() and attempt(form, lambda: actions.do_add_coop_member(
             request.user, coop, request.POST.get("person", ""), form.cleaned_data, request=request)):
         messages.success(request, _("已添加"))
         return redirect("cooperative_detail", pk=coop.pk)
@@ -375,10 +347,11 @@ def _dispatch_form(request, coop, dispatch=None):
         data["leader"] = TeamLeader.objects.filter(pk=int(data["leader"])).select_related(
             "member__person").first() if data.get("leader") else None
         user = request.user
-        done = _save(request, form, dispatch, "dispatch_detail", data,
-                     lambda data, key: actions.do_record_dispatch(user, coop, data, key=key, request=request),
-                     lambda data, version: actions.do_update_dispatch(user, dispatch, data, version=version,
-                                                                      request=request))
+        done = save_form(request, form, dispatch, data,
+                         lambda data, key: actions.do_record_dispatch(user, coop, data, key=key, request=request),
+                         lambda data, version: actions.do_update_dispatch(user, dispatch, data, version=version,
+                                                                          request=request),
+                         lambda saved: redirect("dispatch_detail", pk=saved.pk))
         if done is not None:
             return done
     return render(request, "employers/groups/dispatch_form.html",
@@ -451,7 +424,7 @@ def appraisal_list(request):
                                initial={"year": timezone.localdate().year, "region_code": regions[0][0]
                                         if regions else ""})
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(request, form, lambda: actions.do_compute_appraisal(
+        saved = attempt(form, lambda: actions.do_compute_appraisal(
             request.user, form.cleaned_data, request=request))
         if saved:
             messages.success(request, _("已统计"))

@@ -1,7 +1,6 @@
 """Employer pages: thin views over the selectors (reads), the actions (writes) and the quota."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,9 +11,18 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.models import Role, User
 from bangfu.core.filters import FilterError
 from bangfu.core.history import history_entries
-from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
+from bangfu.core.pages import (
+    attempt,
+    paginate,
+    posted_key,
+    posted_version,
+    query_values,
+    report_saved,
+    requires,
+    save_form,
+    write_guard,
+)
 from bangfu.core.permissions import Forbidden, reaches
-from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
 from bangfu.employers.industries import SECTIONS
 from bangfu.employers.models import EmployerOperator, Industry, QuotaRule
@@ -26,30 +34,6 @@ from bangfu.regions import village_picker
 from bangfu.regions.picker import region_options, village_labels
 
 YEARS_BACK = 10  # the quota's year picker: this year and the ten before
-
-
-def _attempt(form, write, aliases=None):
-    """Run an action; a rule's refusal, the gate's or a stale version becomes the form's errors
-    (`aliases`: the rules' name of a field -> the form's)."""
-    try:
-        return write()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                field = (aliases or {}).get(field, field)
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-    except (Forbidden, StaleEdit) as exc:
-        form.add_error(None, str(exc))
-    return None
-
-
-def _saved(request, changed) -> None:
-    if changed:
-        messages.success(request, _("已保存"))
-    else:
-        messages.info(request, _("没有修改，未保存"))
 
 
 def _label_villages(rows) -> None:
@@ -124,7 +108,7 @@ def employer_create(request):
     form = EmployerForm(request.POST or None)
     village_picker.attach(form, request.user, options_url=reverse("village_options"))
     if request.method == "POST" and form.is_valid():
-        employer = _attempt(form, lambda: actions.do_create_employer(
+        employer = attempt(form, lambda: actions.do_create_employer(
             request.user, form.data_for_rules(), key=posted_key(request), request=request), form.rule_fields)
         if employer is not None:
             messages.success(request, _("已登记用人单位 %(name)s") % {"name": employer.name})
@@ -140,11 +124,11 @@ def employer_edit(request, pk):
     if not own_only:
         village_picker.attach(form, request.user, employer.region_code, options_url=reverse("village_options"))
     if request.method == "POST" and form.is_valid():
-        changed = _attempt(form, lambda: actions.do_update_employer(
+        changed = attempt(form, lambda: actions.do_update_employer(
             request.user, employer, form.data_for_rules(), version=posted_version(request), request=request),
             form.rule_fields)
         if changed is not None:
-            _saved(request, changed)
+            report_saved(request, changed)
             return redirect("employer_detail", pk=employer.pk)
     return _form_page(request, form, employer)
 
@@ -172,7 +156,7 @@ def employer_operators(request, pk):
         else:
             previous = EmployerOperator.objects.filter(user=operator).exclude(employer=employer) \
                 .select_related("employer").first()
-            if _attempt(form, lambda: actions.do_bind_operator(request.user, employer, operator, request=request),
+            if attempt(form, lambda: actions.do_bind_operator(request.user, employer, operator, request=request),
                         {"operator": "username"}):
                 if previous is not None:
                     messages.warning(request, _("账号 %(name)s 原绑定的 %(old)s 已解除") % {
@@ -224,18 +208,14 @@ def quota_rule_list(request):
 def _quota_rule_form(request, rule=None):
     form = QuotaRuleForm(request.POST or None, rule=rule)
     if request.method == "POST" and form.is_valid():
-        if rule is None:
-            saved = _attempt(form, lambda: actions.do_create_quota_rule(
-                request.user, form.data_for_rules(), key=posted_key(request), request=request))
-            if saved is not None:
-                messages.success(request, _("已保存"))
-                return redirect("quota_rule_list")
-        else:
-            changed = _attempt(form, lambda: actions.do_update_quota_rule(
-                request.user, rule, form.data_for_rules(), version=posted_version(request), request=request))
-            if changed is not None:
-                _saved(request, changed)
-                return redirect("quota_rule_list")
+        user = request.user
+        done = save_form(request, form, rule, form.data_for_rules(),
+                         lambda data, key: actions.do_create_quota_rule(user, data, key=key, request=request),
+                         lambda data, version: actions.do_update_quota_rule(user, rule, data, version=version,
+                                                                            request=request),
+                         lambda _saved: redirect("quota_rule_list"))
+        if done is not None:
+            return done
     return render(request, "employers/organisations/quota_rule_form.html",
                   {"form": form, "rule": rule, **write_guard(request, rule)})
 

@@ -1,7 +1,6 @@
 """Workshop pages: thin views over selectors (reads), the lifecycle and actions (writes)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +11,17 @@ from django.views.decorators.http import require_POST
 
 from bangfu.core.filters import FilterError
 from bangfu.core.history import history_entries
-from bangfu.core.pages import paginate, posted_key, posted_version, query_values, requires, write_guard
+from bangfu.core.pages import (
+    attempt,
+    paginate,
+    posted_key,
+    posted_version,
+    query_values,
+    requires,
+    save_form,
+    write_guard,
+)
 from bangfu.core.permissions import Forbidden, can, has_perm, organisation_of
-from bangfu.core.writes import StaleEdit
 from bangfu.employers import choices as c
 from bangfu.employers.models import CriteriaSet, Criterion, Employer, Purpose
 from bangfu.employers.organisations import picker
@@ -33,21 +40,6 @@ from bangfu.employers.workshops.forms import (
     WorkshopForm,
 )
 from bangfu.regions.picker import region_options, village_labels
-
-
-def _attempt(form, write):
-    """Run an action; a rule's refusal, the gate's or a stale version becomes the form's errors."""
-    try:
-        return write()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-    except (Forbidden, StaleEdit) as exc:
-        form.add_error(None, str(exc))
-    return None
 
 
 def _label_places(rows) -> None:
@@ -136,7 +128,7 @@ def workshop_apply(request):
         picker.attach(form, request.user, options_url=reverse("employer_options") + "?for=workshop", among=employers)
     if request.method == "POST" and form.is_valid():
         employer = (Employer.objects.get(pk=own) if own else form.cleaned_data["employer"])
-        workshop = _attempt(form, lambda: lifecycle.do_apply_workshop(
+        workshop = attempt(form, lambda: lifecycle.do_apply_workshop(
             request.user, employer, form.workshop_data(), comment=form.cleaned_data["comment"],
             key=posted_key(request), request=request))
         if workshop is not None:
@@ -194,7 +186,7 @@ def workshop_move(request, pk, action):
     else:
         form = MoveForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
-        event = _attempt(form, lambda: _run_move(request, workshop, action, form))
+        event = attempt(form, lambda: _run_move(request, workshop, action, form))
         if event is not None:
             messages.success(request, _("已办理：%(move)s") % {"move": move.label})
             return redirect("workshop_detail", pk=workshop.pk)
@@ -212,7 +204,7 @@ def workshop_report(request, pk):
     workshop = selectors.get_workshop_for_user(request.user, pk, Perm.APPLY_WORKSHOP)
     form = ReportForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
-        report = _attempt(form, lambda: actions.do_record_workshop_report(
+        report = attempt(form, lambda: actions.do_record_workshop_report(
             request.user, workshop, form.cleaned_data, key=posted_key(request), request=request))
         if report is not None:
             messages.success(request, _("已报送 %(y)d 年度经营情况") % {"y": report.year})
@@ -268,7 +260,7 @@ def _set_form(request, criteria_set=None):
     initial = {f: getattr(criteria_set, f) for f in CriteriaSetForm.base_fields} if criteria_set else {}
     form = CriteriaSetForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(form, lambda: actions.do_save_criteria_set(request.user, form.cleaned_data, criteria_set,
+        saved = attempt(form, lambda: actions.do_save_criteria_set(request.user, form.cleaned_data, criteria_set,
                                                                      request=request))
         if saved is not None:
             messages.success(request, _("已保存"))
@@ -292,7 +284,7 @@ def _criterion_form(request, criteria_set, criterion=None):
     initial = {f: getattr(criterion, f) for f in CriterionForm.base_fields} if criterion else {}
     form = CriterionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(form, lambda: actions.do_save_criterion(request.user, criteria_set, form.cleaned_data,
+        saved = attempt(form, lambda: actions.do_save_criterion(request.user, criteria_set, form.cleaned_data,
                                                                   criterion, request=request))
         if saved is not None:
             messages.success(request, _("已保存"))
@@ -356,18 +348,14 @@ def rent_rule_list(request):
 def _rent_rule_form(request, rule=None):
     form = RentRuleForm(request.POST or None, rule=rule)
     if request.method == "POST" and form.is_valid():
-        if rule is None:
-            saved = _attempt(form, lambda: rent.do_create_rent_rule(
-                request.user, form.data_for_rules(), key=posted_key(request), request=request))
-        else:
-            saved = _attempt(form, lambda: rent.do_update_rent_rule(
-                request.user, rule, form.data_for_rules(), version=posted_version(request), request=request))
-        if saved == []:  # an edit that changed nothing
-            messages.info(request, _("没有修改，未保存"))
-        elif saved is not None:
-            messages.success(request, _("已保存"))
-        if saved is not None:
-            return redirect("rent_rule_list")
+        user = request.user
+        done = save_form(request, form, rule, form.data_for_rules(),
+                         lambda data, key: rent.do_create_rent_rule(user, data, key=key, request=request),
+                         lambda data, version: rent.do_update_rent_rule(user, rule, data, version=version,
+                                                                        request=request),
+                         lambda _saved: redirect("rent_rule_list"))
+        if done is not None:
+            return done
     return render(request, "employers/workshops/rent_rule_form.html", {
         "form": form, "rule": rule, **write_guard(request, rule)})
 
